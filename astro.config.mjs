@@ -1,0 +1,25 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+import seal from './src/integrations/seal.ts';
+import searchIndex from './src/integrations/pagefind.ts';
+import cspHeaders from './src/integrations/csp-headers.ts';
+
+const site = process.env.SITE_URL ?? 'http://localhost:8888';
+const privatePath = /^\/(members|staff|admin)\//;
+
+export default defineConfig({
+  site,
+  trailingSlash: 'always',
+  // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
+  build: { format: 'directory', inlineStylesheets: 'never' },
+  integrations: [
+    mdx(),
+    sitemap({ filter: (page) => !privatePath.test(new URL(page).pathname) }),
+    // Order matters: seal moves members pages out of dist/ before the search index is built.
+    seal(),
+    searchIndex(),
+    cspHeaders(),
+  ],
+});

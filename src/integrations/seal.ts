@@ -1,0 +1,34 @@
+import type { AstroIntegration } from 'astro';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** URL prefixes whose pages are members-only and must never be served from dist/. */
+export const SEALED_PREFIXES = ['members', 'staff'] as const;
+
+/**
+ * Moves every sealed page out of the public output once Astro has written it,
+ * into `sealedDir`, which only the `members` function reads. Runs before
+ * search indexing so nothing sealed can be indexed.
+ */
+export default function seal(options: { sealedDir?: string } = {}): AstroIntegration {
+  return {
+    name: 'seal-members-pages',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const distDir = fileURLToPath(dir);
+        const sealedDir = path.resolve(options.sealedDir ?? 'sealed');
+        await rm(sealedDir, { recursive: true, force: true });
+        await mkdir(sealedDir, { recursive: true });
+        for (const prefix of SEALED_PREFIXES) {
+          const from = path.join(distDir, prefix);
+          if (!existsSync(from)) continue;
+          await cp(from, path.join(sealedDir, prefix), { recursive: true });
+          await rm(from, { recursive: true, force: true });
+          logger.info(`sealed /${prefix}/ into ${path.relative(process.cwd(), sealedDir)}/`);
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'astro/zod';
+import type { ImageFunction } from 'astro:content';
+
+/**
+ * Frontmatter of a news article (`content/news/<slug>.md`).
+ * `image` is resolved by astro:assets so every hero is optimised; pass a plain
+ * string schema instead of `image()` where no Astro context exists (tests).
+ */
+export const newsSchema = (image: ImageFunction | (() => z.ZodTypeAny)) =>
+  z
+    .object({
+      /** Headline shown on the page, in lists and in the browser tab. */
+      title: z.string().trim().min(1, 'Give the article a title'),
+      /** Publication date, e.g. 2024-03-01. */
+      date: z.coerce.date({
+        errorMap: () => ({ message: 'Use a real date in the form YYYY-MM-DD' }),
+      }),
+      /** One or two sentences for lists, search results and the public teaser. */
+      summary: z.string().trim().min(1, 'Write a short summary'),
+      /** Who wrote or is quoted as the source of the article. */
+      author: z.string().trim().optional(),
+      /** The author's role, e.g. "Chair". */
+      authorRole: z.string().trim().optional(),
+      /** Hero image beside the entry (./images/...). */
+      image: image().optional(),
+      /** Text alternative for the hero image: required whenever there is an image. */
+      imageAlt: z.string().trim().optional(),
+      /** Topics, used for related articles. */
+      tags: z.array(z.string().trim().min(1)).optional(),
+      /** When true the public sees only title and summary; members read the full text. */
+      membersOnly: z.boolean().default(false),
+      /** When true the page warns that it may be out of date. */
+      archived: z.boolean().default(false),
+      /** Drafts are not published. */
+      draft: z.boolean().default(false),
+    })
+    .superRefine((entry, ctx) => {
+      if (entry.image && !entry.imageAlt) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['imageAlt'],
+          message: 'Describe the image for people who cannot see it (imageAlt is required with image)',
+        });
+      }
+    });
