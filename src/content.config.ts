@@ -5,12 +5,13 @@ import { careersSchema } from './schemas/careers';
 import { membersSchema } from './schemas/members';
 import { pagesSchema } from './schemas/pages';
 import { settingsSchema } from './schemas/settings';
+import { withRawDates } from './schemas/raw-dates';
 
 const markdown = '**/[^_]*.{md,mdx}';
 
 export const collections = {
   news: defineCollection({
-    loader: glob({ base: './content/news', pattern: markdown }),
+    loader: withRawDates(glob({ base: './content/news', pattern: markdown })),
     schema: ({ image }) => newsSchema(image),
   }),
   careers: defineCollection({
@@ -18,7 +19,7 @@ export const collections = {
     schema: careersSchema,
   }),
   members: defineCollection({
-    loader: glob({ base: './content/members', pattern: markdown }),
+    loader: withRawDates(glob({ base: './content/members', pattern: markdown })),
     schema: membersSchema,
   }),
   pages: defineCollection({

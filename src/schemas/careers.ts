@@ -7,7 +7,12 @@ export const careersSchema = z.object({
   /** One or two sentences for the careers index. */
   summary: z.string().trim().min(1, 'Write a short summary'),
   /** Position on the careers index, smallest first. */
-  order: z.number({ invalid_type_error: 'order must be a whole number' }).int(),
+  order: z
+    .number({
+      required_error: 'Give the role an order (1 comes first)',
+      invalid_type_error: 'order must be a whole number',
+    })
+    .int('order must be a whole number'),
   /** Short selling points shown as a list. */
   highlights: z.array(z.string().trim().min(1)).default([]),
   /** Where to apply, if the role is open. */

@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { dateField } from './date';
 
 /** Frontmatter of a members-only page (`content/members/<slug>.md`): always sealed. */
 export const membersSchema = z.object({
@@ -7,9 +8,7 @@ export const membersSchema = z.object({
   /** One or two sentences for the members index. */
   summary: z.string().trim().min(1, 'Write a short summary'),
   /** Date the guidance was written or last reviewed. */
-  date: z.coerce.date({
-    errorMap: () => ({ message: 'Use a real date in the form YYYY-MM-DD' }),
-  }),
+  date: dateField(),
   /** Section of the members area, e.g. "Welfare" or "Legal". */
   category: z.string().trim().min(1, 'Choose a category'),
   /** Drafts are not published. */

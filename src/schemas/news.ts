@@ -1,5 +1,6 @@
 import { z } from 'astro/zod';
 import type { ImageFunction } from 'astro:content';
+import { dateField } from './date';
 
 /**
  * Frontmatter of a news article (`content/news/<slug>.md`).
@@ -12,9 +13,7 @@ export const newsSchema = (image: ImageFunction | (() => z.ZodTypeAny)) =>
       /** Headline shown on the page, in lists and in the browser tab. */
       title: z.string().trim().min(1, 'Give the article a title'),
       /** Publication date, e.g. 2024-03-01. */
-      date: z.coerce.date({
-        errorMap: () => ({ message: 'Use a real date in the form YYYY-MM-DD' }),
-      }),
+      date: dateField(),
       /** One or two sentences for lists, search results and the public teaser. */
       summary: z.string().trim().min(1, 'Write a short summary'),
       /** Who wrote or is quoted as the source of the article. */
@@ -39,7 +38,8 @@ export const newsSchema = (image: ImageFunction | (() => z.ZodTypeAny)) =>
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['imageAlt'],
-          message: 'Describe the image for people who cannot see it (imageAlt is required with image)',
+          message:
+            'Describe the image for people who cannot see it (imageAlt is required with image)',
         });
       }
     });

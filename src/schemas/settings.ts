@@ -7,6 +7,13 @@ const linkSchema = z.object({
   url: z.string().trim().min(1),
 });
 
+/** A required email address, with messages that name the field. */
+const emailField = (name: string) =>
+  z
+    .string({ required_error: `${name} is required: give an email address` })
+    .trim()
+    .email(`${name} must be an email address, e.g. enquiries@example.org`);
+
 /** Site-wide settings (`content/settings/site.yml`). */
 export const settingsSchema = z.object({
   /** Name of the association, shown in the header and page titles. */
@@ -21,9 +28,9 @@ export const settingsSchema = z.object({
     link: z.string().trim().optional(),
   }),
   /** General enquiries address. */
-  contactEmail: z.string().email(),
+  contactEmail: emailField('contactEmail'),
   /** Where "send feedback about this page" goes. */
-  feedbackEmail: z.string().email(),
+  feedbackEmail: emailField('feedbackEmail'),
   /** Social media accounts. */
   social: z.array(linkSchema).default([]),
   /** Community links (e.g. charities, welfare services). */
