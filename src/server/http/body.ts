@@ -1,0 +1,125 @@
+import { HttpError } from './errors.ts';
+
+/** The largest request body any function reads (SECURITY.md 26). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Field values as strings, keyed by field name; a missing field reads as ''. */
+export type Fields<K extends string> = Record<K, string>;
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/**
+ * Reads a form or JSON body that may hold only `allowed` fields, each a string.
+ * Refuses an oversized body (413), a content type other than form or JSON (415),
+ * a body that does not parse, holds an unknown or repeated field, or a value that
+ * is not text (400). Missing fields come back as '' so validation can name them.
+ */
+export async function readFields<K extends string>(
+  req: Request,
+  allowed: readonly K[],
+): Promise<Fields<K>> {
+  const type = mediaType(req.headers.get('content-type'));
+  if (type !== FORM && type !== JSON_TYPE) {
+    throw new HttpError(
+      415,
+      'Send the form as application/x-www-form-urlencoded or application/json.',
+    );
+  }
+  const text = await readText(req);
+  const pairs = type === FORM ? parseFormPairs(text) : parseJsonPairs(text);
+  return collectFields(pairs, allowed);
+}
+
+/** Reads an empty-or-ignored body for actions that take no fields, still enforcing the cap. */
+export async function readNoFields(req: Request): Promise<void> {
+  const type = mediaType(req.headers.get('content-type'));
+  const text = await readText(req);
+  if (text.trim() === '' || (type === JSON_TYPE && text.trim() === '{}')) return;
+  if (type !== FORM && type !== JSON_TYPE) {
+    throw new HttpError(
+      415,
+      'Send the form as application/x-www-form-urlencoded or application/json.',
+    );
+  }
+  const pairs = type === FORM ? parseFormPairs(text) : parseJsonPairs(text);
+  collectFields(pairs, []);
+}
+
+function mediaType(header: string | null): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Reads the body as UTF-8, stopping as soon as it passes the cap. */
+async function readText(req: Request): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new HttpError(400, 'The request body could not be read.');
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, 'The request body is not valid UTF-8 text.');
+  }
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, 'The request is too large: the limit is 64 KiB.');
+}
+
+function parseFormPairs(text: string): [string, unknown][] {
+  return [...new URLSearchParams(text)];
+}
+
+function parseJsonPairs(text: string): [string, unknown][] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'The request body must be a JSON object of fields.');
+  }
+  return Object.entries(value);
+}
+
+function collectFields<K extends string>(
+  pairs: [string, unknown][],
+  allowed: readonly K[],
+): Fields<K> {
+  const known = new Set<string>(allowed);
+  const fields = Object.fromEntries(allowed.map((name) => [name, ''])) as Fields<K>;
+  const seen = new Set<string>();
+  for (const [name, value] of pairs) {
+    if (!known.has(name)) throw new HttpError(400, `Unexpected field: ${printable(name)}.`);
+    if (seen.has(name)) throw new HttpError(400, `The field ${name} was sent more than once.`);
+    if (typeof value !== 'string') throw new HttpError(400, `The field ${name} must be text.`);
+    seen.add(name);
+    fields[name as K] = value;
+  }
+  return fields;
+}
+
+/** A short, safe rendering of a client-supplied name for an error message. */
+function printable(name: string): string {
+  const clean = name.replace(/[^\w.-]/g, '?').slice(0, 40);
+  return clean === '' ? '(empty name)' : clean;
+}

@@ -1,0 +1,183 @@
+import type { FormSpec } from './spec.ts';
+
+const EMAIL_HINT = "A personal email: work addresses (police.uk) can't receive our messages.";
+const NEW_PASSWORD_HINT = 'At least 8 characters; a long passphrase of 15+ is best.';
+
+/** /register/: a new member's details. */
+export const registerForm = {
+  id: 'register',
+  action: '/api/register',
+  submitLabel: 'Register',
+  fields: [
+    { name: 'firstName', label: 'First name', type: 'text', autocomplete: 'given-name' },
+    { name: 'surname', label: 'Surname', type: 'text', autocomplete: 'family-name' },
+    {
+      name: 'email',
+      label: 'Email address',
+      type: 'email',
+      autocomplete: 'email',
+      hint: EMAIL_HINT,
+      verbatim: true,
+    },
+    {
+      name: 'username',
+      label: 'Username',
+      type: 'text',
+      autocomplete: 'username',
+      hint: '3 to 32 characters: letters a to z, digits, dots, dashes or underscores.',
+      verbatim: true,
+    },
+    {
+      name: 'warrantNumber',
+      label: 'Warrant number',
+      type: 'text',
+      autocomplete: 'off',
+      inputmode: 'numeric',
+      hint: '6 digits, without the P or pay prefix.',
+      verbatim: true,
+      narrow: true,
+    },
+    {
+      name: 'password',
+      label: 'Password',
+      type: 'password',
+      autocomplete: 'new-password',
+      hint: NEW_PASSWORD_HINT,
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** /login/: username or email and password; `next` is where to go afterwards. */
+export const loginForm = {
+  id: 'login',
+  action: '/api/login',
+  submitLabel: 'Log in',
+  fields: [
+    {
+      name: 'username',
+      label: 'Username or email address',
+      type: 'text',
+      autocomplete: 'username',
+      verbatim: true,
+    },
+    { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' },
+    { name: 'next', label: '', type: 'hidden' },
+  ],
+} as const satisfies FormSpec;
+
+/** /forgot-password/: where to send a reset link. */
+export const forgotPasswordForm = {
+  id: 'forgot-password',
+  action: '/api/password/forgot',
+  submitLabel: 'Send me a reset link',
+  fields: [
+    {
+      name: 'email',
+      label: 'Email address',
+      type: 'email',
+      autocomplete: 'email',
+      hint: 'The address you registered with.',
+      verbatim: true,
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** /reset-password/?token=: a new password; the token travels in a hidden field. */
+export const resetPasswordForm = {
+  id: 'reset-password',
+  action: '/api/password/reset',
+  submitLabel: 'Set my new password',
+  fields: [
+    { name: 'token', label: '', type: 'hidden' },
+    {
+      name: 'password',
+      label: 'New password',
+      type: 'password',
+      autocomplete: 'new-password',
+      hint: NEW_PASSWORD_HINT,
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** /verify-email/?token=: one button, so link scanners that only GET consume nothing. */
+export const verifyEmailForm = {
+  id: 'verify-email',
+  action: '/api/verify-email',
+  submitLabel: 'Confirm my email address',
+  fields: [{ name: 'token', label: '', type: 'hidden' }],
+} as const satisfies FormSpec;
+
+/** Account page: change password. */
+export const changePasswordForm = {
+  id: 'change-password',
+  action: '/api/account/password',
+  submitLabel: 'Change password',
+  fields: [
+    {
+      name: 'currentPassword',
+      label: 'Current password',
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+    {
+      name: 'newPassword',
+      label: 'New password',
+      type: 'password',
+      autocomplete: 'new-password',
+      hint: NEW_PASSWORD_HINT,
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** Account page: change email (the new address must be verified before it is used). */
+export const changeEmailForm = {
+  id: 'change-email',
+  action: '/api/account/email',
+  submitLabel: 'Change email address',
+  fields: [
+    {
+      name: 'email',
+      label: 'New email address',
+      type: 'email',
+      autocomplete: 'email',
+      hint: EMAIL_HINT,
+      verbatim: true,
+    },
+    {
+      name: 'password',
+      label: 'Current password',
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** Account page: download everything held about the member. */
+export const exportDataForm = {
+  id: 'export-data',
+  action: '/api/account/export',
+  submitLabel: 'Download my data',
+  fields: [],
+} as const satisfies FormSpec;
+
+/** Account page: erase the account, confirmed by the password. */
+export const deleteAccountForm = {
+  id: 'delete-account',
+  action: '/api/account/delete',
+  submitLabel: 'Delete my account',
+  submitClass: 'button--warning',
+  fields: [
+    {
+      name: 'password',
+      label: 'Password',
+      type: 'password',
+      autocomplete: 'current-password',
+      hint: 'This cannot be undone: your account and everything we hold about you are erased.',
+    },
+  ],
+} as const satisfies FormSpec;
+
+/** The field names a form accepts, as the body parser's allow-list. */
+export function fieldNames<F extends FormSpec>(form: F): F['fields'][number]['name'][] {
+  return form.fields.map((f) => f.name);
+}

@@ -1,0 +1,58 @@
+import { escapeHtml } from '../responses.ts';
+import type { SealedFiles } from '../sealed-files.ts';
+import { formMarkers, renderForm } from './render.ts';
+import type { FormSpec, FormState } from './spec.ts';
+
+/** Where the build keeps a copy of each public form page for the functions to read. */
+export const FORM_SHELL_DIR = '_forms';
+
+/** The shell file of a form page, e.g. `register` → `_forms/register.html`. */
+export function formShellPath(page: string): string {
+  return `${FORM_SHELL_DIR}/${page}.html`;
+}
+
+/**
+ * Replaces the form's block (between its markers) in a built page with `html`.
+ * Returns null when the page has no such form.
+ */
+export function replaceForm(page: string, formId: string, html: string): string | null {
+  const { start, end } = formMarkers(formId);
+  const from = page.indexOf(start);
+  const to = page.indexOf(end, from);
+  if (from < 0 || to < 0) return null;
+  return page.slice(0, from) + html + page.slice(to + end.length);
+}
+
+/** Marks the page title as an error page, so screen readers hear it first. */
+function markTitleAsError(page: string): string {
+  return page.replace(/<title>(?!Error: )/, '<title>Error: ');
+}
+
+/** A bare page when the built shell is missing (a function run without a build). */
+function fallbackPage(title: string, form: FormSpec): string {
+  const { start, end } = formMarkers(form.id);
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(title)}</title></head><body><main id="main">` +
+    `<h1>${escapeHtml(title)}</h1>${start}${end}</main></body></html>`
+  );
+}
+
+/**
+ * The built page `page` with `form` re-rendered in `state`: the 422 answer of a
+ * form posted without JavaScript shows the same page, errors beside the fields.
+ */
+export function renderFormPage(
+  files: SealedFiles,
+  page: string,
+  title: string,
+  form: FormSpec,
+  state: FormState,
+): string {
+  const shell = files.read(formShellPath(page)) ?? fallbackPage(title, form);
+  const html =
+    replaceForm(shell, form.id, renderForm(form, state)) ??
+    replaceForm(fallbackPage(title, form), form.id, renderForm(form, state))!;
+  return state.errors && Object.keys(state.errors).length > 0 ? markTitleAsError(html) : html;
+}
