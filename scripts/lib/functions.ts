@@ -1,0 +1,131 @@
+import type { Config, Context } from '@netlify/functions';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** A function's default export: Netlify Functions v2. */
+export type FunctionHandler = (req: Request, context: Context) => Response | Promise<Response>;
+
+/** One compiled entry of a function's `config.path` (URLPattern pathname syntax). */
+interface Route {
+  pattern: string;
+  /** Set for paths without `:params` or `*`: compared as they are. */
+  literal?: string;
+  regexp?: RegExp;
+}
+
+/** A function module, imported once, with its routes. */
+export interface SiteFunction {
+  name: string;
+  file: string;
+  handler: FunctionHandler;
+  routes: Route[];
+  excluded: Route[];
+  methods: string[];
+  preferStatic: boolean;
+}
+
+const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+/** Group-name prefix for `*`, whose params Netlify names by position. */
+const WILDCARD = '__wildcard';
+
+const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Compiles a path the way Netlify's bundler does: a literal, or a URLPattern
+ * whose `:name` takes one segment and whose `*` takes the rest (param "0", "1"...),
+ * with an optional trailing slash. Other URLPattern syntax is refused by name.
+ */
+export function compileRoute(pattern: string): Route {
+  if (!pattern.startsWith('/')) throw new Error(`path "${pattern}" must start with "/"`);
+  if (/[{}()[\]+?]/.test(pattern)) {
+    throw new Error(`path "${pattern}": only literal segments, :params and * are supported`);
+  }
+  if (!/[*:]/.test(pattern)) return { pattern, literal: pattern.toLowerCase() };
+  let wildcard = 0;
+  const source = pattern.replace(
+    /:([A-Za-z_$][\w$]*)|\*|([^:*]+)/g,
+    (_whole, name?: string, text?: string) => {
+      if (name) return `(?<${name}>[^/]+?)`;
+      if (text) return escapeRegExp(text);
+      return `(?<${WILDCARD}${wildcard++}>.*)`;
+    },
+  );
+  return { pattern, regexp: new RegExp(`^${source}\\/?$`, 'i') };
+}
+
+/** Matches a path (trailing slash removed) against one route, giving its params. */
+function matchRoute(route: Route, pathname: string): Record<string, string> | null {
+  if (route.literal !== undefined) return pathname.toLowerCase() === route.literal ? {} : null;
+  const found = route.regexp!.exec(pathname);
+  if (!found) return null;
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(found.groups ?? {})) {
+    params[key.startsWith(WILDCARD) ? key.slice(WILDCARD.length) : key] = value ?? '';
+  }
+  return params;
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Imports every function module in `dir` once (the server runs under tsx, so
+ * TypeScript loads as is) and compiles its `config.path`. A module without a
+ * path or a default export is reported and left out.
+ */
+export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir)
+    .filter((f) => EXTENSIONS.includes(path.extname(f)) && !f.endsWith('.d.ts'))
+    .sort();
+  const loaded: SiteFunction[] = [];
+  for (const fileName of files) {
+    const file = path.join(dir, fileName);
+    const mod = (await import(pathToFileURL(file).href)) as {
+      default?: unknown;
+      config?: Config;
+    };
+    const name = path.basename(fileName, path.extname(fileName));
+    const paths = toArray(mod.config?.path as string | string[] | undefined);
+    if (typeof mod.default !== 'function' || paths.length === 0) {
+      console.warn(`functions/${fileName}: no default export or no config.path; not routed`);
+      continue;
+    }
+    loaded.push({
+      name,
+      file,
+      handler: mod.default as FunctionHandler,
+      routes: paths.map(compileRoute),
+      excluded: toArray(mod.config?.excludedPath as string | string[] | undefined).map(
+        compileRoute,
+      ),
+      methods: toArray(mod.config?.method).map((m) => m.toUpperCase()),
+      preferStatic: mod.config?.preferStatic ?? false,
+    });
+  }
+  return loaded;
+}
+
+/** The function routed to a path and method, with the params of its first matching route. */
+export function matchFunction(
+  functions: SiteFunction[],
+  rawPath: string,
+  method: string,
+): { fn: SiteFunction; params: Record<string, string> } | null {
+  // Netlify routes `/a/` like `/a`.
+  const pathname = rawPath !== '/' && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  for (const fn of functions) {
+    if (fn.methods.length > 0 && !fn.methods.includes(method)) continue;
+    for (const route of fn.routes) {
+      const params = matchRoute(route, pathname);
+      if (!params) continue;
+      if (fn.excluded.some((r) => matchRoute(r, pathname))) break;
+      return { fn, params };
+    }
+  }
+  return null;
+}

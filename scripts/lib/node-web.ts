@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+
+/**
+ * Turns a node request into a Web `Request` with the full URL. The body is
+ * the socket's stream, not a buffer, so the function reads it at its own pace.
+ */
+export function toWebRequest(
+  req: IncomingMessage,
+  url: URL,
+  extraHeaders: Record<string, string>,
+  signal: AbortSignal,
+): Request {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (name.startsWith(':')) continue;
+    headers.append(name, req.rawHeaders[i + 1]!);
+  }
+  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(url, {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+    signal,
+    // Required by undici for a streamed request body.
+    duplex: 'half',
+  } as RequestInit);
+}
+
+/**
+ * Streams a Web `Response` into the node response. Every Set-Cookie is kept
+ * (`getSetCookie()`: a Headers walk would fold them into one line).
+ */
+export async function writeWebResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: Response,
+  extraSetCookies: string[] = [],
+): Promise<void> {
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  }
+  const cookies = [...response.headers.getSetCookie(), ...extraSetCookies];
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.writeHead(response.status, response.statusText || undefined);
+  if (!response.body || req.method === 'HEAD') {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as NodeWebStream<Uint8Array>), res);
+}

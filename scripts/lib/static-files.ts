@@ -1,0 +1,105 @@
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { contentTypeFor } from './content-types.ts';
+import { safeDecode } from './netlify-rules.ts';
+
+/** What a URL path names in the publish directory. */
+export type StaticLookup =
+  | { kind: 'file'; filePath: string; stats: Stats }
+  /** A directory asked for without its trailing slash: Netlify answers 301 to `path/`. */
+  | { kind: 'slash'; location: string }
+  | null;
+
+/** Files Netlify reads as configuration and never serves. */
+const HIDDEN = new Set(['_headers', '_redirects']);
+
+async function fileStats(filePath: string): Promise<Stats | null> {
+  try {
+    const stats = await stat(filePath);
+    return stats.isFile() ? stats : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Maps a URL path onto a file inside `root`, or null. Decoded segments that
+ * climb (`..`) or carry a backslash or NUL never reach the disk.
+ */
+function toFilePath(root: string, pathname: string): string | null {
+  const decoded = safeDecode(pathname);
+  if (decoded === null || decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/').filter(Boolean);
+  if (segments.some((s) => s === '.' || s === '..')) return null;
+  if (segments.length === 1 && HIDDEN.has(segments[0]!)) return null;
+  const filePath = path.join(root, ...segments);
+  return filePath === root || filePath.startsWith(root + path.sep) ? filePath : null;
+}
+
+/**
+ * Finds the file for a URL path as Netlify does: `/a/` is `a/index.html`,
+ * `/a` is the file `a`, else `a.html`, else a 301 to `/a/` when `a/index.html` exists.
+ */
+export async function findStaticFile(
+  root: string,
+  pathname: string,
+  search = '',
+): Promise<StaticLookup> {
+  const filePath = toFilePath(root, pathname);
+  if (filePath === null) return null;
+  if (pathname.endsWith('/')) {
+    const stats = await fileStats(path.join(filePath, 'index.html'));
+    return stats ? { kind: 'file', filePath: path.join(filePath, 'index.html'), stats } : null;
+  }
+  const direct = await fileStats(filePath);
+  if (direct) return { kind: 'file', filePath, stats: direct };
+  const html = await fileStats(filePath + '.html');
+  if (html) return { kind: 'file', filePath: filePath + '.html', stats: html };
+  if (await fileStats(path.join(filePath, 'index.html'))) {
+    return { kind: 'slash', location: pathname + '/' + search };
+  }
+  return null;
+}
+
+function etagFor(stats: Stats): string {
+  return `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+}
+
+/** Options for one static answer. */
+export interface SendFileOptions {
+  status?: number;
+  /** Rule headers (lower-case names); they override the defaults. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Streams a file with its type, length, validators and Netlify's default
+ * `Cache-Control`; answers 304 to a matching `If-None-Match` and no body to HEAD.
+ */
+export async function sendStaticFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: { filePath: string; stats: Stats },
+  { status = 200, headers = {} }: SendFileOptions = {},
+): Promise<void> {
+  const etag = etagFor(file.stats);
+  res.setHeader('content-type', contentTypeFor(file.filePath));
+  res.setHeader('cache-control', 'public, max-age=0, must-revalidate');
+  res.setHeader('etag', etag);
+  res.setHeader('last-modified', file.stats.mtime.toUTCString());
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (status === 200 && req.headers['if-none-match'] === etag) {
+    res.writeHead(304).end();
+    return;
+  }
+  res.setHeader('content-length', file.stats.size);
+  res.writeHead(status);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await pipeline(createReadStream(file.filePath), res);
+}

@@ -1,0 +1,149 @@
+// The local server: dist/, netlify.toml and dist/_headers / _redirects rules,
+// and functions/*.ts imported once, answered as Netlify answers them.
+// Run directly (`tsx scripts/serve.ts`) it listens on PORT (default 8888).
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadFunctions } from './lib/functions.ts';
+import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
+import { handleSiteRequest, type Site } from './lib/site-handler.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+
+/** Where the site lives and where to listen. Paths are relative to `root`. */
+export interface SiteServerOptions {
+  /** The directory holding netlify.toml (default: this repository). */
+  root?: string;
+  /** The publish directory (default `dist`). */
+  distDir?: string;
+  /** The functions directory (default `functions`). */
+  functionsDir?: string;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** The site's public origin, given to functions as `context.site.url` (default: the listening URL). */
+  siteUrl?: string;
+}
+
+/** A site server that is not listening until `listen()`. */
+export interface SiteServer {
+  /** Loads the rules and functions, then listens; resolves to the URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, closes idle and busy keep-alive connections. */
+  close(): Promise<void>;
+  /** `http://localhost:PORT` once listening. */
+  readonly url: string;
+  /** The number of functions routed. */
+  readonly functionCount: number;
+  readonly server: Server;
+}
+
+/** Loads everything the handler needs; rule syntax errors stop the start. */
+async function loadSite(
+  options: Required<Omit<SiteServerOptions, 'port' | 'host'>>,
+): Promise<Site> {
+  const configPath = path.join(options.root, 'netlify.toml');
+  const [headerRules, redirectRules, functions] = await Promise.all([
+    loadHeaderRules({ configPath, file: path.join(options.distDir, '_headers') }),
+    loadRedirectRules({ configPath, file: path.join(options.distDir, '_redirects') }),
+    loadFunctions(options.functionsDir),
+  ]);
+  return {
+    distDir: options.distDir,
+    functions,
+    headerRules,
+    redirectRules,
+    siteUrl: options.siteUrl,
+  };
+}
+
+/** Creates the local server for a site (see SiteServerOptions for the defaults). */
+export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
+  const root = path.resolve(options.root ?? repoRoot);
+  const distDir = path.resolve(root, options.distDir ?? 'dist');
+  const functionsDir = path.resolve(root, options.functionsDir ?? 'functions');
+  let site: Site | null = null;
+  let url = '';
+
+  const server = createServer((req, res) => {
+    if (!site) return void res.writeHead(503).end();
+    handleSiteRequest(site, req, res).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A client that hangs up mid-stream is not an error worth a log line.
+      if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
+      console.error(`${req.method} ${req.url} failed:`, error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Error\n');
+      else res.destroy();
+    });
+  });
+  // Bounded: slow or idle clients cannot hold sockets for ever.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    server,
+    get url() {
+      return url;
+    },
+    get functionCount() {
+      return site?.functions.length ?? 0;
+    },
+    async listen() {
+      const loaded = await loadSite({
+        root,
+        distDir,
+        functionsDir,
+        siteUrl: options.siteUrl ?? '',
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      url = `http://localhost:${port}`;
+      site = { ...loaded, siteUrl: loaded.siteUrl || url };
+      return url;
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Stops `server` and exits on Ctrl-C or SIGTERM. */
+function stopOnSignals(server: SiteServer): void {
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
+    console.error(
+      'dist/ is missing: run `npm run build` first, or `npm start` to build and serve.',
+    );
+    process.exit(1);
+  }
+  const server = createSiteServer({
+    port: Number(process.env.PORT ?? 8888),
+    host: process.env.HOST,
+    siteUrl: process.env.SITE_URL,
+  });
+  const url = await server.listen();
+  stopOnSignals(server);
+  console.log(`Serving dist/ and ${server.functionCount} functions on ${url}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
