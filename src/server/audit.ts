@@ -1,0 +1,55 @@
+/** The audit log of staff and operator actions (SECURITY.md 24). Detail never holds secrets. */
+import { resolveNow } from './clock.ts';
+import { generateId } from './crypto.ts';
+import { getDb, type Db } from './store/db.ts';
+
+/** One audit entry as read back. */
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+/** Appends an entry. `actor` is a username or `cli:<name>`. */
+export async function recordAudit(
+  db: Db,
+  entry: {
+    actor: string;
+    action: string;
+    target?: string | null;
+    detail?: Record<string, unknown>;
+    now?: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: generateId(),
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+      at: resolveNow(entry.now),
+    })
+    .execute();
+}
+
+/** The most recent entries, newest first. */
+export async function listAudit(options: { limit?: number; db?: Db } = {}): Promise<AuditRecord[]> {
+  const rows = await (options.db ?? getDb())
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 100)
+    .execute();
+  return rows.map((r) => ({
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: JSON.parse(r.detail),
+    at: r.at,
+  }));
+}

@@ -1,0 +1,34 @@
+/**
+ * Small cryptographic helpers shared by sessions, email tokens and warrant
+ * numbers. Randomness comes from the platform CSPRNG.
+ */
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import {
+  decodeHex,
+  encodeBase32LowerCaseNoPadding,
+  encodeBase64urlNoPadding,
+  encodeHexLowerCase,
+} from '@oslojs/encoding';
+
+/** A random identifier for rows: 16 bytes, base32, 26 characters. */
+export function generateId(): string {
+  return encodeBase32LowerCaseNoPadding(randomBytes(16));
+}
+
+/** A random secret: 32 bytes, base64url without padding, 43 characters. */
+export function generateSecret(): string {
+  return encodeBase64urlNoPadding(randomBytes(32));
+}
+
+/** Hex SHA-256 of a UTF-8 string. */
+export function hashSecret(secret: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+/** Compares two hex digests in constant time (false when either is not hex of equal length). */
+export function hexDigestsEqual(a: string, b: string): boolean {
+  if (a.length !== b.length || !/^[0-9a-f]*$/.test(a) || !/^[0-9a-f]*$/.test(b)) return false;
+  return constantTimeEqual(decodeHex(a), decodeHex(b));
+}

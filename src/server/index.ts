@@ -1,0 +1,24 @@
+/** The server-side domain, in one import for functions and scripts. */
+export * from './config.ts';
+export * from './clock.ts';
+export * from './store/db.ts';
+export * from './store/migrations.ts';
+export type * from './store/schema.ts';
+export * from './rules/warrant-number.ts';
+export * from './rules/email-address.ts';
+export * from './rules/username.ts';
+export * from './rules/person-name.ts';
+export * from './rules/password-policy.ts';
+export * from './warrant.ts';
+export * from './passwords.ts';
+export * from './sessions.ts';
+export * from './session-cookie.ts';
+export * from './rate-limit.ts';
+export * from './email-tokens.ts';
+export * from './audit.ts';
+export * from './mail.ts';
+export * from './users.ts';
+export * from './registration.ts';
+export * from './authentication.ts';
+export * from './roll-csv.ts';
+export * from './roll.ts';

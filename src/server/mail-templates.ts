@@ -1,0 +1,97 @@
+/**
+ * The site's emails: plain text, short, saying who sent them and why. Links
+ * lead to pages whose button POSTs, so link scanners cannot use a token.
+ */
+import type { ServerConfig } from './config.ts';
+import type { MailMessage } from './mail.ts';
+
+type Site = Pick<ServerConfig, 'siteName' | 'siteUrl'>;
+
+function footer(site: Site): string {
+  return `\n\n--\n${site.siteName}\n${site.siteUrl}/\nYou are receiving this because someone used this address on our members area.`;
+}
+
+function link(site: Site, pathname: string, token: string): string {
+  return `${site.siteUrl}${pathname}?token=${encodeURIComponent(token)}`;
+}
+
+/** Asks a new registrant to confirm their address. */
+export function verifyEmailMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  token: string,
+): MailMessage {
+  return {
+    to,
+    purpose: 'verify-email',
+    subject: `Confirm your email for the ${site.siteName} members area`,
+    text: `Hello ${firstName},\n\nYou registered for the ${site.siteName} members area. To confirm this is your email address, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 48 hours. If you did not register, ignore this email and nothing more will happen.${footer(site)}`,
+  };
+}
+
+/** Tells an existing account holder that someone tried to register with their details. */
+export function accountExistsMessage(site: Site, to: string, firstName: string): MailMessage {
+  return {
+    to,
+    purpose: 'account-exists',
+    subject: `You already have a ${site.siteName} account`,
+    text: `Hello ${firstName},\n\nSomeone, perhaps you, tried to register for the ${site.siteName} members area with your email address or username. You already have an account, so nothing was changed.\n\nTo sign in, go to ${site.siteUrl}/login/. If you have forgotten your password, reset it at ${site.siteUrl}/forgot-password/.\n\nIf this was not you, you can ignore this email.${footer(site)}`,
+  };
+}
+
+/** Carries a password reset link. */
+export function passwordResetMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  token: string,
+): MailMessage {
+  return {
+    to,
+    purpose: 'password-reset',
+    subject: `Reset your ${site.siteName} password`,
+    text: `Hello ${firstName},\n\nSomeone asked to reset the password of your ${site.siteName} members account. To choose a new password, open this link:\n\n${link(site, '/reset-password/', token)}\n\nThe link works once and lasts 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this email: your password stays as it is.${footer(site)}`,
+  };
+}
+
+/** Asks the holder of a new address to confirm an email change. */
+export function emailChangeMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  token: string,
+): MailMessage {
+  return {
+    to,
+    purpose: 'email-change',
+    subject: `Confirm your new email for ${site.siteName}`,
+    text: `Hello ${firstName},\n\nYou asked to use this address for your ${site.siteName} members account. To confirm it, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 24 hours. Until then your old address stays in use. If you did not ask, ignore this email.${footer(site)}`,
+  };
+}
+
+/** Tells a member they have been confirmed. */
+export function confirmedMessage(site: Site, to: string, firstName: string): MailMessage {
+  return {
+    to,
+    purpose: 'confirmed',
+    subject: `Your ${site.siteName} membership is confirmed`,
+    text: `Hello ${firstName},\n\nWe have checked your registration against the federation's roll and confirmed your membership. You can now sign in and read the members area at ${site.siteUrl}/members/.${footer(site)}`,
+  };
+}
+
+/** Tells a registrant they were not confirmed, and why. */
+export function rejectedMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  reason: string,
+): MailMessage {
+  const why = reason.trim() ? `The reason given was: ${reason.trim()}` : 'No reason was recorded.';
+  return {
+    to,
+    purpose: 'rejected',
+    subject: `Your ${site.siteName} registration was not confirmed`,
+    text: `Hello ${firstName},\n\nWe could not confirm your registration for the ${site.siteName} members area. ${why}\n\nIf you think this is a mistake, reply to the federation office using the contact details on ${site.siteUrl}/ and we will look again.${footer(site)}`,
+  };
+}

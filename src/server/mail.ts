@@ -1,0 +1,56 @@
+/**
+ * Outgoing email through nodemailer: SMTP when SMTP_URL is set, otherwise each
+ * message is written as an `.eml` file in DATA_DIR/mail/ (local runs, tests).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { getConfig, type ServerConfig } from './config.ts';
+
+/** A message ready to send. `purpose` names the file in the outbox and is never secret. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  purpose: string;
+}
+
+let transport: { key: string; transporter: Transporter } | undefined;
+
+function transporterFor(config: ServerConfig): Transporter {
+  const key = config.smtpUrl ?? 'outbox';
+  if (transport?.key !== key) {
+    const transporter = config.smtpUrl
+      ? nodemailer.createTransport(config.smtpUrl)
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    transport = { key, transporter };
+  }
+  return transport.transporter;
+}
+
+/** The folder where messages are written when there is no SMTP server. */
+export function outboxDir(config: ServerConfig = getConfig()): string {
+  return path.join(config.dataDir, 'mail');
+}
+
+let sequence = 0;
+
+/** Sends a message (or writes it to the outbox). */
+export async function sendMail(
+  message: MailMessage,
+  config: ServerConfig = getConfig(),
+): Promise<void> {
+  const info = await transporterFor(config).sendMail({
+    from: `${config.siteName} <${config.mailFrom}>`,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+  });
+  if (config.smtpUrl) return;
+  const dir = outboxDir(config);
+  await fs.mkdir(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  sequence = (sequence + 1) % 1_000_000;
+  const name = `${stamp}-${process.pid}-${String(sequence).padStart(6, '0')}-${message.purpose}.eml`;
+  await fs.writeFile(path.join(dir, name), (info as { message: Buffer }).message);
+}

@@ -1,0 +1,146 @@
+/**
+ * Versioned migrations, kept in code so functions bundle them. Each one uses
+ * only column types and constraints that behave the same on SQLite and Postgres.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('first_name', 'text', (c) => c.notNull())
+      .addColumn('surname', 'text', (c) => c.notNull())
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('email_lower', 'text', (c) => c.notNull().unique())
+      .addColumn('username', 'text', (c) => c.notNull())
+      .addColumn('username_lower', 'text', (c) => c.notNull().unique())
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('warrant_hmac', 'text')
+      .addColumn('warrant_last2', 'text')
+      .addColumn('warrant_claim', 'text', (c) => c.unique())
+      .addColumn('role', 'text', (c) => c.notNull().check(sqlIn('role', ['member', 'staff'])))
+      .addColumn('status', 'text', (c) =>
+        c
+          .notNull()
+          .check(sqlIn('status', ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'])),
+      )
+      .addColumn('roll_on_roll', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('roll_surname_match', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('roll_status', 'text')
+      .addColumn('roll_duplicate', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('reject_reason', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('verified_at', 'bigint')
+      .addColumn('confirmed_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('users_warrant_hmac').on('users').column('warrant_hmac').execute();
+    await db.schema
+      .createIndex('users_status')
+      .on('users')
+      .columns(['status', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('absolute_expires_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+    await db.schema
+      .createTable('email_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('purpose', 'text', (c) =>
+        c.notNull().check(sqlIn('purpose', ['verify', 'reset', 'email-change'])),
+      )
+      .addColumn('new_email', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .execute();
+    await db.schema
+      .createIndex('email_tokens_user')
+      .on('email_tokens')
+      .columns(['user_id', 'purpose'])
+      .execute();
+
+    await db.schema
+      .createTable('rate_limits')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('window_start', 'bigint', (c) => c.notNull())
+      .addColumn('tokens', 'double precision', (c) => c.notNull().defaultTo(0))
+      .execute();
+
+    await db.schema
+      .createTable('roll_entries')
+      .addColumn('warrant_hmac', 'text', (c) => c.primaryKey())
+      .addColumn('surname_norm', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['serving', 'retired'])),
+      )
+      .execute();
+
+    await db.schema
+      .createTable('roll_imports')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addColumn('row_count', 'integer', (c) => c.notNull())
+      .addColumn('serving_count', 'integer', (c) => c.notNull())
+      .addColumn('retired_count', 'integer', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('target', 'text')
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const table of [
+      'audit_log',
+      'roll_imports',
+      'roll_entries',
+      'rate_limits',
+      'email_tokens',
+      'sessions',
+      'users',
+    ]) {
+      await db.schema.dropTable(table).ifExists().execute();
+    }
+  },
+};
+
+/** A CHECK expression allowing only the listed literal values (constants from this file, never input). */
+function sqlIn(column: string, values: string[]) {
+  return sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
+}
+
+/** Every migration, in order; names sort in the order they run. */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+/** Runs every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

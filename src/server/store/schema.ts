@@ -1,0 +1,121 @@
+/**
+ * Table types for Kysely. Times are milliseconds since the epoch (bigint in
+ * Postgres, parsed back to numbers), flags are 0/1 integers on both engines.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/** A member's or staff user's place in the registration process. */
+export type UserStatus = 'unverified' | 'pending' | 'confirmed' | 'rejected' | 'suspended';
+
+/** What a user may do. */
+export type UserRole = 'member' | 'staff';
+
+/** Why an email token exists. */
+export type TokenPurpose = 'verify' | 'reset' | 'email-change';
+
+/** A roll entry's status. */
+export type RollStatus = 'serving' | 'retired';
+
+export interface UsersTable {
+  id: string;
+  first_name: string;
+  surname: string;
+  email: string;
+  email_lower: string;
+  username: string;
+  username_lower: string;
+  password_hash: string;
+  /** HMAC of the warrant number given at registration (null for staff). */
+  warrant_hmac: string | null;
+  warrant_last2: string | null;
+  /** Set to `warrant_hmac` when confirmed; unique, so a number is claimed once. */
+  warrant_claim: string | null;
+  role: UserRole;
+  status: UserStatus;
+  /** 1 when the warrant number was on the roll when last checked. */
+  roll_on_roll: number;
+  /** 1 when the roll's surname for that number matches. */
+  roll_surname_match: number;
+  /** Roll status of the number, when on the roll. */
+  roll_status: RollStatus | null;
+  /** 1 when another account had registered the same number first. */
+  roll_duplicate: number;
+  reject_reason: string | null;
+  created_at: number;
+  verified_at: number | null;
+  confirmed_at: number | null;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** Hex SHA-256 of the session secret. */
+  secret_hash: string;
+  created_at: number;
+  /** Inactivity deadline, moved forward on use. */
+  expires_at: number;
+  /** Hard deadline, never moved. */
+  absolute_expires_at: number;
+}
+
+export interface EmailTokensTable {
+  /** Hex SHA-256 of the token. */
+  token_hash: string;
+  user_id: string;
+  purpose: TokenPurpose;
+  /** The address being confirmed, for email changes. */
+  new_email: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  window_start: number;
+  tokens: number;
+}
+
+export interface RollEntriesTable {
+  warrant_hmac: string;
+  surname_norm: string;
+  status: RollStatus;
+}
+
+export interface RollImportsTable {
+  id: string;
+  actor: string;
+  at: number;
+  row_count: number;
+  serving_count: number;
+  retired_count: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** JSON object; never secrets. */
+  detail: string;
+  at: number;
+}
+
+/** The whole database, for `Kysely<Database>`. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  rate_limits: RateLimitsTable;
+  roll_entries: RollEntriesTable;
+  roll_imports: RollImportsTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
