@@ -83,6 +83,8 @@ const TABLE: [method: string, target: string][] = [
   ['GET', '/no-such-page/'],
   ['GET', '/assets/data.json'],
   ['GET', '/api/items/'],
+  ['GET', '/fallback'],
+  ['GET', '/api/whoami'],
 ];
 
 describe('routing matches Netlify’s emulator', () => {
