@@ -5,6 +5,8 @@ import sitemap from '@astrojs/sitemap';
 import seal from './src/integrations/seal.ts';
 import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
+import formShells from './src/integrations/form-shells.ts';
+import decapBrowserShims from './src/cms/vite-plugin.ts';
 
 const site = process.env.SITE_URL ?? 'http://localhost:8888';
 const privatePath = /^\/(members|staff|admin)\//;
@@ -14,11 +16,15 @@ export default defineConfig({
   trailingSlash: 'always',
   // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
   build: { format: 'directory', inlineStylesheets: 'never' },
+  // Decap CMS (bundled only into /admin/) imports Node's `path`: give the browser a shim.
+  vite: { plugins: [decapBrowserShims()] },
   integrations: [
     mdx(),
     sitemap({ filter: (page) => !privatePath.test(new URL(page).pathname) }),
     // Order matters: seal moves members pages out of dist/ before the search index is built.
     seal(),
+    // After seal, which empties sealed/: keeps a copy of each form page for the functions.
+    formShells(),
     searchIndex(),
     cspHeaders(),
   ],
