@@ -22,3 +22,6 @@ export * from './registration.ts';
 export * from './authentication.ts';
 export * from './roll-csv.ts';
 export * from './roll.ts';
+export * from './password-reset.ts';
+export * from './account.ts';
+export * from './review.ts';

@@ -1,0 +1,229 @@
+/**
+ * A signed-in member's own account: change password (needs the current one),
+ * change email (confirmed from the new address), download their data, erase it.
+ */
+import { resolveNow } from './clock.ts';
+import { getConfig } from './config.ts';
+import { createEmailToken } from './email-tokens.ts';
+import { sendMail, type MailMessage } from './mail.ts';
+import { accountExistsMessage, emailChangeMessage } from './mail-templates.ts';
+import { hashPassword, verifyDummyPassword, verifyPasswordHash } from './passwords.ts';
+import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
+import { loginFailureKey } from './authentication.ts';
+import { checkEmail } from './rules/email-address.ts';
+import { checkPassword } from './rules/password-policy.ts';
+import { createSession } from './sessions.ts';
+import { recordAudit } from './audit.ts';
+import { getDb } from './store/db.ts';
+import type { CallOptions } from './users.ts';
+
+/** Message when the current password given is wrong. */
+export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
+
+/** A password change's outcome; on success, a fresh session replaces all old ones. */
+export type ChangePasswordResult =
+  | { ok: true; token: string; maxAgeSeconds: number }
+  | { ok: false; errors: { currentPassword?: string; newPassword?: string } };
+
+/**
+ * Changes a password after checking the current one. Every session of the
+ * account ends in the same transaction; the caller sets the new session's cookie.
+ */
+export async function changePassword(
+  userId: string,
+  currentPassword: unknown,
+  newPassword: unknown,
+  options: CallOptions = {},
+): Promise<ChangePasswordResult> {
+  const config = getConfig();
+  const db = getDb();
+  const now = resolveNow(options.now);
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const current = typeof currentPassword === 'string' ? currentPassword : '';
+  if (!user) {
+    await verifyDummyPassword(current);
+    return { ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } };
+  }
+  if (!current || !(await verifyPasswordHash(user.password_hash, current))) {
+    return { ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } };
+  }
+  const rules = checkPassword(newPassword, {
+    siteName: config.siteName,
+    username: user.username,
+    email: user.email,
+  });
+  if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
+  const newHash = await hashPassword(newPassword as string);
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: newHash, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    const session = await createSession(user.id, user.role, { now, db: trx });
+    return { ok: true as const, token: session.token, maxAgeSeconds: session.maxAgeSeconds };
+  });
+}
+
+/** An email change request's outcome. */
+export type EmailChangeResult =
+  | { ok: true }
+  | { ok: false; errors: { email?: string; password?: string } }
+  | { ok: false; retryAfter: number };
+
+/**
+ * Sends a confirmation link to a new address; the address changes only when
+ * the link is used (through `verifyEmail`). Answers the same when the new
+ * address already has an account, whose owner gets a notice instead.
+ */
+export async function requestEmailChange(
+  userId: string,
+  input: { email?: unknown; password?: unknown },
+  options: CallOptions = {},
+): Promise<EmailChangeResult> {
+  const config = getConfig();
+  const db = getDb();
+  const now = resolveNow(options.now);
+  const checked = checkEmail(input.email, config.workEmailDomains);
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const password = typeof input.password === 'string' ? input.password : '';
+  const passwordOk = user
+    ? password !== '' && (await verifyPasswordHash(user.password_hash, password))
+    : false;
+  if (!checked.ok || !passwordOk || !user) {
+    return {
+      ok: false,
+      errors: {
+        ...(checked.ok ? {} : { email: checked.message }),
+        ...(passwordOk ? {} : { password: CURRENT_PASSWORD_MESSAGE }),
+      },
+    };
+  }
+  if (checked.emailLower === user.email_lower) return { ok: true };
+  const limit = await consumeRateLimit(
+    rateLimitKey('mail', checked.emailLower),
+    EMAIL_ADDRESS_LIMIT,
+    { now, db },
+  );
+  if (!limit.allowed) return { ok: false, retryAfter: limit.retryAfter };
+  const owner = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email_lower', '=', checked.emailLower)
+    .executeTakeFirst();
+  let message: MailMessage;
+  if (owner) {
+    message = accountExistsMessage(config, owner.email, owner.first_name);
+  } else {
+    const token = await createEmailToken(db, user.id, 'email-change', {
+      now,
+      newEmail: checked.email,
+    });
+    message = emailChangeMessage(config, checked.email, user.first_name, token);
+  }
+  try {
+    await sendMail(message, config);
+  } catch (error) {
+    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
+  }
+  return { ok: true };
+}
+
+/** Everything the site holds about a member, for download (UK GDPR access). */
+export interface MemberDataExport {
+  exportedAt: string;
+  account: {
+    firstName: string;
+    surname: string;
+    email: string;
+    username: string;
+    role: string;
+    status: string;
+    warrantNumberEndsIn: string | null;
+    rejectReason: string | null;
+    registeredAt: string;
+    emailVerifiedAt: string | null;
+    confirmedAt: string | null;
+  };
+  sessions: { startedAt: string; expiresAt: string }[];
+  notes: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The member's data as a plain object (no hash, no HMAC, no token). Null when unknown. */
+export async function exportMemberData(
+  userId: string,
+  options: CallOptions = {},
+): Promise<MemberDataExport | null> {
+  const db = getDb();
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user) return null;
+  const sessions = await db
+    .selectFrom('sessions')
+    .select(['created_at', 'expires_at', 'absolute_expires_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
+  return {
+    exportedAt: new Date(resolveNow(options.now)).toISOString(),
+    account: {
+      firstName: user.first_name,
+      surname: user.surname,
+      email: user.email,
+      username: user.username,
+      role: user.role,
+      status: user.status,
+      warrantNumberEndsIn: user.warrant_last2,
+      rejectReason: user.reject_reason,
+      registeredAt: iso(user.created_at)!,
+      emailVerifiedAt: iso(user.verified_at),
+      confirmedAt: iso(user.confirmed_at),
+    },
+    sessions: sessions.map((s) => ({
+      startedAt: iso(s.created_at)!,
+      expiresAt: iso(Math.min(s.expires_at, s.absolute_expires_at))!,
+    })),
+    notes:
+      'Your password is stored only as an argon2id hash and your warrant number only as a keyed hash plus its last two digits, so neither can be shown.',
+  };
+}
+
+/**
+ * Erases an account: the user row, its sessions, tokens and rate-limit keys,
+ * in one transaction. The audit log keeps only the anonymous id.
+ */
+export async function eraseMember(
+  userId: string,
+  options: CallOptions & { actor?: string } = {},
+): Promise<boolean> {
+  const now = resolveNow(options.now);
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const user = await trx
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!user) return false;
+      const keys = [
+        loginFailureKey(user, user.username),
+        rateLimitKey('login-name', user.username),
+        rateLimitKey('login-name', user.email),
+        rateLimitKey('mail', user.email_lower),
+      ];
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('email_tokens').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('rate_limits').where('key', 'in', keys).execute();
+      await trx.deleteFrom('users').where('id', '=', userId).execute();
+      await recordAudit(trx, {
+        actor: options.actor ?? 'self',
+        action: 'member.erase',
+        target: userId,
+        now,
+      });
+      return true;
+    });
+}

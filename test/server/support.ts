@@ -1,0 +1,209 @@
+/**
+ * Test stores: a real SQLite file in a fresh DATA_DIR, or (when
+ * TEST_DATABASE_URL is set) a fresh Postgres schema dropped afterwards.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { closeDb, getDb, type Db } from '../../src/server/store/db.ts';
+import { migrateToLatest } from '../../src/server/store/migrations.ts';
+import { readConfig, setConfig, type ServerConfig } from '../../src/server/config.ts';
+import { hashPassword } from '../../src/server/passwords.ts';
+import { generateId } from '../../src/server/crypto.ts';
+import type { UserRole, UserStatus } from '../../src/server/store/schema.ts';
+import { hmacWarrantNumber, warrantLastTwo } from '../../src/server/warrant.ts';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+/** Engines to run store suites on: SQLite always, Postgres when TEST_DATABASE_URL is set. */
+export const ENGINES: EngineName[] = process.env.TEST_DATABASE_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
+
+/** An open test store and the settings it runs under. */
+export interface TestStore {
+  db: Db;
+  config: ServerConfig;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+/** Opens a migrated store and installs it as the process-wide one. */
+export async function openTestStore(
+  engine: EngineName = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestStore> {
+  await closeDb();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'members-test-'));
+  let databaseUrl: string | undefined;
+  let schema: string | undefined;
+  if (engine === 'postgres') {
+    const base = process.env.TEST_DATABASE_URL!;
+    schema = `test_${generateId()}`;
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.end();
+    databaseUrl = withSearchPath(base, schema);
+  }
+  const config = readConfig({
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
+  });
+  setConfig(config);
+  const db = getDb();
+  await migrateToLatest(db);
+  return {
+    db,
+    config,
+    dataDir,
+    async close() {
+      await closeDb();
+      setConfig(undefined);
+      if (schema) {
+        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
+        await client.connect();
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The password every seeded account has; its hash is computed once per test file. */
+export const SEED_PASSWORD = 'tangerine-bicycle-gravel';
+let seedHash: Promise<string> | undefined;
+
+/** Inserts an account directly (reusing one argon2 hash) and returns its id. */
+export async function seedUser(
+  db: Db,
+  fields: {
+    username: string;
+    email?: string;
+    firstName?: string;
+    surname?: string;
+    status?: UserStatus;
+    role?: UserRole;
+    warrant?: string;
+    warrantKey?: string;
+    now?: number;
+  },
+): Promise<string> {
+  seedHash ??= hashPassword(SEED_PASSWORD);
+  const id = generateId();
+  const email = fields.email ?? `${fields.username}@example.com`;
+  const hmac = fields.warrant
+    ? hmacWarrantNumber(fields.warrant, fields.warrantKey ?? readConfig({}).warrantKey)
+    : null;
+  const now = fields.now ?? Date.now();
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      first_name: fields.firstName ?? 'Test',
+      surname: fields.surname ?? 'Person',
+      email,
+      email_lower: email.toLowerCase(),
+      username: fields.username,
+      username_lower: fields.username.toLowerCase(),
+      password_hash: await seedHash,
+      warrant_hmac: hmac,
+      warrant_last2: fields.warrant ? warrantLastTwo(fields.warrant) : null,
+      warrant_claim: fields.status === 'confirmed' ? hmac : null,
+      role: fields.role ?? 'member',
+      status: fields.status ?? 'confirmed',
+      roll_on_roll: 0,
+      roll_surname_match: 0,
+      roll_status: null,
+      roll_duplicate: 0,
+      reject_reason: null,
+      created_at: now,
+      verified_at: now,
+      confirmed_at: fields.status === 'confirmed' ? now : null,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** One message from the outbox. */
+export interface OutboxMessage {
+  file: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+function decodeHeader(value: string): string {
+  return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+  );
+}
+
+/** Reads every `.eml` in DATA_DIR/mail, oldest first. */
+export function readOutbox(dataDir: string): OutboxMessage[] {
+  const dir = path.join(dataDir, 'mail');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((file) => {
+      const raw = fs.readFileSync(path.join(dir, file), 'utf8');
+      const split = raw.indexOf('\n\n');
+      const head = raw.slice(0, split).replace(/\n[ \t]+/g, ' ');
+      const header = (name: string) =>
+        decodeHeader(new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1] ?? '');
+      const body = raw.slice(split + 2);
+      const text = /quoted-printable/i.test(head)
+        ? decodeQuotedPrintable(body)
+        : /base64/i.test(header('Content-Transfer-Encoding'))
+          ? Buffer.from(body, 'base64').toString('utf8')
+          : body;
+      return { file, to: header('To'), subject: header('Subject'), text };
+    });
+}
+
+/** The token in the last message to an address whose link goes to `pathname`. */
+export function lastTokenFor(dataDir: string, to: string, pathname: string): string {
+  const message = readOutbox(dataDir)
+    .filter((m) => m.to.includes(to) && m.text.includes(pathname))
+    .at(-1);
+  const token =
+    message &&
+    new RegExp(`${pathname.replace(/\//g, '\\/')}\\?token=([A-Za-z0-9_-]+)`).exec(
+      message.text,
+    )?.[1];
+  if (!token) throw new Error(`no ${pathname} link sent to ${to}`);
+  return token;
+}
+
+/** Counts rows in a table. */
+export async function countRows(
+  db: Db,
+  table: 'users' | 'sessions' | 'email_tokens' | 'rate_limits' | 'audit_log',
+): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
