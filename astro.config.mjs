@@ -17,7 +17,8 @@ export default defineConfig({
   // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
   build: { format: 'directory', inlineStylesheets: 'never' },
   // Decap CMS (bundled only into /admin/) imports Node's `path`: give the browser a shim.
-  vite: { plugins: [decapBrowserShims()] },
+  // Scripts as files too (Vite would inline small ones), for the same CSP.
+  vite: { plugins: [decapBrowserShims()], build: { assetsInlineLimit: 0 } },
   integrations: [
     mdx(),
     sitemap({ filter: (page) => !privatePath.test(new URL(page).pathname) }),

@@ -157,6 +157,7 @@ export const exportDataForm = {
   id: 'export-data',
   action: '/api/account/export',
   submitLabel: 'Download my data',
+  enhance: false,
   fields: [],
 } as const satisfies FormSpec;
 

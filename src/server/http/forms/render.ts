@@ -23,7 +23,7 @@ export function renderForm(form: FormSpec, state: FormState = {}): string {
   const submitClass = ['button', form.submitClass].filter(Boolean).join(' ');
   return [
     start,
-    `<form class="form" id="${form.id}" method="post" action="${form.action}" novalidate data-enhance>`,
+    `<form class="form" id="${form.id}" method="post" action="${form.action}" novalidate${form.enhance === false ? '' : ' data-enhance'}>`,
     renderErrorSummary(form, errors),
     ...form.fields.map((field) => renderField(form, field, state)),
     `<button type="submit" class="${submitClass}">${escapeHtml(form.submitLabel)}</button>`,

@@ -23,6 +23,8 @@ export interface FormSpec {
   action: string;
   submitLabel: string;
   fields: readonly FieldSpec[];
+  /** False for a form whose answer is a download, which the page script must leave alone. */
+  enhance?: boolean;
   /** Classes for the submit button, e.g. a warning style for deleting an account. */
   submitClass?: string;
 }

@@ -1,0 +1,150 @@
+/**
+ * Progressive enhancement for the site's forms (those marked `data-enhance`):
+ * posts with fetch and `Accept: application/json`, shows the errors beside the
+ * fields and in the summary without a reload, and follows `next` on success.
+ * Without this script, or without fetch, the forms post normally and the
+ * server answers with the same errors on a full page.
+ */
+
+interface FormAnswer {
+  ok: boolean;
+  next?: string;
+  errors?: Record<string, string>;
+  error?: string;
+}
+
+/** Copies `?next=` and `?token=` from the address into the form's hidden fields. */
+function fillHiddenFromUrl(form: HTMLFormElement): void {
+  const params = new URLSearchParams(window.location.search);
+  for (const name of ['next', 'token']) {
+    const input = form.querySelector<HTMLInputElement>(`input[type="hidden"][name="${name}"]`);
+    const value = params.get(name);
+    if (input && !input.value && value) input.value = value;
+  }
+}
+
+function clearErrors(form: HTMLFormElement): void {
+  for (const error of form.querySelectorAll('.field__error')) error.remove();
+  for (const field of form.querySelectorAll('.field--error'))
+    field.classList.remove('field--error');
+  for (const input of form.querySelectorAll<HTMLInputElement>('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    const ids = (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter((id) => id && !id.endsWith('-error'));
+    if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+}
+
+function showFieldError(input: HTMLInputElement, message: string): void {
+  const field = input.closest('.field');
+  const errorId = `${input.id}-error`;
+  const error = document.createElement('p');
+  error.className = 'field__error';
+  error.id = errorId;
+  const prefix = document.createElement('span');
+  prefix.className = 'visually-hidden';
+  prefix.textContent = 'Error: ';
+  error.append(prefix, message);
+  input.before(error);
+  field?.classList.add('field--error');
+  input.setAttribute('aria-invalid', 'true');
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  input.setAttribute('aria-describedby', [...ids, errorId].join(' '));
+}
+
+function summaryItem(message: string, target?: HTMLInputElement): HTMLLIElement {
+  const item = document.createElement('li');
+  if (!target) {
+    item.textContent = message;
+    return item;
+  }
+  const link = document.createElement('a');
+  link.href = `#${target.id}`;
+  link.textContent = message;
+  item.append(link);
+  return item;
+}
+
+/** Fills the error summary, shows it and moves focus there so it is read out. */
+function showSummary(form: HTMLFormElement, items: HTMLLIElement[]): void {
+  const summary = form.querySelector<HTMLElement>('.error-summary');
+  if (!summary) return;
+  const titleId = `${form.id}-error-title`;
+  const title = document.createElement('h2');
+  title.className = 'error-summary__title';
+  title.id = titleId;
+  title.textContent = 'There is a problem';
+  const list = document.createElement('ul');
+  list.className = 'error-summary__list';
+  list.append(...items);
+  summary.replaceChildren(title, list);
+  summary.setAttribute('role', 'alert');
+  summary.setAttribute('aria-labelledby', titleId);
+  summary.hidden = false;
+  summary.focus();
+}
+
+function showErrors(form: HTMLFormElement, answer: FormAnswer): void {
+  clearErrors(form);
+  const items: HTMLLIElement[] = [];
+  const errors = answer.errors ?? {};
+  const formWide = errors.form ?? answer.error;
+  if (formWide) items.push(summaryItem(formWide));
+  for (const [name, message] of Object.entries(errors)) {
+    if (name === 'form') continue;
+    const input = form.querySelector<HTMLInputElement>(`[name="${CSS.escape(name)}"]`);
+    if (input && input.type !== 'hidden') {
+      showFieldError(input, message);
+      items.push(summaryItem(message, input));
+    } else {
+      items.push(summaryItem(message));
+    }
+  }
+  for (const input of form.querySelectorAll<HTMLInputElement>('input[type="password"]'))
+    input.value = '';
+  showSummary(form, items);
+  if (!/^Error: /.test(document.title)) document.title = `Error: ${document.title}`;
+}
+
+async function submitEnhanced(
+  form: HTMLFormElement,
+  button: HTMLButtonElement | null,
+): Promise<void> {
+  let answer: FormAnswer;
+  try {
+    const response = await fetch(form.action, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    answer = (await response.json()) as FormAnswer;
+  } catch {
+    // Anything unexpected: let the browser post the form the ordinary way.
+    form.submit();
+    return;
+  } finally {
+    if (button) button.disabled = false;
+  }
+  if (answer.ok) {
+    window.location.assign(answer.next ?? window.location.href);
+    return;
+  }
+  showErrors(form, answer);
+}
+
+function enhance(form: HTMLFormElement): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (button) button.disabled = true;
+    void submitEnhanced(form, button);
+  });
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance]')) {
+  fillHiddenFromUrl(form);
+  if ('fetch' in window && 'FormData' in window) enhance(form);
+}
