@@ -185,7 +185,7 @@ export function readOutbox(dataDir: string): OutboxMessage[] {
 /** The token in the last message to an address whose link goes to `pathname`. */
 export function lastTokenFor(dataDir: string, to: string, pathname: string): string {
   const message = readOutbox(dataDir)
-    .filter((m) => m.to.includes(to) && m.text.includes(pathname))
+    .filter((m) => m.to.toLowerCase().includes(to.toLowerCase()) && m.text.includes(pathname))
     .at(-1);
   const token =
     message &&
