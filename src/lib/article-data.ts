@@ -1,0 +1,23 @@
+import type { NewsEntry } from './content';
+
+/** schema.org NewsArticle for search engines; never carries the body text. */
+export function buildArticleJsonLd(
+  entry: NewsEntry,
+  url: string,
+  publisher: string,
+  image?: string,
+): Record<string, unknown> {
+  const { data } = entry;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: data.title,
+    description: data.summary,
+    datePublished: data.date.toISOString(),
+    url,
+    ...(image ? { image: [image] } : {}),
+    ...(data.author ? { author: { '@type': 'Person', name: data.author } } : {}),
+    publisher: { '@type': 'Organization', name: publisher },
+    isAccessibleForFree: !data.membersOnly,
+  };
+}
