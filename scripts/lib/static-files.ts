@@ -1,5 +1,5 @@
 import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -64,6 +64,29 @@ export async function findStaticFile(
   return null;
 }
 
+/** Small files are kept in memory, checked against the file's size and mtime on every use. */
+const CACHEABLE_BYTES = 256 * 1024;
+const CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
+const cache = new Map<string, { mtimeMs: number; body: Buffer }>();
+let cachedBytes = 0;
+
+/** The file's bytes when it is small enough to keep, else null (it is streamed). */
+async function cachedBody(filePath: string, stats: Stats): Promise<Buffer | null> {
+  if (stats.size > CACHEABLE_BYTES) return null;
+  const hit = cache.get(filePath);
+  if (hit && hit.mtimeMs === stats.mtimeMs && hit.body.length === stats.size) return hit.body;
+  const body = await readFile(filePath);
+  if (body.length !== stats.size) return null; // changed while read: serve it once, keep nothing
+  if (hit) cachedBytes -= hit.body.length;
+  if (cachedBytes + body.length <= CACHE_LIMIT_BYTES) {
+    cache.set(filePath, { mtimeMs: stats.mtimeMs, body });
+    cachedBytes += body.length;
+  } else if (hit) {
+    cache.delete(filePath);
+  }
+  return body;
+}
+
 function etagFor(stats: Stats): string {
   return `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
 }
@@ -95,10 +118,15 @@ export async function sendStaticFile(
     res.writeHead(304).end();
     return;
   }
-  res.setHeader('content-length', file.stats.size);
+  const body = req.method === 'HEAD' ? null : await cachedBody(file.filePath, file.stats);
+  res.setHeader('content-length', body?.length ?? file.stats.size);
   res.writeHead(status);
   if (req.method === 'HEAD') {
     res.end();
+    return;
+  }
+  if (body) {
+    res.end(body);
     return;
   }
   await pipeline(createReadStream(file.filePath), res);
