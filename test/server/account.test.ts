@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  changePassword,
+  CURRENT_PASSWORD_MESSAGE,
+  eraseMember,
+  exportMemberData,
+  requestEmailChange,
+} from '../../src/server/account.ts';
+import { authenticateMember } from '../../src/server/authentication.ts';
+import { verifyEmail } from '../../src/server/registration.ts';
+import { requestPasswordReset } from '../../src/server/password-reset.ts';
+import { createSession, validateSessionToken } from '../../src/server/sessions.ts';
+import {
+  countRows,
+  ENGINES,
+  lastTokenFor,
+  openTestStore,
+  readOutbox,
+  SEED_PASSWORD,
+  seedUser,
+  type TestStore,
+} from './support.ts';
+
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+let n = 0;
+
+describe.each(ENGINES)('a member’s own account on %s', (engine) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore(engine);
+  });
+  afterAll(() => store.close());
+
+  async function member() {
+    n += 1;
+    const email = `own${n}@example.com`;
+    const id = await seedUser(store.db, {
+      username: `own${n}`,
+      email,
+      warrant: `6000${String(n).padStart(2, '0')}`,
+    });
+    return { id, email, username: `own${n}` };
+  }
+
+  it('changes the password only with the current one', async () => {
+    const { id } = await member();
+    expect(await changePassword(id, 'not it at all', 'brand-new-kestrel', { now: T0 })).toEqual({
+      ok: false,
+      errors: { currentPassword: CURRENT_PASSWORD_MESSAGE },
+    });
+    expect(await changePassword(id, SEED_PASSWORD, 'password', { now: T0 })).toMatchObject({
+      ok: false,
+      errors: { newPassword: expect.any(String) },
+    });
+  });
+
+  it('ends every old session when the password changes and returns a new one', async () => {
+    const { id, username } = await member();
+    const old = await createSession(id, 'member', { now: T0 });
+    const result = await changePassword(id, SEED_PASSWORD, 'brand-new-kestrel', { now: T0 });
+    expect(result.ok).toBe(true);
+    expect(await validateSessionToken(old.token, { now: T0 })).toBeNull();
+    if (result.ok)
+      expect((await validateSessionToken(result.token, { now: T0 }))?.user.id).toBe(id);
+    expect((await authenticateMember(username, 'brand-new-kestrel', { now: T0 })).ok).toBe(true);
+  });
+
+  it('changes the email only once the link sent to the new address is used', async () => {
+    const { id, email } = await member();
+    expect(
+      await requestEmailChange(
+        id,
+        { email: 'moved@example.org', password: SEED_PASSWORD },
+        { now: T0 },
+      ),
+    ).toEqual({ ok: true });
+    expect(
+      (
+        await store.db
+          .selectFrom('users')
+          .select('email')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).email,
+    ).toBe(email);
+    const token = lastTokenFor(store.dataDir, 'moved@example.org', '/verify-email/');
+    expect(await verifyEmail(token, { now: T0 })).toEqual({ ok: true, kind: 'email-change' });
+    expect(
+      (
+        await store.db
+          .selectFrom('users')
+          .select('email')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).email,
+    ).toBe('moved@example.org');
+  });
+
+  it('checks the new address and the password for an email change', async () => {
+    const { id } = await member();
+    expect(
+      await requestEmailChange(
+        id,
+        { email: 'pc@met.police.uk', password: 'wrong one!' },
+        { now: T0 },
+      ),
+    ).toEqual({
+      ok: false,
+      errors: {
+        email: 'Use a personal email: work email cannot receive our messages',
+        password: CURRENT_PASSWORD_MESSAGE,
+      },
+    });
+  });
+
+  it('answers the same when the new address has an account, and tells its owner', async () => {
+    const { id } = await member();
+    const other = await member();
+    expect(
+      await requestEmailChange(id, { email: other.email, password: SEED_PASSWORD }, { now: T0 }),
+    ).toEqual({ ok: true });
+    const last = readOutbox(store.dataDir).at(-1)!;
+    expect(last.to).toContain(other.email);
+    expect(last.text).not.toContain('token=');
+  });
+
+  it('exports the member’s data without secrets', async () => {
+    const { id, email } = await member();
+    await createSession(id, 'member', { now: T0 });
+    const data = await exportMemberData(id, { now: T0 });
+    expect(data?.account).toMatchObject({
+      email,
+      status: 'confirmed',
+      warrantNumberEndsIn: expect.stringMatching(/^\d\d$/),
+    });
+    expect(data?.sessions.length).toBeGreaterThan(0);
+    const row = await store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const json = JSON.stringify(data);
+    expect(json).not.toContain(row.password_hash);
+    expect(json).not.toContain(row.warrant_hmac);
+    expect(json).not.toContain('$argon2');
+    expect(await exportMemberData('nobody')).toBeNull();
+  });
+
+  it('erases the user, sessions, tokens and rate-limit keys', async () => {
+    const { id, email, username } = await member();
+    await createSession(id, 'member', { now: T0 });
+    await requestPasswordReset(email, { now: T0 });
+    await authenticateMember(username, 'wrong password!', { now: T0 });
+    await authenticateMember(email, 'wrong password!', { now: T0 });
+    const keysBefore = await countRows(store.db, 'rate_limits');
+    expect(await eraseMember(id, { now: T0 })).toBe(true);
+    expect(
+      await store.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      await store.db.selectFrom('sessions').select('id').where('user_id', '=', id).execute(),
+    ).toEqual([]);
+    expect(
+      await store.db
+        .selectFrom('email_tokens')
+        .select('user_id')
+        .where('user_id', '=', id)
+        .execute(),
+    ).toEqual([]);
+    // Two keys went: the account's login failures and its email-sending counter.
+    expect(await countRows(store.db, 'rate_limits')).toBe(keysBefore - 2);
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('target', '=', id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['member.erase']);
+    expect(JSON.stringify(audit)).not.toContain(email);
+    expect(await eraseMember(id)).toBe(false);
+  });
+});
