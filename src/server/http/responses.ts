@@ -8,7 +8,10 @@ import { functionSecurityHeaders } from '../security-headers.ts';
 export function baseHeaders(extra: HeadersInit = {}): Headers {
   const headers = new Headers(functionSecurityHeaders());
   headers.set('Cache-Control', 'private, no-store');
-  for (const [name, value] of new Headers(extra)) headers.set(name, value);
+  const more = new Headers(extra);
+  for (const [name, value] of more) if (name !== 'set-cookie') headers.set(name, value);
+  // Each cookie stays its own header line.
+  for (const cookie of more.getSetCookie()) headers.append('Set-Cookie', cookie);
   return headers;
 }
 

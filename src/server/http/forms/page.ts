@@ -40,8 +40,26 @@ function fallbackPage(title: string, form: FormSpec): string {
 }
 
 /**
- * The built page `page` with `form` re-rendered in `state`: the 422 answer of a
- * form posted without JavaScript shows the same page, errors beside the fields.
+ * `shell` (a built page holding `form`) with the form re-rendered in `state`;
+ * a bare page when there is no shell (a function run without a build).
+ */
+export function renderFormInShell(
+  shell: string | null,
+  title: string,
+  form: FormSpec,
+  state: FormState,
+): string {
+  const formHtml = renderForm(form, state);
+  const html =
+    (shell && replaceForm(shell, form.id, formHtml)) ??
+    replaceForm(fallbackPage(title, form), form.id, formHtml)!;
+  return state.errors && Object.keys(state.errors).length > 0 ? markTitleAsError(html) : html;
+}
+
+/**
+ * The built public page `page` with `form` re-rendered in `state`: the 422
+ * answer of a form posted without JavaScript shows the same page, errors
+ * beside the fields.
  */
 export function renderFormPage(
   files: SealedFiles,
@@ -50,9 +68,5 @@ export function renderFormPage(
   form: FormSpec,
   state: FormState,
 ): string {
-  const shell = files.read(formShellPath(page)) ?? fallbackPage(title, form);
-  const html =
-    replaceForm(shell, form.id, renderForm(form, state)) ??
-    replaceForm(fallbackPage(title, form), form.id, renderForm(form, state))!;
-  return state.errors && Object.keys(state.errors).length > 0 ? markTitleAsError(html) : html;
+  return renderFormInShell(files.read(formShellPath(page)), title, form, state);
 }

@@ -1,0 +1,40 @@
+/** POST /api/account/delete: erases the account after checking the password, and logs out. */
+import type { Config } from '@netlify/functions';
+import { CURRENT_PASSWORD_MESSAGE, eraseMember } from '../src/server/account.ts';
+import { getConfig } from '../src/server/config.ts';
+import { verifyPasswordHash } from '../src/server/passwords.ts';
+import { buildBlankSessionCookie } from '../src/server/session-cookie.ts';
+import { findUserById } from '../src/server/users.ts';
+import { answerAccountInvalid, requireSignedIn } from '../src/server/http/account-forms.ts';
+import { readFields } from '../src/server/http/body.ts';
+import { deleteAccountForm, fieldNames } from '../src/server/http/forms/definitions.ts';
+import { defineHandler } from '../src/server/http/handler.ts';
+import { formSuccess } from '../src/server/http/responses.ts';
+import { cookieHeaders, isSecureRequest } from '../src/server/http/session.ts';
+import { siteFiles } from '../src/server/http/site-files.ts';
+
+const NEXT = '/account-deleted/';
+
+async function post(req: Request): Promise<Response> {
+  const signedIn = await requireSignedIn(req);
+  if (signedIn instanceof Response) return signedIn;
+  const fields = await readFields(req, fieldNames(deleteAccountForm));
+  if (fields.password === '') {
+    return answerAccountInvalid(req, siteFiles, signedIn, deleteAccountForm, {
+      errors: { password: 'Enter your password to confirm' },
+    });
+  }
+  const user = await findUserById(signedIn.current.user.id);
+  if (!user || !(await verifyPasswordHash(user.password_hash, fields.password))) {
+    return answerAccountInvalid(req, siteFiles, signedIn, deleteAccountForm, {
+      errors: { password: CURRENT_PASSWORD_MESSAGE },
+    });
+  }
+  await eraseMember(user.id);
+  const blank = buildBlankSessionCookie(isSecureRequest(req));
+  return formSuccess(req, NEXT, { headers: cookieHeaders([blank]) });
+}
+
+export default defineHandler({ POST: post }, { siteUrl: () => getConfig().siteUrl });
+
+export const config: Config = { path: '/api/account/delete' };

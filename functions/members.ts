@@ -1,0 +1,67 @@
+/**
+ * GET /members/*, /staff/*: the sealed pages. No session: 303 to /login/?next=.
+ * Signed in but not confirmed: 403 saying why. /staff/ needs the staff role.
+ * Confirmed: the page, with the member bar, never cached by anyone else.
+ */
+import type { Config } from '@netlify/functions';
+import { getConfig } from '../src/server/config.ts';
+import type { SessionUser } from '../src/server/sessions.ts';
+import { defineHandler } from '../src/server/http/handler.ts';
+import { insertMemberBar } from '../src/server/http/member-bar.ts';
+import { htmlResponse, renderMessagePage, seeOther } from '../src/server/http/responses.ts';
+import {
+  resolveSealedPath,
+  statusPageFile,
+  type SealedPath,
+  type SealedRefusal,
+} from '../src/server/http/sealed-pages.ts';
+import { cookieHeaders, readRequestSession } from '../src/server/http/session.ts';
+import { siteFiles } from '../src/server/http/site-files.ts';
+
+const REFUSAL_STATUS: Record<SealedRefusal, number> = {
+  unverified: 403,
+  pending: 403,
+  rejected: 403,
+  suspended: 403,
+  'staff-only': 403,
+  'not-found': 404,
+};
+
+/** Why this person may not read this page, or null when they may. */
+function refusalFor(user: SessionUser, target: SealedPath | null): SealedRefusal | null {
+  if (user.status !== 'confirmed') return user.status;
+  if (!target) return 'not-found';
+  if (target.area === 'staff' && user.role !== 'staff') return 'staff-only';
+  return null;
+}
+
+function refuse(refusal: SealedRefusal, user: SessionUser, headers: Headers): Response {
+  const page =
+    siteFiles.read(statusPageFile(refusal)) ??
+    renderMessagePage(
+      refusal === 'not-found' ? 'Page not found' : 'You cannot see this page yet',
+      `Account status: ${refusal}.`,
+    );
+  return htmlResponse(insertMemberBar(page, user), REFUSAL_STATUS[refusal], headers);
+}
+
+async function get(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  if (!url.pathname.endsWith('/')) return seeOther(`${url.pathname}/${url.search}`);
+  const { current, setCookies } = await readRequestSession(req);
+  const headers = cookieHeaders(setCookies);
+  if (!current) {
+    const next = encodeURIComponent(url.pathname + url.search);
+    return seeOther(`/login/?next=${next}`, headers);
+  }
+  const target = resolveSealedPath(url.pathname);
+  const refusal = refusalFor(current.user, target);
+  if (refusal) return refuse(refusal, current.user, headers);
+  const page = siteFiles.read(target!.file);
+  if (page === null) return refuse('not-found', current.user, headers);
+  return htmlResponse(insertMemberBar(page, current.user), 200, headers);
+}
+
+export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });
+
+export const config: Config = { path: ['/members', '/members/*', '/staff', '/staff/*'] };

@@ -1,0 +1,39 @@
+import type { FormPage } from '../form-answers.ts';
+import {
+  forgotPasswordForm,
+  loginForm,
+  registerForm,
+  resetPasswordForm,
+  verifyEmailForm,
+} from './definitions.ts';
+
+/** /register/ */
+export const registerPage: FormPage = {
+  page: 'register',
+  title: 'Register for the members area',
+  form: registerForm,
+};
+
+/** /login/ */
+export const loginPage: FormPage = { page: 'login', title: 'Log in', form: loginForm };
+
+/** /forgot-password/ */
+export const forgotPasswordPage: FormPage = {
+  page: 'forgot-password',
+  title: 'Reset your password',
+  form: forgotPasswordForm,
+};
+
+/** /reset-password/ */
+export const resetPasswordPage: FormPage = {
+  page: 'reset-password',
+  title: 'Choose a new password',
+  form: resetPasswordForm,
+};
+
+/** /verify-email/ */
+export const verifyEmailPage: FormPage = {
+  page: 'verify-email',
+  title: 'Confirm your email address',
+  form: verifyEmailForm,
+};

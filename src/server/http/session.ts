@@ -1,0 +1,47 @@
+import { validateSessionToken, type SessionValidation } from '../sessions.ts';
+import {
+  buildBlankSessionCookie,
+  buildSessionCookie,
+  isSecureOrigin,
+  readSessionCookie,
+} from '../session-cookie.ts';
+
+/** The session a request carries, if valid, and the cookies to send back with the answer. */
+export interface RequestSession {
+  /** The validated session and its user, or null. */
+  current: SessionValidation | null;
+  /** The raw token (only when it validated), for ending the session. */
+  token: string | null;
+  /** `Set-Cookie` lines the answer must carry: a renewal, or a deletion of a dead cookie. */
+  setCookies: string[];
+}
+
+/** True when the site is served over https (the cookie then takes the `__Host-` prefix). */
+export function isSecureRequest(req: Request): boolean {
+  return isSecureOrigin(req.url);
+}
+
+/**
+ * Reads and validates the session cookie. A renewed session gets a fresh
+ * cookie; a cookie that no longer validates is deleted. A malformed cookie is
+ * treated as none and touches nothing in the store.
+ */
+export async function readRequestSession(req: Request): Promise<RequestSession> {
+  const secure = isSecureRequest(req);
+  const token = readSessionCookie(req.headers.get('cookie'), secure);
+  if (!token) return { current: null, token: null, setCookies: [] };
+  const current = await validateSessionToken(token);
+  if (!current)
+    return { current: null, token: null, setCookies: [buildBlankSessionCookie(secure)] };
+  const setCookies = current.renewed
+    ? [buildSessionCookie(token, current.maxAgeSeconds, secure)]
+    : [];
+  return { current, token, setCookies };
+}
+
+/** Headers carrying `Set-Cookie` lines (a Headers object keeps each one separately). */
+export function cookieHeaders(setCookies: readonly string[]): Headers {
+  const headers = new Headers();
+  for (const cookie of setCookies) headers.append('Set-Cookie', cookie);
+  return headers;
+}
