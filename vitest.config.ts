@@ -8,16 +8,23 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 300_000,
+    // The summary reporter ends the run with one PASSED/FAILED line.
+    reporters: ['default', './scripts/lib/test-summary-reporter.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/site/**'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/site/**', 'test/adapter/site/**'],
+        },
       },
       {
         extends: true,
         test: {
           name: 'site',
-          include: ['test/site/**/*.test.ts'],
+          // test/adapter/site: the local server over the real build.
+          include: ['test/site/**/*.test.ts', 'test/adapter/site/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

@@ -113,7 +113,11 @@ async function sendNotFound(
 ): Promise<void> {
   const page = await findStaticFile(site.distDir, '/404.html');
   if (page?.kind !== 'file') return sendPlain(res, 404, 'Not found');
-  const headers = headersForPath(site.headerRules, pathname);
+  // The rules of the path asked for, and of the page actually served (its CSP).
+  const headers = {
+    ...headersForPath(site.headerRules, pathname),
+    ...headersForPath(site.headerRules, '/404.html'),
+  };
   await sendStaticFile(req, res, page, {
     status: 404,
     headers: { ...headers, 'cache-control': 'no-cache' },
