@@ -12,6 +12,14 @@ export interface AuditRecord {
   at: number;
 }
 
+let sequence = 0;
+
+/** Ids sort by time, then by order within this process, so "newest first" is stable. */
+function auditId(at: number): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${String(at).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${generateId().slice(0, 10)}`;
+}
+
 /** Appends an entry. `actor` is a username or `cli:<name>`. */
 export async function recordAudit(
   db: Db,
@@ -23,15 +31,16 @@ export async function recordAudit(
     now?: number;
   },
 ): Promise<void> {
+  const at = resolveNow(entry.now);
   await db
     .insertInto('audit_log')
     .values({
-      id: generateId(),
+      id: auditId(at),
       actor: entry.actor,
       action: entry.action,
       target: entry.target ?? null,
       detail: JSON.stringify(entry.detail ?? {}),
-      at: resolveNow(entry.now),
+      at,
     })
     .execute();
 }

@@ -1,0 +1,174 @@
+// Operator CLI for the members area: `npm run members -- <command>`.
+// Commands: migrate, import-roll <file.csv>, create-staff <email> <username>,
+// confirm <username>, reject <username> [reason], list [--status S].
+import fs from 'node:fs';
+import os from 'node:os';
+import readline from 'node:readline';
+import { getConfig } from '../src/server/config.ts';
+import { closeDb, getDb } from '../src/server/store/db.ts';
+import { migrateToLatest } from '../src/server/store/migrations.ts';
+import { importRollCsv } from '../src/server/roll.ts';
+import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
+import type { UserStatus } from '../src/server/store/schema.ts';
+
+const USAGE = `Usage: npm run members -- <command>
+
+  migrate                         bring the store's tables up to date
+  import-roll <file.csv>          replace the roll (columns warrant_number,surname,status)
+  create-staff <email> <username> create a staff account (asks for a password, or generates one)
+  confirm <username>              confirm a pending member
+  reject <username> [reason]      reject a registration, with an optional reason
+  list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)`;
+
+const STATUSES: UserStatus[] = ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'];
+
+/** A mistake the operator can fix; printed without a stack trace. */
+class UsageError extends Error {}
+
+const actor = () => `cli:${os.userInfo().username}`;
+
+/** Asks for a password on a terminal without echoing it; empty means "generate one". */
+async function askPassword(): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+  });
+  process.stdout.write('Password for the new staff account (leave empty to generate one): ');
+  const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = write;
+  rl.close();
+  process.stdout.write('\n');
+  return answer === '' ? undefined : answer;
+}
+
+async function migrate(): Promise<void> {
+  const result = await migrateToLatest(getDb());
+  const ran =
+    result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+  console.log(ran.length ? `Applied: ${ran.join(', ')}` : 'The store is up to date.');
+}
+
+async function importRollFile(file: string | undefined): Promise<void> {
+  if (!file) throw new UsageError('Name the roll file: import-roll <file.csv>');
+  if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`);
+  await migrateToLatest(getDb());
+  const result = await importRollCsv(fs.readFileSync(file, 'utf8'), actor());
+  if (!result.ok) {
+    throw new UsageError(
+      `The roll was not changed. Fix these lines and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
+    );
+  }
+  const s = result.summary;
+  console.log(`Imported ${s.rows} roll entries (${s.serving} serving, ${s.retired} retired).`);
+}
+
+async function addStaff(email: string | undefined, username: string | undefined): Promise<void> {
+  if (!email || !username)
+    throw new UsageError('Give an email and a username: create-staff <email> <username>');
+  await migrateToLatest(getDb());
+  const password = await askPassword();
+  const result = await createStaff({ email, username, password }, actor());
+  if (!result.ok) {
+    throw new UsageError(
+      Object.entries(result.errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join('\n'),
+    );
+  }
+  console.log(`Created staff account ${username}.`);
+  if (!password) console.log(`Password (shown once, store it safely): ${result.password}`);
+}
+
+async function confirm(username: string | undefined): Promise<void> {
+  if (!username) throw new UsageError('Name the member: confirm <username>');
+  const result = await confirmMember(username, actor());
+  if (!result.ok) throw new UsageError(result.message);
+  console.log(`Confirmed ${username}.`);
+}
+
+async function reject(username: string | undefined, reason: string[]): Promise<void> {
+  if (!username) throw new UsageError('Name the member: reject <username> [reason]');
+  const result = await rejectMember(username, actor(), reason.join(' '));
+  if (!result.ok) throw new UsageError(result.message);
+  console.log(`Rejected ${username}.`);
+}
+
+async function list(args: string[]): Promise<void> {
+  let status: UserStatus | undefined;
+  const i = args.indexOf('--status');
+  if (i >= 0) {
+    const value = args[i + 1] as UserStatus;
+    if (!STATUSES.includes(value))
+      throw new UsageError(`--status must be one of: ${STATUSES.join(', ')}`);
+    status = value;
+  }
+  const members = await listMembers({ status });
+  if (members.length === 0) {
+    console.log(status ? `No ${status} accounts.` : 'No accounts.');
+    return;
+  }
+  for (const m of members) {
+    const roll =
+      m.role === 'staff'
+        ? 'staff'
+        : m.roll.onRoll
+          ? m.roll.surnameMatch
+            ? `on roll (${m.roll.status})`
+            : 'on roll, surname differs'
+          : 'not on roll';
+    const flags = [roll, m.roll.duplicate ? 'number registered before' : '']
+      .filter(Boolean)
+      .join('; ');
+    console.log(
+      [
+        m.username,
+        m.status,
+        `${m.firstName} ${m.surname}`.trim(),
+        m.email,
+        m.warrantEndsIn ? `ends ${m.warrantEndsIn}` : '-',
+        flags,
+        new Date(m.createdAt).toISOString().slice(0, 10),
+      ].join('\t'),
+    );
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  getConfig();
+  switch (command) {
+    case 'migrate':
+      return migrate();
+    case 'import-roll':
+      return importRollFile(args[0]);
+    case 'create-staff':
+      return addStaff(args[0], args[1]);
+    case 'confirm':
+      return confirm(args[0]);
+    case 'reject':
+      return reject(args[0], args.slice(1));
+    case 'list':
+      return list(args);
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  const known = error instanceof UsageError || (error as Error).name === 'ConfigError';
+  console.error(known ? (error as Error).message : error);
+  process.exitCode = known ? 2 : 1;
+} finally {
+  await closeDb();
+}
