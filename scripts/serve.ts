@@ -6,8 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { closeDb, getDb } from '../src/server/store/db.ts';
+import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
+import { onShutdown } from './lib/processes.ts';
 import { handleSiteRequest, type Site } from './lib/site-handler.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -117,13 +120,6 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
   };
 }
 
-/** Stops `server` and exits on Ctrl-C or SIGTERM. */
-function stopOnSignals(server: SiteServer): void {
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
 async function main(): Promise<void> {
   if (!existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
     console.error(
@@ -136,8 +132,13 @@ async function main(): Promise<void> {
     host: process.env.HOST,
     siteUrl: process.env.SITE_URL,
   });
+  // The store's tables are brought up to date at start-up, as on `npm start` (no demo data).
+  await migrateToLatest(getDb());
   const url = await server.listen();
-  stopOnSignals(server);
+  onShutdown(async () => {
+    await server.close();
+    await closeDb();
+  });
   console.log(`Serving dist/ and ${server.functionCount} functions on ${url}`);
 }
 
