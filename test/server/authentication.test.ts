@@ -73,11 +73,17 @@ describe.each(ENGINES)('signing in on %s', (engine) => {
       await authenticateMember(login, 'wrong password!', { now: T0 + 5 * MINUTE });
       return performance.now() - start;
     };
-    await time('carol');
-    const known = Math.min(await time('carol'), await time('carol'), await time('carol'));
-    const unknown = Math.min(await time('ghost1'), await time('ghost2'), await time('ghost3'));
-    expect(unknown).toBeGreaterThan(known * 0.5);
-    expect(unknown).toBeLessThan(known * 2);
+    // Interleaved, and the median of several, because other test files share the CPU.
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      known.push(await time('carol'));
+      unknown.push(await time(`ghost-${i}`));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
+    // Without the dummy verify an unknown user answers in about a millisecond, not tens.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.3);
+    expect(median(known)).toBeGreaterThan(median(unknown) * 0.3);
   });
 
   it('locks an account after 10 failures in 10 minutes, shared by username case and email', async () => {
