@@ -3,6 +3,7 @@
  * only column types and constraints that behave the same on SQLite and Postgres.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { staffConsoleMigration } from '../staff/store.ts';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -132,6 +133,7 @@ function sqlIn(column: string, values: string[]) {
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_staff_console': staffConsoleMigration,
 };
 
 /** Runs every pending migration; throws with the failing migration's error. */

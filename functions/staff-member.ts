@@ -1,0 +1,68 @@
+/**
+ * GET /api/staff/members/:id: one account, its status and history.
+ * POST /api/staff/members/:id: `action` revoke | suspend (`reason`) | reinstate |
+ * erase (`confirm` = the username), then 303 with a status message. Staff only.
+ */
+import type { Config, Context } from '@netlify/functions';
+import { readFields } from '../src/server/http/body.ts';
+import { HttpError } from '../src/server/http/errors.ts';
+import { defineHandler } from '../src/server/http/handler.ts';
+import { renderMemberPage } from '../src/server/staff/html/members-page.ts';
+import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
+import { requireStaff } from '../src/server/staff/http/guard.ts';
+import {
+  eraseAccount,
+  getMemberDetail,
+  reinstateMember,
+  revokeMemberSessions,
+  suspendAccount,
+} from '../src/server/staff/members.ts';
+
+function memberId(context: Context): string {
+  const id = context.params?.id ?? '';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new HttpError(404, 'There is no such account.');
+  return id;
+}
+
+async function get(req: Request, context: Context): Promise<Response> {
+  const staff = await requireStaff(req);
+  const detail = await getMemberDetail(memberId(context));
+  if (!detail) throw new HttpError(404, 'There is no such account: it may have been erased.');
+  return answerStaffPage(req, staff, {
+    title: detail.name,
+    section: '/api/staff/members',
+    body: renderMemberPage(detail),
+  });
+}
+
+async function post(req: Request, context: Context): Promise<Response> {
+  const staff = await requireStaff(req);
+  const id = memberId(context);
+  const fields = await readFields(req, ['action', 'reason', 'confirm']);
+  const actor = staff.user.username;
+  const here = `/api/staff/members/${encodeURIComponent(id)}`;
+  let result;
+  switch (fields.action) {
+    case 'revoke':
+      result = await revokeMemberSessions(id, actor);
+      break;
+    case 'suspend':
+      result = await suspendAccount(id, actor, fields.reason);
+      break;
+    case 'reinstate':
+      result = await reinstateMember(id, actor);
+      break;
+    case 'erase':
+      result = await eraseAccount(id, fields.confirm, actor);
+      if (result.ok)
+        return redirectWithFlash(staff, '/api/staff/members', { kind: 'ok', text: result.message });
+      break;
+    default:
+      throw new HttpError(400, 'Unknown action.');
+  }
+  return redirectWithFlash(staff, here, { kind: result.ok ? 'ok' : 'error', text: result.message });
+}
+
+export default defineHandler({ GET: get, POST: post }, { siteUrl });
+
+export const config: Config = { path: '/api/staff/members/:id' };

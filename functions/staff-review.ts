@@ -1,0 +1,61 @@
+/**
+ * GET /api/staff/review: the review queue (filter, page).
+ * POST /api/staff/review: `action` confirm | reject (with `reason`) | confirm-matched,
+ * then 303 back to the queue with a status message. Staff only.
+ */
+import type { Config } from '@netlify/functions';
+import { readFields } from '../src/server/http/body.ts';
+import { defineHandler } from '../src/server/http/handler.ts';
+import { HttpError } from '../src/server/http/errors.ts';
+import {
+  confirmAllRollMatched,
+  confirmRegistration,
+  rejectRegistration,
+} from '../src/server/staff/decisions.ts';
+import { renderReviewPage } from '../src/server/staff/html/review-page.ts';
+import {
+  answerStaffPage,
+  consolePath,
+  redirectWithFlash,
+  siteUrl,
+} from '../src/server/staff/http/answers.ts';
+import { requireStaff } from '../src/server/staff/http/guard.ts';
+import { listReviewQueue, type QueueFilter } from '../src/server/staff/queue.ts';
+
+const FILTERS: QueueFilter[] = ['all', 'matched', 'unmatched'];
+
+async function get(req: Request): Promise<Response> {
+  const staff = await requireStaff(req);
+  const url = new URL(req.url);
+  const filter = FILTERS.find((f) => f === url.searchParams.get('filter')) ?? 'all';
+  const page = Number(url.searchParams.get('page') ?? '1') || 1;
+  const queue = await listReviewQueue({ filter, page });
+  return answerStaffPage(req, staff, {
+    title: 'Review queue',
+    section: '/api/staff/review',
+    body: renderReviewPage(queue),
+  });
+}
+
+async function post(req: Request): Promise<Response> {
+  const staff = await requireStaff(req);
+  const fields = await readFields(req, ['action', 'id', 'reason', 'back']);
+  const back = consolePath(fields.back, '/api/staff/review');
+  const actor = staff.user.username;
+  if (fields.action === 'confirm-matched') {
+    const { confirmed, skipped } = await confirmAllRollMatched(actor);
+    const text = `Confirmed ${confirmed} roll-matched registration${confirmed === 1 ? '' : 's'}.${skipped ? ` ${skipped} could not be (already decided or number claimed).` : ''}`;
+    return redirectWithFlash(staff, back, { kind: 'ok', text });
+  }
+  if (!fields.id) throw new HttpError(400, 'Say which registration to decide.');
+  let result;
+  if (fields.action === 'confirm') result = await confirmRegistration(fields.id, actor);
+  else if (fields.action === 'reject')
+    result = await rejectRegistration(fields.id, actor, fields.reason);
+  else throw new HttpError(400, 'Unknown action: choose confirm or reject.');
+  return redirectWithFlash(staff, back, { kind: result.ok ? 'ok' : 'error', text: result.message });
+}
+
+export default defineHandler({ GET: get, POST: post }, { siteUrl });
+
+export const config: Config = { path: '/api/staff/review' };

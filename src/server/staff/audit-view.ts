@@ -1,0 +1,69 @@
+/** Reading the audit log in the console: filtered by who, what and when, newest first. */
+import type { AuditRecord } from '../audit.ts';
+import { DAY } from '../clock.ts';
+import { getDb } from '../store/db.ts';
+
+/** Filters from the audit page's GET form; empty strings mean "any". */
+export interface AuditFilter {
+  actor: string;
+  action: string;
+  /** `YYYY-MM-DD`, inclusive, in UTC. */
+  from: string;
+  to: string;
+}
+
+/** One page of entries. */
+export interface AuditPage {
+  entries: AuditRecord[];
+  page: number;
+  hasNext: boolean;
+}
+
+/** Entries per page. */
+export const AUDIT_PAGE_SIZE = 100;
+
+function parseDay(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** The distinct actions in the log, for the filter's choices. */
+export async function listAuditActions(): Promise<string[]> {
+  const rows = await getDb()
+    .selectFrom('audit_log')
+    .select('action')
+    .distinct()
+    .orderBy('action')
+    .execute();
+  return rows.map((r) => r.action);
+}
+
+/** A page of entries matching the filter. */
+export async function listAuditEntries(filter: AuditFilter, page = 1): Promise<AuditPage> {
+  let q = getDb().selectFrom('audit_log').selectAll();
+  if (filter.actor.trim()) q = q.where('actor', '=', filter.actor.trim());
+  if (filter.action.trim()) q = q.where('action', '=', filter.action.trim());
+  const from = parseDay(filter.from);
+  if (from !== null) q = q.where('at', '>=', from);
+  const to = parseDay(filter.to);
+  if (to !== null) q = q.where('at', '<', to + DAY);
+  const current = Math.max(1, Math.floor(page) || 1);
+  const rows = await q
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .offset((current - 1) * AUDIT_PAGE_SIZE)
+    .execute();
+  return {
+    entries: rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+      at: r.at,
+    })),
+    page: current,
+    hasNext: rows.length > AUDIT_PAGE_SIZE,
+  };
+}

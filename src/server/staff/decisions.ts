@@ -1,0 +1,235 @@
+/**
+ * Deciding registrations from the review queue. Each decision is a conditional
+ * update (`where status = 'pending'`) inside a transaction, so when two staff
+ * act on the same registration at once exactly one decision is made and the
+ * other learns who made it.
+ */
+import { recordAudit } from '../audit.ts';
+import { resolveNow } from '../clock.ts';
+import { getConfig } from '../config.ts';
+import { sendMail, type MailMessage } from '../mail.ts';
+import { confirmedMessage, rejectedMessage } from '../mail-templates.ts';
+import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
+import type { User } from '../store/schema.ts';
+import type { CallOptions } from '../users.ts';
+
+/** A decision's outcome; `message` is for the staff member who asked. */
+export type DecisionResult = { ok: true; message: string } | { ok: false; message: string };
+
+/** Longest reason a rejection may carry (it is emailed to the member). */
+export const MAX_REASON_LENGTH = 500;
+
+const MESSAGES = {
+  notFound: 'That registration no longer exists.',
+  notPending: 'That account is not waiting for review.',
+  claimed: 'Another confirmed member already holds this warrant number, so it was not confirmed.',
+  reasonMissing: 'Give a reason: it is emailed to the member.',
+  reasonTooLong: `Keep the reason under ${MAX_REASON_LENGTH} characters.`,
+} as const;
+
+async function deliver(message: MailMessage): Promise<void> {
+  try {
+    await sendMail(message);
+  } catch (error) {
+    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
+  }
+}
+
+/** Who decided a registration that is no longer pending, for the losing staff member. */
+export async function describeEarlierDecision(db: Db, user: User): Promise<string> {
+  const entry = await db
+    .selectFrom('audit_log')
+    .select(['actor', 'action'])
+    .where('target', '=', user.id)
+    .where('action', 'in', ['member.confirm', 'member.reject'])
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const name = `${user.first_name} ${user.surname}`.trim();
+  if (!entry)
+    return `${name}'s registration was already decided: the account is now ${user.status}.`;
+  const verb = entry.action === 'member.confirm' ? 'confirmed' : 'rejected';
+  return `${name}'s registration was already decided: ${verb} by ${entry.actor}.`;
+}
+
+async function findPending(db: Db, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** True when another account already holds the claim on this warrant HMAC. */
+async function isClaimedByOther(db: Db, user: User): Promise<boolean> {
+  if (!user.warrant_hmac) return false;
+  const holder = await db
+    .selectFrom('users')
+    .select('id')
+    .where('warrant_claim', '=', user.warrant_hmac)
+    .where('id', '<>', user.id)
+    .executeTakeFirst();
+  return holder !== undefined;
+}
+
+/** Confirms one pending user inside `trx`; false when someone else decided first. */
+async function confirmPendingIn(
+  trx: Db,
+  user: User,
+  actor: string,
+  how: string,
+  now: number,
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('users')
+    .set({
+      status: 'confirmed',
+      warrant_claim: user.warrant_hmac,
+      confirmed_at: now,
+      reject_reason: null,
+      updated_at: now,
+    })
+    .where('id', '=', user.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return false;
+  await recordAudit(trx, {
+    actor,
+    action: 'member.confirm',
+    target: user.id,
+    detail: { username: user.username, how },
+    now,
+  });
+  return true;
+}
+
+/** Confirms a pending registration and emails the member. */
+export async function confirmRegistration(
+  userId: string,
+  actor: string,
+  options: CallOptions = {},
+): Promise<DecisionResult> {
+  const now = resolveNow(options.now);
+  const db = getDb();
+  const user = await findPending(db, userId);
+  if (!user || user.role !== 'member') return { ok: false, message: MESSAGES.notFound };
+  if (user.status !== 'pending')
+    return { ok: false, message: await describeEarlierDecision(db, user) };
+  let won: boolean | 'claimed';
+  try {
+    won = await db.transaction().execute(async (trx) => {
+      if (await isClaimedByOther(trx, user)) return 'claimed' as const;
+      return confirmPendingIn(trx, user, actor, 'review', now);
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    won = 'claimed';
+  }
+  if (won === 'claimed') return { ok: false, message: MESSAGES.claimed };
+  if (!won)
+    return {
+      ok: false,
+      message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
+    };
+  await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+  return { ok: true, message: `Confirmed ${user.first_name} ${user.surname} (${user.username}).` };
+}
+
+/** Checks a rejection reason; returns the trimmed reason or a message. */
+export function checkReason(
+  reason: string,
+): { ok: true; reason: string } | { ok: false; message: string } {
+  const trimmed = reason.trim();
+  if (!trimmed) return { ok: false, message: MESSAGES.reasonMissing };
+  if ([...trimmed].length > MAX_REASON_LENGTH)
+    return { ok: false, message: MESSAGES.reasonTooLong };
+  return { ok: true, reason: trimmed };
+}
+
+/** Rejects a pending registration with a reason, ends its sessions and emails the member. */
+export async function rejectRegistration(
+  userId: string,
+  actor: string,
+  reasonInput: string,
+  options: CallOptions = {},
+): Promise<DecisionResult> {
+  const checked = checkReason(reasonInput);
+  if (!checked.ok) return checked;
+  const now = resolveNow(options.now);
+  const db = getDb();
+  const user = await findPending(db, userId);
+  if (!user || user.role !== 'member') return { ok: false, message: MESSAGES.notFound };
+  if (user.status !== 'pending')
+    return { ok: false, message: await describeEarlierDecision(db, user) };
+  const won = await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('users')
+      .set({
+        status: 'rejected',
+        reject_reason: checked.reason,
+        warrant_claim: null,
+        updated_at: now,
+      })
+      .where('id', '=', user.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    await recordAudit(trx, {
+      actor,
+      action: 'member.reject',
+      target: user.id,
+      detail: { username: user.username, reason: checked.reason },
+      now,
+    });
+    return true;
+  });
+  if (!won)
+    return {
+      ok: false,
+      message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
+    };
+  await deliver(rejectedMessage(getConfig(), user.email, user.first_name, checked.reason));
+  return {
+    ok: true,
+    message: `Rejected ${user.first_name} ${user.surname} (${user.username}); they have been emailed the reason.`,
+  };
+}
+
+/**
+ * Confirms, in one transaction, every pending registration whose number and
+ * surname match a serving roll entry and whose number nobody holds yet.
+ */
+export async function confirmAllRollMatched(
+  actor: string,
+  options: CallOptions = {},
+): Promise<{ confirmed: number; skipped: number }> {
+  const now = resolveNow(options.now);
+  const db = getDb();
+  const candidates = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('role', '=', 'member')
+    .where('roll_on_roll', '=', 1)
+    .where('roll_surname_match', '=', 1)
+    .where('roll_status', '=', 'serving')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const confirmed = await db.transaction().execute(async (trx) => {
+    const done: User[] = [];
+    for (const user of candidates) {
+      if (await isClaimedByOther(trx, user)) continue;
+      if (await confirmPendingIn(trx, user, actor, 'bulk', now)) done.push(user);
+    }
+    if (done.length > 0) {
+      await recordAudit(trx, {
+        actor,
+        action: 'member.bulk-confirm',
+        detail: { confirmed: done.length, skipped: candidates.length - done.length },
+        now,
+      });
+    }
+    return done;
+  });
+  for (const user of confirmed)
+    await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+  return { confirmed: confirmed.length, skipped: candidates.length - confirmed.length };
+}

@@ -1,0 +1,84 @@
+/**
+ * Reading the roll upload: a multipart/form-data body of at most 20 MiB
+ * (enough for 150,000 rows with room to spare), read as a stream that stops
+ * at the limit whatever Content-Length claims, then parsed.
+ */
+import { HttpError } from '../../http/errors.ts';
+
+/** The largest roll file accepted. */
+export const MAX_ROLL_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+/** The uploaded file's name and text. */
+export interface RollUpload {
+  fileName: string;
+  text: string;
+}
+
+async function readCapped(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new HttpError(400, 'The upload could not be read. Try again.');
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(
+    413,
+    'The file is too large: the limit is 20 MiB (about 150,000 rows with room to spare).',
+  );
+}
+
+/** Reads the `roll` file field; refuses other content types, fields and non-UTF-8 files. */
+export async function readRollUpload(req: Request): Promise<RollUpload> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(type)) {
+    throw new HttpError(
+      415,
+      'Upload the roll with the form on the roll page (multipart/form-data).',
+    );
+  }
+  const body = await readCapped(req, MAX_ROLL_UPLOAD_BYTES);
+  let form: FormData;
+  try {
+    form = await new Response(body as unknown as BodyInit, {
+      headers: { 'content-type': type },
+    }).formData();
+  } catch {
+    throw new HttpError(400, 'The upload could not be read as a form. Try again.');
+  }
+  for (const name of form.keys()) {
+    if (name !== 'roll') throw new HttpError(400, 'Unexpected field in the upload.');
+  }
+  const files = form.getAll('roll');
+  const file = files[0];
+  if (files.length !== 1 || typeof file === 'string' || !file || file.size === 0) {
+    throw new HttpError(422, 'Choose the roll file (CSV) to upload.');
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    return { fileName: file.name || 'roll.csv', text };
+  } catch {
+    throw new HttpError(
+      422,
+      'The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and upload it again.',
+    );
+  }
+}
