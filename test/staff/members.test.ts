@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import audit from '../../functions/staff-audit.ts';
+import exportFn from '../../functions/staff-export.ts';
+import member from '../../functions/staff-member.ts';
+import members from '../../functions/staff-members.ts';
+import reauth from '../../functions/staff-reauth.ts';
+import team from '../../functions/staff-team.ts';
+import { MINUTE } from '../../src/server/clock.ts';
+import { resetPassword } from '../../src/server/password-reset.ts';
+import { authenticateMember } from '../../src/server/authentication.ts';
+import { createSession } from '../../src/server/sessions.ts';
+import {
+  ENGINES,
+  lastTokenFor,
+  SEED_PASSWORD,
+  seedUser,
+  type TestStore,
+} from '../server/support.ts';
+import {
+  auditOf,
+  auditText,
+  call,
+  flashOf,
+  openStaffStore,
+  signIn,
+  type SignedIn,
+} from './support.ts';
+
+describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engine) => {
+  let store: TestStore;
+  let staff: SignedIn;
+  let memberId: string;
+
+  const act = (id: string, form: Record<string, string>) =>
+    call(member, `/api/staff/members/${id}`, { cookie: staff.cookie, form, params: { id } });
+  const statusOf = async (id: string) =>
+    (await store.db.selectFrom('users').select('status').where('id', '=', id).executeTakeFirst())
+      ?.status;
+
+  beforeAll(async () => {
+    store = await openStaffStore(engine);
+    staff = await signIn(store, 'deskstaff', 'staff', Date.now() - 30 * MINUTE + 5 * MINUTE);
+    memberId = await seedUser(store.db, {
+      username: 'olivia_w',
+      email: 'olivia@example.org',
+      firstName: 'Olivia',
+      surname: 'Wright',
+      status: 'confirmed',
+      warrant: '512345',
+    });
+    await seedUser(store.db, {
+      username: 'percy_50',
+      firstName: 'Percy',
+      surname: 'Percent',
+      status: 'pending',
+      warrant: '512346',
+    });
+  });
+  afterAll(() => store.close());
+
+  it.each([
+    ['a name', 'olivia wri'],
+    ['a username', 'OLIVIA_W'],
+    ['an email', 'olivia@example'],
+    ['a full warrant number', '512345'],
+  ])('finds a member by %s', async (_, q) => {
+    const res = await call(members, `/api/staff/members?q=${encodeURIComponent(q)}`, {
+      cookie: staff.cookie,
+    });
+    const html = await res.text();
+    expect(html).toContain('1 account found');
+    expect(html).toContain('olivia_w');
+    expect(html).not.toContain('512345');
+  });
+
+  it('treats wildcard characters in a search as text', async () => {
+    const html = await (
+      await call(members, '/api/staff/members?q=%25', { cookie: staff.cookie })
+    ).text();
+    expect(html).toContain('No account matches that search.');
+  });
+
+  it('shows a member with status and history, and signs them out everywhere', async () => {
+    await createSession(memberId, 'member', { db: store.db });
+    await createSession(memberId, 'member', { db: store.db });
+    const page = await (
+      await call(member, `/api/staff/members/${memberId}`, {
+        cookie: staff.cookie,
+        params: { id: memberId },
+      })
+    ).text();
+    expect(page).toContain('Signed in on</dt><dd>2 devices');
+    const res = await act(memberId, { action: 'revoke' });
+    expect(flashOf(res)?.text).toBe('Signed olivia_w out of 2 sessions.');
+    const left = await store.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', memberId)
+      .execute();
+    expect(left).toHaveLength(0);
+    const after = await (
+      await call(member, `/api/staff/members/${memberId}`, {
+        cookie: staff.cookie,
+        params: { id: memberId },
+      })
+    ).text();
+    expect(after).toContain('member.sessions-revoke');
+  });
+
+  it('suspends with a reason (ending sign-in) and reinstates', async () => {
+    expect(flashOf(await act(memberId, { action: 'suspend', reason: '' }))?.kind).toBe('error');
+    expect(
+      flashOf(await act(memberId, { action: 'suspend', reason: 'Left the service' }))?.text,
+    ).toBe('Suspended olivia_w.');
+    expect(await statusOf(memberId)).toBe('suspended');
+    const login = await authenticateMember('olivia_w', SEED_PASSWORD);
+    expect(login.ok).toBe(false);
+    expect(flashOf(await act(memberId, { action: 'reinstate' }))?.text).toBe(
+      'Reinstated olivia_w.',
+    );
+    expect(await statusOf(memberId)).toBe('confirmed');
+    expect((await auditOf(store, 'member.reinstate')).at(-1)?.actor).toBe('deskstaff');
+  });
+
+  it('erases only when the username is typed, as the member could themselves', async () => {
+    const id = await seedUser(store.db, {
+      username: 'erase_me',
+      status: 'confirmed',
+      warrant: '599999',
+    });
+    const wrong = await act(id, { action: 'erase', confirm: 'someone' });
+    expect(flashOf(wrong)?.kind).toBe('error');
+    expect(await statusOf(id)).toBe('confirmed');
+    const res = await act(id, { action: 'erase', confirm: 'ERASE_ME' });
+    expect(res.headers.get('location')).toBe('/api/staff/members');
+    expect(await statusOf(id)).toBeUndefined();
+    expect((await auditOf(store, 'member.erase')).at(-1)).toMatchObject({
+      actor: 'deskstaff',
+      target: id,
+    });
+    const gone = await call(member, `/api/staff/members/${id}`, {
+      cookie: staff.cookie,
+      params: { id },
+    });
+    expect(gone.status).toBe(404);
+  });
+
+  it('exports members as CSV only after a recent password, and audits it', async () => {
+    const refused = await call(exportFn, '/api/staff/export', {
+      cookie: staff.cookie,
+      method: 'POST',
+    });
+    expect(refused.status).toBe(303);
+    expect(flashOf(refused)?.text).toMatch(/Confirm your password first/);
+    await call(reauth, '/api/staff/reauth', {
+      cookie: staff.cookie,
+      form: { password: SEED_PASSWORD, next: '/api/staff/members' },
+    });
+    const res = await call(exportFn, '/api/staff/export', { cookie: staff.cookie, method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="members-/);
+    const csv = await res.text();
+    expect(csv.split('\r\n')[0]).toBe(
+      'username,first_name,surname,email,role,status,warrant_ends_in,registered_at,email_verified_at,confirmed_at',
+    );
+    expect(csv).toContain('olivia_w,Olivia,Wright,olivia@example.org,member,confirmed,45,');
+    expect(csv).not.toContain('512345');
+    expect(csv).not.toContain('$argon2');
+    expect((await auditOf(store, 'members.export')).at(-1)?.actor).toBe('deskstaff');
+  });
+
+  it('invites a colleague who sets a password from the emailed link and can then sign in as staff', async () => {
+    const bad = await call(team, '/api/staff/team', {
+      cookie: staff.cookie,
+      form: { firstName: '', surname: 'Kaur', email: 'nope', username: 'x' },
+    });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('Enter their first name');
+    const res = await call(team, '/api/staff/team', {
+      cookie: staff.cookie,
+      form: {
+        firstName: 'Priya',
+        surname: 'Kaur',
+        email: 'priya@federation.example',
+        username: 'pkaur',
+      },
+    });
+    expect(flashOf(res)?.text).toMatch(/Invited Priya Kaur \(pkaur\)/);
+    const token = lastTokenFor(store.dataDir, 'priya@federation.example', '/reset-password/');
+    expect(await resetPassword(token, 'a long staff passphrase 42')).toEqual({ ok: true });
+    const login = await authenticateMember('pkaur', 'a long staff passphrase 42');
+    expect(login.ok && login.user.role).toBe('staff');
+    expect((await auditOf(store, 'staff.create')).at(-1)?.actor).toBe('deskstaff');
+  });
+
+  it('shows the audit log filtered by action and person, with no warrant numbers or passwords in it', async () => {
+    const res = await call(audit, '/api/staff/audit?action=member.reinstate&actor=deskstaff', {
+      cookie: staff.cookie,
+    });
+    const html = await res.text();
+    expect(html).toContain('member.reinstate (username: olivia_w, from: suspended)');
+    expect(html).not.toContain('member.sessions-revoke (');
+    const all = await auditText(store);
+    expect(all).not.toMatch(/512345|512346|599999/);
+    expect(all).not.toContain(SEED_PASSWORD);
+    expect(all).not.toContain('a long staff passphrase 42');
+    const dated = await (
+      await call(audit, '/api/staff/audit?from=2000-01-01&to=2000-01-02', { cookie: staff.cookie })
+    ).text();
+    expect(dated).toContain('No entries match these filters.');
+  });
+});

@@ -1,0 +1,234 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import reauth from '../../functions/staff-reauth.ts';
+import roll from '../../functions/staff-roll.ts';
+import rollApply from '../../functions/staff-roll-apply.ts';
+import rollLapsed from '../../functions/staff-roll-lapsed.ts';
+import { MINUTE } from '../../src/server/clock.ts';
+import { hasRecentReauth } from '../../src/server/staff/reauth.ts';
+import { ENGINES, SEED_PASSWORD, seedUser, type TestStore } from '../server/support.ts';
+import {
+  auditOf,
+  auditText,
+  call,
+  flashOf,
+  openStaffStore,
+  rollUpload,
+  signIn,
+  type SignedIn,
+} from './support.ts';
+
+const HEADER = 'warrant_number,surname,status,rank\n';
+
+describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
+  let store: TestStore;
+  let staff: SignedIn;
+
+  async function rollSize() {
+    const row = await store.db
+      .selectFrom('roll_entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function confirmPassword(who: SignedIn = staff) {
+    const res = await call(reauth, '/api/staff/reauth', {
+      cookie: who.cookie,
+      form: { password: SEED_PASSWORD, next: '/api/staff/roll' },
+    });
+    expect(res.status).toBe(303);
+  }
+
+  async function upload(csv: string, who: SignedIn = staff) {
+    return call(roll, '/api/staff/roll', { cookie: who.cookie, ...rollUpload(csv) });
+  }
+
+  async function previewAndApply(csv: string) {
+    const res = await upload(csv);
+    expect(res.status).toBe(303);
+    const id = new URL(res.headers.get('location')!, 'http://x').searchParams.get('preview')!;
+    const page = await (
+      await call(roll, `/api/staff/roll?preview=${id}`, { cookie: staff.cookie })
+    ).text();
+    const sha = /name="sha256" value="([0-9a-f]{64})"/.exec(page)![1]!;
+    return {
+      id,
+      sha,
+      page,
+      apply: () =>
+        call(rollApply, '/api/staff/roll/apply', {
+          cookie: staff.cookie,
+          form: { id, sha256: sha },
+        }),
+    };
+  }
+
+  beforeAll(async () => {
+    store = await openStaffStore(engine);
+    // Signed in 20 minutes ago, so the sign-in itself no longer counts as a recent password.
+    staff = await signIn(store, 'rollkeeper', 'staff', Date.now() - 20 * MINUTE);
+  });
+  afterEach(() => vi.useRealTimers());
+  afterAll(() => store.close());
+
+  it('asks for the password again before an upload and stores nothing', async () => {
+    const page = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();
+    expect(page).toContain('action="/api/staff/reauth"');
+    expect(page).not.toContain('type="file"');
+    const res = await upload(`${HEADER}123456,Smith,serving\n`);
+    expect(res.status).toBe(303);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password first/);
+    expect(
+      await store.db
+        .selectFrom('roll_pending_imports' as never)
+        .selectAll()
+        .execute(),
+    ).toHaveLength(0);
+  });
+
+  it('refuses a wrong password, and counts the re-authentication in the audit log', async () => {
+    const wrong = await call(reauth, '/api/staff/reauth', {
+      cookie: staff.cookie,
+      form: { password: 'not-my-password', next: '/api/staff/roll' },
+    });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain('That password is not right');
+    expect(await hasRecentReauth(staff.sessionId)).toBe(false);
+    await confirmPassword();
+    expect(await hasRecentReauth(staff.sessionId)).toBe(true);
+    expect((await auditOf(store, 'staff.reauth')).at(-1)?.actor).toBe('rollkeeper');
+    expect(await auditText(store)).not.toContain(SEED_PASSWORD);
+  });
+
+  it('keeps the re-authentication for 10 minutes only (injected clock)', async () => {
+    await confirmPassword();
+    const now = Date.now();
+    expect(await hasRecentReauth(staff.sessionId, { now: now + 9 * MINUTE })).toBe(true);
+    expect(await hasRecentReauth(staff.sessionId, { now: now + 10 * MINUTE + 1000 })).toBe(false);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now + 11 * MINUTE);
+    const res = await upload(`${HEADER}123456,Smith,serving\n`);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password first/);
+  });
+
+  it('names every bad line and changes nothing when one line is wrong', async () => {
+    await confirmPassword();
+    const before = await rollSize();
+    const res = await upload(
+      `${HEADER}200001,Smith,serving\n20002,Jones,serving\n200003,Brown,active\n`,
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('Line 3: warrant number');
+    expect(html).toContain('Line 4: status must be serving or retired');
+    expect(html).toContain('nothing has changed');
+    expect(await rollSize()).toBe(before);
+  });
+
+  it('previews what would change, then applies exactly the previewed file', async () => {
+    await confirmPassword();
+    const first = await previewAndApply(
+      `${HEADER}300001,Adams,serving\n300002,Baker,serving\n300003,Clark,serving\n`,
+    );
+    expect(first.page).toContain('Preview: nothing has changed yet');
+    expect(await rollSize()).toBe(0);
+    const applied = await first.apply();
+    expect(flashOf(applied)?.text).toBe(
+      'Roll imported: 3 rows (3 added, 0 removed, 0 changed status).',
+    );
+    expect(await rollSize()).toBe(3);
+
+    const lapsing = await seedUser(store.db, {
+      username: 'baker_b',
+      surname: 'Baker',
+      status: 'confirmed',
+      warrant: '300002',
+    });
+    const second = await previewAndApply(
+      `${HEADER}300001,Adams,retired\n300003,Clark,serving\n300004,Dunn,serving\n`,
+    );
+    expect(second.page).toMatch(/Added to the roll<\/th><td>1</);
+    expect(second.page).toMatch(/Removed from the roll<\/th><td>1</);
+    expect(second.page).toMatch(/Status changed<\/th><td>1</);
+    expect(second.page).toContain('number ending 04, Dunn');
+    expect(second.page).toContain('Baker');
+    expect(second.page).not.toContain('300004');
+    const res = await second.apply();
+    expect(flashOf(res)?.text).toMatch(/1 confirmed member left the roll/);
+    expect(await rollSize()).toBe(3);
+    const again = await second.apply();
+    expect(flashOf(again)?.text).toBe('That file has already been applied.');
+
+    const page = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();
+    expect(page).toContain('by rollkeeper');
+    expect(page).toContain('baker_b');
+    const keep = await call(rollLapsed, '/api/staff/roll/lapsed', {
+      cookie: staff.cookie,
+      form: { id: lapsing, decision: 'suspend' },
+    });
+    expect(flashOf(keep)?.text).toMatch(/is suspended/);
+    const user = await store.db
+      .selectFrom('users')
+      .select('status')
+      .where('id', '=', lapsing)
+      .executeTakeFirstOrThrow();
+    expect(user.status).toBe('suspended');
+    const imports = await auditOf(store, 'roll.import');
+    expect(JSON.parse(imports.at(-1)!.detail)).toMatchObject({
+      rows: 3,
+      added: 1,
+      removed: 1,
+      changedStatus: 1,
+      lapsed: 1,
+    });
+    expect(await auditText(store)).not.toMatch(/30000[1-4]/);
+  });
+
+  it('refuses a preview taken before someone else imported', async () => {
+    await confirmPassword();
+    const stale = await previewAndApply(`${HEADER}310001,Evans,serving\n`);
+    const fresh = await previewAndApply(`${HEADER}310002,Fox,serving\n`);
+    expect(flashOf(await fresh.apply())?.kind).toBe('ok');
+    const res = await stale.apply();
+    expect(flashOf(res)?.text).toMatch(/imported by someone else since this preview/);
+    expect(await rollSize()).toBe(1);
+  });
+
+  it('lets only the uploader apply a preview', async () => {
+    await confirmPassword();
+    const preview = await previewAndApply(`${HEADER}320001,Gill,serving\n`);
+    const other = await signIn(store, 'otherstaff');
+    const res = await call(rollApply, '/api/staff/roll/apply', {
+      cookie: other.cookie,
+      form: { id: preview.id, sha256: preview.sha },
+    });
+    expect(flashOf(res)?.text).toMatch(/no longer exists/);
+  });
+
+  it('refuses oversized uploads with 413 and other encodings with 415', async () => {
+    await confirmPassword();
+    const big = await call(roll, '/api/staff/roll', {
+      cookie: staff.cookie,
+      body: 'x',
+      type: 'multipart/form-data; boundary=abc',
+      headers: { 'content-length': String(21 * 1024 * 1024) },
+    });
+    expect(big.status).toBe(413);
+    const streamed = await call(roll, '/api/staff/roll', {
+      cookie: staff.cookie,
+      body: new Uint8Array(21 * 1024 * 1024),
+      type: 'multipart/form-data; boundary=abc',
+    });
+    expect(streamed.status).toBe(413);
+    const wrong = await call(roll, '/api/staff/roll', {
+      cookie: staff.cookie,
+      form: { roll: '123456,Smith,serving' },
+    });
+    expect(wrong.status).toBe(415);
+    const notUtf8 = await call(roll, '/api/staff/roll', {
+      cookie: staff.cookie,
+      ...rollUpload(''),
+    });
+    expect(notUtf8.status).toBe(422);
+  });
+});
