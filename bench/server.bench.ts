@@ -2,9 +2,10 @@
 // concurrent keep-alive connections, beside a bare node:http server sending
 // the same bytes. The machine is noisy, so the ratio is the figure to watch.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureBuilt } from '../scripts/lib/build.ts';
 
@@ -34,9 +35,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function requestOnce(url: string, agent: Agent): Promise<number> {
+function requestOnce(url: string, agent: Agent, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    get(url, { agent }, (res) => {
+    get(url, { agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     }).on('error', reject);
@@ -44,7 +45,11 @@ function requestOnce(url: string, agent: Agent): Promise<number> {
 }
 
 /** Keeps `CONNECTIONS` requests in flight on loopback for `ms` (or `MAX_REQUESTS`). */
-async function generateLoad(url: string, ms: number): Promise<LoadResult> {
+async function generateLoad(
+  url: string,
+  ms: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let failures = 0;
@@ -54,7 +59,7 @@ async function generateLoad(url: string, ms: number): Promise<LoadResult> {
     while (performance.now() < deadline && latencies.length + failures < MAX_REQUESTS) {
       const t0 = performance.now();
       try {
-        const status = await requestOnce(url, agent);
+        const status = await requestOnce(url, agent, headers);
         if (status !== 200) failures++;
         else latencies.push(performance.now() - t0);
       } catch {
@@ -125,7 +130,53 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Requests per second and latency for the home page, local server against a bare server. */
+/** Seeds demo data into `dataDir` (in a child, whose config reads DATA_DIR); returns the member's login. */
+async function seedDemoMember(dataDir: string): Promise<{ username: string; password: string }> {
+  const script = `
+    const { prepareLocalData } = await import('./src/server/local-data.ts');
+    const { closeDb } = await import('./src/server/store/db.ts');
+    const logins = await prepareLocalData();
+    await closeDb();
+    process.stdout.write(JSON.stringify(logins.find((l) => l.role === 'member')));`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0 || !out) throw new Error('seeding the demo data failed');
+  return JSON.parse(out) as { username: string; password: string };
+}
+
+/** Logs the demo member in through /api/login and returns the session cookie. */
+async function logIn(
+  siteUrl: string,
+  login: { username: string; password: string },
+): Promise<string> {
+  const res = await fetch(siteUrl + 'api/login', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      origin: new URL(siteUrl).origin,
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ username: login.username, password: login.password }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!cookie) throw new Error(`logging the demo member in failed: ${res.status}`);
+  return cookie;
+}
+
+/**
+ * Requests per second and latency for the home page (local server against a
+ * bare server) and for /members/ as a logged-in member (session check + sealed page).
+ */
 export async function run(): Promise<Record<string, string | number>> {
   await ensureBuilt({ quiet: true });
   const page = path.join(root, 'dist', 'index.html');
@@ -133,9 +184,13 @@ export async function run(): Promise<Record<string, string | number>> {
   const [sitePort, barePort] = await Promise.all([freePort(), freePort()]);
   const siteUrl = `http://127.0.0.1:${sitePort}/`;
   const bareUrl = `http://127.0.0.1:${barePort}/`;
+  const membersUrl = siteUrl + 'members/';
+  // A store of its own with the demo accounts, seeded before the server starts.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'site-bench-'));
+  const member = await seedDemoMember(dataDir);
   const site = await startProcess(
     ['--import', 'tsx', 'scripts/serve.ts'],
-    { PORT: String(sitePort) },
+    { PORT: String(sitePort), DATA_DIR: dataDir, SITE_URL: `http://127.0.0.1:${sitePort}` },
     siteUrl,
   );
   const bare = await startProcess(
@@ -144,30 +199,46 @@ export async function run(): Promise<Record<string, string | number>> {
     bareUrl,
   );
   try {
-    await generateLoad(siteUrl, 500); // warm-up
+    const cookie = await logIn(siteUrl, member);
+    // Warm-up.
+    await generateLoad(siteUrl, 500);
     await generateLoad(bareUrl, 500);
+    await generateLoad(membersUrl, 500, { cookie });
     const siteRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
-    // Alternate, so a noisy neighbour hurts both sides alike.
+    const memberRuns: LoadResult[] = [];
+    // Alternate, so a noisy neighbour hurts every side alike.
     for (let i = 0; i < ROUNDS; i++) {
       siteRuns.push(await generateLoad(siteUrl, ROUND_MS));
       bareRuns.push(await generateLoad(bareUrl, ROUND_MS));
+      memberRuns.push(await generateLoad(membersUrl, ROUND_MS, { cookie }));
     }
     const siteRps = median(siteRuns.map((r) => r.perSecond));
     const bareRps = median(bareRuns.map((r) => r.perSecond));
+    const memberRps = median(memberRuns.map((r) => r.perSecond));
+    const ms = (runs: LoadResult[], key: 'p50' | 'p99') =>
+      median(runs.map((r) => r[key])).toFixed(2);
     return {
-      'page size (bytes)': pageBytes,
+      'home page size (bytes)': pageBytes,
       connections: CONNECTIONS,
-      'static page, local server (req/s)': Math.round(siteRps),
-      'static page, local server p50 (ms)': median(siteRuns.map((r) => r.p50)).toFixed(2),
-      'static page, local server p99 (ms)': median(siteRuns.map((r) => r.p99)).toFixed(2),
-      'static page, bare node:http (req/s)': Math.round(bareRps),
-      'static page, bare node:http p50 (ms)': median(bareRuns.map((r) => r.p50)).toFixed(2),
-      'static page, bare node:http p99 (ms)': median(bareRuns.map((r) => r.p99)).toFixed(2),
-      'ratio local / bare': (siteRps / bareRps).toFixed(2),
-      'failed or non-200 responses': [...siteRuns, ...bareRuns].reduce((n, r) => n + r.failures, 0),
+      'home page, local server (req/s)': Math.round(siteRps),
+      'home page, local server p50 (ms)': ms(siteRuns, 'p50'),
+      'home page, local server p99 (ms)': ms(siteRuns, 'p99'),
+      'home page, bare node:http (req/s)': Math.round(bareRps),
+      'home page, bare node:http p50 (ms)': ms(bareRuns, 'p50'),
+      'home page, bare node:http p99 (ms)': ms(bareRuns, 'p99'),
+      'ratio home page local / bare': (siteRps / bareRps).toFixed(2),
+      '/members/ as a member (req/s)': Math.round(memberRps),
+      '/members/ as a member p50 (ms)': ms(memberRuns, 'p50'),
+      '/members/ as a member p99 (ms)': ms(memberRuns, 'p99'),
+      'ratio /members/ / bare': (memberRps / bareRps).toFixed(2),
+      'failed or non-200 responses': [...siteRuns, ...bareRuns, ...memberRuns].reduce(
+        (n, r) => n + r.failures,
+        0,
+      ),
     };
   } finally {
     await Promise.all([stop(site), stop(bare)]);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
