@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { STRICT_CSP, SEARCH_CSP, adminCsp } from '../server/security-headers.ts';
 
-const SPECIAL: Record<string, string> = { search: SEARCH_CSP, admin: adminCsp() };
+// Pagefind compiles its WebAssembly inside a worker loaded from /pagefind/, and a
+// worker is governed by the CSP of its own script's response, not the page's.
+const SPECIAL: Record<string, string> = {
+  search: SEARCH_CSP,
+  pagefind: SEARCH_CSP,
+  admin: adminCsp(),
+};
 
 /**
  * Writes dist/_headers with exactly one Content-Security-Policy per path.

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { attr, fileForPath, findTags, listPublicPages, pathOfFile, readPage } from './support/dist';
+import {
+  attr,
+  fileForPath,
+  findTags,
+  listPublicPages,
+  measurePageBytes,
+  pathOfFile,
+  readPage,
+} from './support/dist';
 import { readCollection } from './support/content';
 
 const pages = listPublicPages().map((file) => ({
@@ -98,6 +106,15 @@ describe('hero images', () => {
         expect(attr(img, 'width'), `${page.path} ${img}`).toBeDefined();
         expect(attr(img, 'height'), `${page.path} ${img}`).toBeDefined();
       }
+    }
+  });
+});
+
+describe('page weight', () => {
+  it('keeps every public article page under 30 KB of HTML and CSS', () => {
+    const articles = readCollection('news').filter((e) => !e.data.draft && !e.data.membersOnly);
+    for (const entry of articles) {
+      expect(measurePageBytes(`/news/${entry.slug}/`), entry.slug).toBeLessThan(30 * 1024);
     }
   });
 });

@@ -75,7 +75,7 @@ describe('page head', () => {
   const pages = listPublicPages().filter((f) => !f.endsWith('404.html'));
 
   it.each(pages.map((f) => pathOfFile(f)))(
-    '%s has lang, one h1, canonical and Open Graph tags',
+    '%s has lang, one h1, a canonical URL unless noindex, and Open Graph tags',
     (sitePath) => {
       const html = readPage(sitePath);
       expect(html).toMatch(/<html lang="en-GB"/);
@@ -84,9 +84,14 @@ describe('page head', () => {
         findTags(html, 'link').find((t) => attr(t, 'rel') === 'canonical') ?? '',
         'href',
       );
-      expect(canonical).toBe(new URL(sitePath, site).href);
       expect(metaContent(html, 'og:title')).toBeTruthy();
-      expect(metaContent(html, 'og:url')).toBe(canonical);
+      if (/noindex/.test(metaContent(html, 'robots') ?? '')) {
+        // A page kept out of search engines names no canonical URL.
+        expect(canonical).toBeUndefined();
+      } else {
+        expect(canonical).toBe(new URL(sitePath, site).href);
+        expect(metaContent(html, 'og:url')).toBe(canonical);
+      }
       expect(findTags(html, 'link').some((t) => attr(t, 'type') === 'application/rss+xml')).toBe(
         true,
       );

@@ -84,3 +84,12 @@ export function normalise(text: string): string {
     .replace(/\s+/g, ' ')
     .toLowerCase();
 }
+
+/** Bytes of a page's HTML plus every stylesheet it links. */
+export function measurePageBytes(sitePath: string): number {
+  const html = readFileSync(fileForPath(sitePath), 'utf8');
+  const css = findTags(html, 'link')
+    .filter((t) => attr(t, 'rel') === 'stylesheet')
+    .map((t) => statSync(fileForPath(attr(t, 'href')!)).size);
+  return Buffer.byteLength(html) + css.reduce((a, b) => a + b, 0);
+}
