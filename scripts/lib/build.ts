@@ -23,13 +23,19 @@ export function isBuildFresh(): boolean {
 }
 
 /** Runs `astro build`, rejecting with its output when it fails. */
-export function runBuild(options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+export function runBuild(
+  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'build'], {
-      cwd: root,
-      env: { ...process.env, ...options.env },
-      stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/astro/astro.js'), 'build'],
+      {
+        cwd: root,
+        env: { ...process.env, ...options.env },
+        stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      },
+    );
     let output = '';
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
