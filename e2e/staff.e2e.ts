@@ -66,6 +66,14 @@ async function expectAxeClean(): Promise<void> {
   expect(violations, `${page.url()}\n${describeViolations(violations)}`).toEqual([]);
 }
 
+/** Clicks something that submits a form and waits for the page it leads to. */
+async function submitVia(selector: string): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
+  await page.click(selector);
+  await navigated;
+  await page.waitForLoadState();
+}
+
 async function flash(): Promise<string> {
   return (await page.textContent('.staff-flash'))?.trim() ?? '';
 }
@@ -76,7 +84,7 @@ async function upload(csv: string): Promise<void> {
     mimeType: 'text/csv',
     buffer: Buffer.from(csv),
   });
-  await Promise.all([page.waitForNavigation(), page.click('.staff-upload button[type="submit"]')]);
+  await submitVia('.staff-upload button[type="submit"]');
 }
 
 beforeAll(async () => {
@@ -145,7 +153,7 @@ describe('the staff console in Chromium', () => {
     expect(await page.textContent('#preview-title')).toBe('Preview: nothing has changed yet');
     expect(await page.textContent('#preview-counts')).toMatch(/Added to the roll\s*3/);
     await expectAxeClean();
-    await Promise.all([page.waitForNavigation(), page.click('text=Apply this roll')]);
+    await submitVia('text=Apply this roll');
     expect(await flash()).toBe('Roll imported: 3 rows (3 added, 0 removed, 0 changed status).');
     expect(await page.textContent('main')).toMatch(/last imported .* by office_lead: 3 rows/);
   });
@@ -153,13 +161,13 @@ describe('the staff console in Chromium', () => {
   it('confirms the roll-matched registrations at once and rejects one with a reason', async () => {
     await page.goto(`${site.url}/api/staff/review`);
     await expectAxeClean();
-    await Promise.all([page.waitForNavigation(), page.click('text=Confirm all 2 roll-matched')]);
+    await submitVia('text=Confirm all 2 roll-matched');
     expect(await flash()).toMatch(/^Confirmed 2 roll-matched registrations\./);
     expect(await page.textContent('#queue-caption')).toMatch(/^1 registration waiting/);
 
     await page.click('summary:has-text("Reject")');
     await page.fill('textarea[name="reason"]', 'Your warrant number is not on the federation roll');
-    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Reject Lin Ng")')]);
+    await submitVia('button:has-text("Reject Lin Ng")');
     expect(await flash()).toMatch(/Rejected Lin Ng \(lng\)/);
     expect(await page.textContent('main')).toContain('Nobody is waiting for review.');
     await expectAxeClean();
@@ -185,10 +193,7 @@ describe('the staff console in Chromium', () => {
     expect(text).not.toMatch(/71000[123]|719999/);
     await expectAxeClean();
     await page.selectOption('#audit-action', 'member.reject');
-    await Promise.all([
-      page.waitForNavigation(),
-      page.click('.staff-search button[type="submit"]'),
-    ]);
+    await submitVia('.staff-search button[type="submit"]');
     const rows = await page.$$eval('#audit tbody tr', (trs) =>
       trs.map((tr) => tr.textContent ?? ''),
     );
