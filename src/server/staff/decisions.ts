@@ -25,6 +25,8 @@ const MESSAGES = {
   claimed: 'Another confirmed member already holds this warrant number, so it was not confirmed.',
   reasonMissing: 'Give a reason: it is emailed to the member.',
   reasonTooLong: `Keep the reason under ${MAX_REASON_LENGTH} characters.`,
+  reasonHasNumber:
+    'Leave warrant numbers out of the reason: it is emailed and kept in the audit log. Say "the warrant number ending 12" instead.',
 } as const;
 
 async function deliver(message: MailMessage): Promise<void> {
