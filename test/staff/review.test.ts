@@ -136,6 +136,11 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
       form: { action: 'reject', id, reason: '  ' },
     });
     expect(flashOf(missing)?.kind).toBe('error');
+    const withNumber = await call(review, '/api/staff/review', {
+      cookie: staff.cookie,
+      form: { action: 'reject', id, reason: 'Number 440001 is not ours' },
+    });
+    expect(flashOf(withNumber)?.text).toMatch(/^Leave warrant numbers out of the reason/);
     expect((await statusOf(id)).status).toBe('pending');
     const res = await call(review, '/api/staff/review', {
       cookie: staff.cookie,

@@ -141,6 +141,7 @@ export function checkReason(
   if (!trimmed) return { ok: false, message: MESSAGES.reasonMissing };
   if ([...trimmed].length > MAX_REASON_LENGTH)
     return { ok: false, message: MESSAGES.reasonTooLong };
+  if (/(^|\D)\d{6}(\D|$)/.test(trimmed)) return { ok: false, message: MESSAGES.reasonHasNumber };
   return { ok: true, reason: trimmed };
 }
 
