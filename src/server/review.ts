@@ -152,8 +152,8 @@ export async function confirmMember(
 }
 
 /**
- * Confirms every pending member whose number and surname match a serving
- * entry on the roll and whose number nobody else has claimed. Returns how many.
+ * Confirms every pending member whose number and surname match an entry
+ * (serving or retired) on the roll and whose number nobody else has claimed. Returns how many.
  */
 export async function confirmRollMatches(
   actor: string,

@@ -46,9 +46,12 @@ export async function lookupRoll(
   };
 }
 
-/** True when the roll says this registration is a serving officer with the right surname. */
+/**
+ * True when the number is on the roll under the same surname. Serving and retired
+ * members are both entitled to the members area, so either status matches.
+ */
 export function isFullRollMatch(match: RollMatch): boolean {
-  return match.onRoll && match.surnameMatch && match.status === 'serving';
+  return match.onRoll && match.surnameMatch;
 }
 
 /** Re-checks every registration that is not yet confirmed against the current roll. */

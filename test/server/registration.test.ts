@@ -275,6 +275,7 @@ describe.each(ENGINES)('automatic confirmation on %s', (engine) => {
       [
         { line: 2, warrantNumber: '500001', surname: 'Ng', status: 'serving' },
         { line: 3, warrantNumber: '500002', surname: 'Ng', status: 'retired' },
+        { line: 4, warrantNumber: '500004', surname: 'Ng', status: 'serving' },
       ],
       'cli:test',
     );
@@ -300,12 +301,18 @@ describe.each(ENGINES)('automatic confirmation on %s', (engine) => {
     );
   });
 
-  it('leaves retired, off-roll and wrong-surname registrations for review', async () => {
+  it('confirms a retired member on the roll as well', async () => {
     expect(await registerAndVerify(form({ warrantNumber: '500002', surname: 'Ng' }))).toMatchObject(
+      { status: 'confirmed' },
+    );
+  });
+
+  it('leaves off-roll and wrong-surname registrations for review', async () => {
+    expect(await registerAndVerify(form({ warrantNumber: '500003', surname: 'Ng' }))).toMatchObject(
       { status: 'pending' },
     );
-    expect(await registerAndVerify(form({ warrantNumber: '500009', surname: 'Ng' }))).toMatchObject(
-      { status: 'pending' },
-    );
+    expect(
+      await registerAndVerify(form({ warrantNumber: '500004', surname: 'Smith' })),
+    ).toMatchObject({ status: 'pending' });
   });
 });
