@@ -3,16 +3,15 @@
  * never in the database) plus their last two digits: six digits hashed without
  * a key could be reversed by trying all million values.
  */
-import { hmac } from '@oslojs/crypto/hmac';
-import { SHA256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
+import { createHmac } from 'node:crypto';
 
-const encoder = new TextEncoder();
-
-/** Hex HMAC of a checked 6-digit warrant number. */
+/**
+ * Hex HMAC-SHA256 of a checked 6-digit warrant number. node:crypto rather than a
+ * pure-JS HMAC: a 150,000-row roll import hashes every row, and this is ~15x faster.
+ */
 export function hmacWarrantNumber(digits: string, key: string): string {
   if (!/^[0-9]{6}$/.test(digits)) throw new Error('hmacWarrantNumber expects exactly 6 digits');
-  return encodeHexLowerCase(hmac(SHA256, encoder.encode(key), encoder.encode(digits)));
+  return createHmac('sha256', key).update(digits).digest('hex');
 }
 
 /** The last two digits, kept for display ("ends in 42"). */

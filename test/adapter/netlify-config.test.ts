@@ -18,11 +18,12 @@ describe('netlify.toml', () => {
     }
   });
 
-  it('ships the sealed pages with the functions and publishes dist', () => {
+  it('ships the sealed pages and the files the server code reads with the functions', () => {
     const toml = readFileSync(configPath, 'utf8');
     expect(toml).toMatch(/^\s*publish = "dist"$/m);
     expect(toml).toMatch(/^\s*directory = "functions"$/m);
-    expect(toml).toMatch(/^\s*included_files = \["sealed\/\*\*"\]$/m);
+    const included = toml.match(/^\s*included_files = (\[.*\])$/m)?.[1] ?? '[]';
+    expect(JSON.parse(included)).toEqual(['sealed/**', 'data/common-passwords.txt']);
     expect(toml).toMatch(/^\s*node_bundler = "esbuild"$/m);
   });
 });

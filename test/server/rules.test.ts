@@ -251,3 +251,18 @@ describe('passwords', () => {
     expect(loadCommonPasswords().size).toBe(3000);
   });
 });
+
+describe('warrant number HMAC', () => {
+  it('stays HMAC-SHA256 over the six digits, so stored roll and member HMACs keep matching', async () => {
+    const { hmacWarrantNumber } = await import('../../src/server/warrant.ts');
+    // Known answer: changing the algorithm would orphan every stored HMAC.
+    expect(hmacWarrantNumber('123456', 'a-key-of-some-length-for-the-test')).toBe(
+      'f2f510752209c7a93797d33db82c921189f242a723614a9ee39fc59b594402b6',
+    );
+  });
+
+  it('refuses anything but six digits', async () => {
+    const { hmacWarrantNumber } = await import('../../src/server/warrant.ts');
+    expect(() => hmacWarrantNumber('12345', 'k')).toThrow(/6 digits/);
+  });
+});

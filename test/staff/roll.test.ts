@@ -232,15 +232,3 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(notUtf8.status).toBe(422);
   });
 });
-
-describe('roll HMACs', () => {
-  it('computes the same warrant HMAC as registration does', async () => {
-    const { hmacWarrantNumber } = await import('../../src/server/warrant.ts');
-    const { hmacWarrantNumberFast } = await import('../../src/server/staff/roll-import.ts');
-    for (const digits of ['000000', '123456', '999999']) {
-      expect(hmacWarrantNumberFast(digits, 'a-key-of-some-length-for-the-test')).toBe(
-        hmacWarrantNumber(digits, 'a-key-of-some-length-for-the-test'),
-      );
-    }
-  });
-});
