@@ -29,7 +29,7 @@ export function renderMembersPage(data: {
   // A warrant number is not written back into the page.
   const shownQ = /^[0-9\s]{6,}$/.test(data.q) ? '' : data.q;
   const form =
-    `<form method="get" action="/api/staff/members" class="staff-search" role="search">` +
+    `<form method="post" action="/api/staff/members" class="staff-search" role="search">` +
     `<div class="field"><label class="field__label" for="member-q">Name, username, email or full warrant number</label>` +
     `<input class="field__input" id="member-q" name="q" type="search" value="${escapeHtml(shownQ)}" spellcheck="false" autocapitalize="none"></div>` +
     `<div class="field"><label class="field__label" for="member-status">Status</label><select class="field__input" id="member-status" name="status">${options}</select></div>` +
