@@ -13,7 +13,12 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Directives no page may loosen. */
-const LOCKED = ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'self'"];
+const LOCKED = [
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+];
 
 function policy(directives: string[]): string {
   return [...directives, ...LOCKED].join('; ');
@@ -38,8 +43,9 @@ export const SEARCH_CSP = policy([
 ]);
 
 /**
- * The CMS: Decap needs eval, inline styles, blob: images, and its backend's API
- * (GitHub in production, decap-server on localhost when editing locally).
+ * The CMS: Decap needs eval, inline styles, blob: images (and fetches an upload's
+ * blob: URL to save it), and its backend's API (GitHub in production, decap-server
+ * on localhost when editing locally).
  */
 export function adminCsp(localBackendOrigin = 'http://localhost:8081'): string {
   return policy([
@@ -47,7 +53,7 @@ export function adminCsp(localBackendOrigin = 'http://localhost:8081'): string {
     "script-src 'self' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https://avatars.githubusercontent.com https://raw.githubusercontent.com",
-    `connect-src 'self' https://api.github.com https://api.netlify.com ${localBackendOrigin}`,
+    `connect-src 'self' blob: https://api.github.com https://api.netlify.com ${localBackendOrigin}`,
     "frame-src 'self' blob:",
   ]);
 }
