@@ -16,10 +16,8 @@ export default defineConfig({
   trailingSlash: 'always',
   // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
   build: { format: 'directory', inlineStylesheets: 'never' },
-  // Scripts as files too: Astro inlines any script smaller than this limit (default 4 KiB).
-  vite: { build: { assetsInlineLimit: 0 } },
   // Decap CMS (bundled only into /admin/) imports Node's `path`: give the browser a shim.
-  // Scripts as files too (Vite would inline small ones), for the same CSP.
+  // Scripts as files too: Astro inlines any script smaller than this limit (default 4 KiB).
   vite: { plugins: [decapBrowserShims()], build: { assetsInlineLimit: 0 } },
   integrations: [
     mdx(),
