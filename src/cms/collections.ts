@@ -1,4 +1,4 @@
-import type { CmsCollection } from 'decap-cms-core';
+import type { CmsCollection, CmsField } from 'decap-cms-core';
 import {
   archivedField,
   bodyField,
@@ -166,7 +166,7 @@ export const membersCollection: CmsCollection = {
   ],
 };
 
-const pageFields = (mdx: boolean) => [
+const pageFields = (mdx: boolean): CmsField[] => [
   titleField('Page title.'),
   {
     label: 'Summary',

@@ -1,4 +1,4 @@
-import type { EditorComponentOptions } from 'decap-cms-core';
+import type { BlockEditorComponentOptions, CmsField, EditorComponentField } from 'decap-cms-core';
 
 /**
  * Editor components for the site's MDX components (src/components/mdx/). Each one
@@ -7,6 +7,14 @@ import type { EditorComponentOptions } from 'decap-cms-core';
  */
 
 type Attributes = Record<string, string>;
+
+/**
+ * Decap's type for editor component fields leaves out settings its widgets accept
+ * there (`required`, `hint`, `options`, `default`), so fields are written as CmsField.
+ */
+function componentFields(fields: CmsField[]): EditorComponentField[] {
+  return fields as unknown as EditorComponentField[];
+}
 
 /** Reads `name="value"` pairs from the attribute part of a JSX tag. */
 export function parseAttributes(source: string): Attributes {
@@ -43,10 +51,10 @@ function paragraphs(text: string): string {
 const ATTRS = '((?:\\s+\\w+="[^"]*")*)';
 
 /** `<Callout title tone>` with markdown text between blank lines. */
-export const calloutComponent: EditorComponentOptions = {
+export const calloutComponent: BlockEditorComponentOptions = {
   id: 'callout',
   label: 'Callout',
-  fields: [
+  fields: componentFields([
     { name: 'title', label: 'Heading (optional)', widget: 'string', required: false },
     {
       name: 'tone',
@@ -64,7 +72,7 @@ export const calloutComponent: EditorComponentOptions = {
       widget: 'text',
       hint: 'Leave an empty line between paragraphs. Avoid the characters { } < >.',
     },
-  ],
+  ]),
   pattern: new RegExp(`^<Callout${ATTRS}\\s*>\\n\\n([\\s\\S]*?)\\n\\n</Callout>`),
   fromBlock: (match) => ({ ...parseAttributes(match[1] ?? ''), body: match[2] ?? '' }),
   toBlock: ({ title, tone, body }) =>
@@ -76,10 +84,10 @@ export const calloutComponent: EditorComponentOptions = {
 };
 
 /** `<ContactBox title email phone hours />`. */
-export const contactBoxComponent: EditorComponentOptions = {
+export const contactBoxComponent: BlockEditorComponentOptions = {
   id: 'contact-box',
   label: 'Contact box',
-  fields: [
+  fields: componentFields([
     { name: 'title', label: 'Who to contact', widget: 'string', hint: 'e.g. "Welfare team"' },
     { name: 'email', label: 'Email', widget: 'string', required: false },
     { name: 'phone', label: 'Phone', widget: 'string', required: false },
@@ -90,7 +98,7 @@ export const contactBoxComponent: EditorComponentOptions = {
       required: false,
       hint: 'e.g. "Monday to Friday, 9am to 5pm"',
     },
-  ],
+  ]),
   pattern: new RegExp(`^<ContactBox${ATTRS}\\s*/>`),
   fromBlock: (match) => parseAttributes(match[1] ?? ''),
   toBlock: ({ title, email, phone, hours }) =>
@@ -103,14 +111,14 @@ export const contactBoxComponent: EditorComponentOptions = {
 };
 
 /** `<RoleCard title summary href />`. */
-export const roleCardComponent: EditorComponentOptions = {
+export const roleCardComponent: BlockEditorComponentOptions = {
   id: 'role-card',
   label: 'Role card',
-  fields: [
+  fields: componentFields([
     { name: 'title', label: 'Role', widget: 'string' },
     { name: 'summary', label: 'One-line summary', widget: 'string' },
     { name: 'href', label: 'Link', widget: 'string', hint: 'Usually /careers/<role>/' },
-  ],
+  ]),
   pattern: new RegExp(`^<RoleCard${ATTRS}\\s*/>`),
   fromBlock: (match) => parseAttributes(match[1] ?? ''),
   toBlock: ({ title, summary, href }) => `<RoleCard${writeAttributes({ title, summary, href })} />`,
