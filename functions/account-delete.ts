@@ -1,8 +1,8 @@
 /** POST /api/account/delete: erases the account after checking the password, and logs out. */
 import type { Config } from '@netlify/functions';
-import { CURRENT_PASSWORD_MESSAGE, eraseMember } from '../src/server/account.ts';
+import { currentPasswordMessage, eraseMember } from '../src/server/account.ts';
 import { getConfig } from '../src/server/config.ts';
-import { verifyPasswordHash } from '../src/server/passwords.ts';
+import { checkAccountPassword } from '../src/server/password-check.ts';
 import { buildBlankSessionCookie } from '../src/server/session-cookie.ts';
 import { findUserById } from '../src/server/users.ts';
 import { answerAccountInvalid, requireSignedIn } from '../src/server/http/account-forms.ts';
@@ -25,9 +25,10 @@ async function post(req: Request): Promise<Response> {
     });
   }
   const user = await findUserById(signedIn.current.user.id);
-  if (!user || !(await verifyPasswordHash(user.password_hash, fields.password))) {
+  const check = user ? await checkAccountPassword(user, fields.password) : 'wrong';
+  if (!user || check !== 'ok') {
     return answerAccountInvalid(req, siteFiles, signedIn, deleteAccountForm, {
-      errors: { password: CURRENT_PASSWORD_MESSAGE },
+      errors: { password: currentPasswordMessage(check === 'locked' ? 'locked' : 'wrong') },
     });
   }
   await eraseMember(user.id);

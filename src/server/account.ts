@@ -7,7 +7,12 @@ import { getConfig } from './config.ts';
 import { createEmailToken } from './email-tokens.ts';
 import { sendMail, type MailMessage } from './mail.ts';
 import { accountExistsMessage, emailChangeMessage } from './mail-templates.ts';
-import { hashPassword, verifyDummyPassword, verifyPasswordHash } from './passwords.ts';
+import { hashPassword, verifyDummyPassword } from './passwords.ts';
+import {
+  checkAccountPassword,
+  PASSWORD_LOCKED_MESSAGE,
+  type PasswordCheck,
+} from './password-check.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
 import { loginFailureKey } from './authentication.ts';
 import { checkEmail } from './rules/email-address.ts';
@@ -19,6 +24,11 @@ import type { CallOptions } from './users.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
+
+/** The message beside the password field for a failed check. */
+export function currentPasswordMessage(check: Exclude<PasswordCheck, 'ok'>): string {
+  return check === 'locked' ? PASSWORD_LOCKED_MESSAGE : CURRENT_PASSWORD_MESSAGE;
+}
 
 /** A password change's outcome; on success, a fresh session replaces all old ones. */
 export type ChangePasswordResult =
@@ -44,9 +54,9 @@ export async function changePassword(
     await verifyDummyPassword(current);
     return { ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } };
   }
-  if (!current || !(await verifyPasswordHash(user.password_hash, current))) {
-    return { ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } };
-  }
+  const check = await checkAccountPassword(user, current, { now, db });
+  if (check !== 'ok')
+    return { ok: false, errors: { currentPassword: currentPasswordMessage(check) } };
   const rules = checkPassword(newPassword, {
     siteName: config.siteName,
     username: user.username,
@@ -87,16 +97,13 @@ export async function requestEmailChange(
   const now = resolveNow(options.now);
   const checked = checkEmail(input.email, config.workEmailDomains);
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-  const password = typeof input.password === 'string' ? input.password : '';
-  const passwordOk = user
-    ? password !== '' && (await verifyPasswordHash(user.password_hash, password))
-    : false;
-  if (!checked.ok || !passwordOk || !user) {
+  const check = user ? await checkAccountPassword(user, input.password, { now, db }) : 'wrong';
+  if (!checked.ok || check !== 'ok' || !user) {
     return {
       ok: false,
       errors: {
         ...(checked.ok ? {} : { email: checked.message }),
-        ...(passwordOk ? {} : { password: CURRENT_PASSWORD_MESSAGE }),
+        ...(check === 'ok' ? {} : { password: currentPasswordMessage(check) }),
       },
     };
   }

@@ -7,6 +7,7 @@ import {
   requestEmailChange,
 } from '../../src/server/account.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
+import { PASSWORD_LOCKED_MESSAGE } from '../../src/server/password-check.ts';
 import { verifyEmail } from '../../src/server/registration.ts';
 import { requestPasswordReset } from '../../src/server/password-reset.ts';
 import { createSession, validateSessionToken } from '../../src/server/sessions.ts';
@@ -52,6 +53,33 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
       ok: false,
       errors: { newPassword: expect.any(String) },
     });
+  });
+
+  it('locks password checks after 10 wrong current passwords, sharing the sign-in lockout', async () => {
+    const { id, username } = await member();
+    for (let i = 0; i < 10; i++) {
+      expect(
+        await changePassword(id, `wrong-${i}-guess`, 'brand-new-kestrel', { now: T0 }),
+      ).toEqual({ ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } });
+    }
+    // The right password no longer helps while the account is locked, here or at sign-in.
+    expect(await changePassword(id, SEED_PASSWORD, 'brand-new-kestrel', { now: T0 })).toEqual({
+      ok: false,
+      errors: { currentPassword: PASSWORD_LOCKED_MESSAGE },
+    });
+    expect(
+      await requestEmailChange(
+        id,
+        { email: 'x@example.org', password: SEED_PASSWORD },
+        { now: T0 },
+      ),
+    ).toEqual({ ok: false, errors: { password: PASSWORD_LOCKED_MESSAGE } });
+    expect((await authenticateMember(username, SEED_PASSWORD, { now: T0 })).ok).toBe(false);
+    // Ten minutes later the lock has lapsed.
+    const later = T0 + 10 * 60_000 + 1;
+    expect((await changePassword(id, SEED_PASSWORD, 'brand-new-kestrel', { now: later })).ok).toBe(
+      true,
+    );
   });
 
   it('ends every old session when the password changes and returns a new one', async () => {

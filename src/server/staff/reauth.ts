@@ -4,10 +4,8 @@
  * last 10 minutes. The time is kept on the session row, so it ends with it.
  */
 import { recordAudit } from '../audit.ts';
-import { loginFailureKey } from '../authentication.ts';
 import { MINUTE, resolveNow } from '../clock.ts';
-import { verifyPasswordHash } from '../passwords.ts';
-import { consumeRateLimit, LOGIN_ACCOUNT_LIMIT, resetRateLimit } from '../rate-limit.ts';
+import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 import { staffDb } from './store.ts';
@@ -18,7 +16,7 @@ export const REAUTH_WINDOW_MS = 10 * MINUTE;
 /** Messages for the re-authentication form. */
 export const REAUTH_MESSAGES = {
   wrong: 'That password is not right. Try again.',
-  locked: 'Too many wrong passwords. Wait 10 minutes and try again.',
+  locked: PASSWORD_LOCKED_MESSAGE,
   needed:
     'Confirm your password first: importing or exporting needs it within the last 10 minutes.',
 } as const;
@@ -63,14 +61,12 @@ export async function reauthenticateStaff(
     .where('id', '=', session.userId)
     .executeTakeFirst();
   if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong };
-  const key = loginFailureKey(user, user.username);
-  const attempt = await consumeRateLimit(key, LOGIN_ACCOUNT_LIMIT, { now, db: getDb() });
-  if (!attempt.allowed) return { ok: false, message: REAUTH_MESSAGES.locked };
-  if (!password || !(await verifyPasswordHash(user.password_hash, password))) {
+  const check = await checkAccountPassword(user, password, { now });
+  if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked };
+  if (check === 'wrong') {
     await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
     return { ok: false, message: REAUTH_MESSAGES.wrong };
   }
-  await resetRateLimit(key);
   await db
     .updateTable('sessions')
     .set({ reauthenticated_at: now })
