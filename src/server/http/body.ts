@@ -1,3 +1,4 @@
+import { readCappedBytes } from './capped-body.ts';
 import { HttpError } from './errors.ts';
 
 /** The largest request body any function reads (SECURITY.md 26). */
@@ -52,36 +53,15 @@ function mediaType(header: string | null): string {
 
 /** Reads the body as UTF-8, stopping as soon as it passes the cap. */
 async function readText(req: Request): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch {
-      throw new HttpError(400, 'The request body could not be read.');
-    }
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(chunk.value);
-  }
+  const bytes = await readCappedBytes(req, MAX_BODY_BYTES, {
+    tooLarge: 'The request is too large: the limit is 64 KiB.',
+    unreadable: 'The request body could not be read.',
+  });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new HttpError(400, 'The request body is not valid UTF-8 text.');
   }
-}
-
-function tooLarge(): HttpError {
-  return new HttpError(413, 'The request is too large: the limit is 64 KiB.');
 }
 
 function parseFormPairs(text: string): [string, unknown][] {

@@ -3,6 +3,7 @@
  * (enough for 150,000 rows with room to spare), read as a stream that stops
  * at the limit whatever Content-Length claims, then parsed.
  */
+import { readCappedBytes } from '../../http/capped-body.ts';
 import { HttpError } from '../../http/errors.ts';
 
 /** The largest roll file accepted. */
@@ -14,38 +15,6 @@ export interface RollUpload {
   text: string;
 }
 
-async function readCapped(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) throw tooLarge();
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch {
-      throw new HttpError(400, 'The upload could not be read. Try again.');
-    }
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(chunk.value);
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(): HttpError {
-  return new HttpError(
-    413,
-    'The file is too large: the limit is 20 MiB (about 150,000 rows with room to spare).',
-  );
-}
-
 /** Reads the `roll` file field; refuses other content types, fields and non-UTF-8 files. */
 export async function readRollUpload(req: Request): Promise<RollUpload> {
   const type = req.headers.get('content-type') ?? '';
@@ -55,7 +24,10 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
       'Upload the roll with the form on the roll page (multipart/form-data).',
     );
   }
-  const body = await readCapped(req, MAX_ROLL_UPLOAD_BYTES);
+  const body = await readCappedBytes(req, MAX_ROLL_UPLOAD_BYTES, {
+    tooLarge: 'The file is too large: the limit is 20 MiB (about 150,000 rows with room to spare).',
+    unreadable: 'The upload could not be read. Try again.',
+  });
   let form: FormData;
   try {
     form = await new Response(body as unknown as BodyInit, {
