@@ -5,7 +5,7 @@
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { createEmailToken } from './email-tokens.ts';
-import { sendMail, type MailMessage } from './mail.ts';
+import { deliverMail, type MailMessage } from './mail.ts';
 import { accountExistsMessage, emailChangeMessage } from './mail-templates.ts';
 import { hashPassword, verifyDummyPassword } from './passwords.ts';
 import {
@@ -129,11 +129,7 @@ export async function requestEmailChange(
     });
     message = emailChangeMessage(config, checked.email, user.first_name, token);
   }
-  try {
-    await sendMail(message, config);
-  } catch (error) {
-    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
-  }
+  await deliverMail(message, config);
   return { ok: true };
 }
 

@@ -54,3 +54,18 @@ export async function sendMail(
   const name = `${stamp}-${process.pid}-${String(sequence).padStart(6, '0')}-${message.purpose}.eml`;
   await fs.writeFile(path.join(dir, name), (info as { message: Buffer }).message);
 }
+
+/**
+ * Sends a message after its transaction has committed. A failure is logged by
+ * purpose only (never the body, which may hold a token) and does not undo the action.
+ */
+export async function deliverMail(
+  message: MailMessage,
+  config: ServerConfig = getConfig(),
+): Promise<void> {
+  try {
+    await sendMail(message, config);
+  } catch (error) {
+    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
+  }
+}

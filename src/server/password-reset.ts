@@ -6,7 +6,7 @@
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
-import { sendMail } from './mail.ts';
+import { deliverMail } from './mail.ts';
 import { passwordResetMessage } from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import {
@@ -47,11 +47,7 @@ export async function requestPasswordReset(
   if (!user || user.status === 'suspended') return { ok: true };
   // A locked account can still reset: the failure counter is not consulted here.
   const token = await createEmailToken(db, user.id, 'reset', { now });
-  try {
-    await sendMail(passwordResetMessage(config, user.email, user.first_name, token), config);
-  } catch (error) {
-    console.error(`Sending the password-reset email failed: ${(error as Error).message}`);
-  }
+  await deliverMail(passwordResetMessage(config, user.email, user.first_name, token), config);
   return { ok: true };
 }
 

@@ -8,7 +8,7 @@ import { resolveNow } from './clock.ts';
 import { getConfig, type ServerConfig } from './config.ts';
 import { generateId } from './crypto.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
-import { sendMail, type MailMessage } from './mail.ts';
+import { deliverMail, type MailMessage } from './mail.ts';
 import { accountExistsMessage, verifyEmailMessage } from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
@@ -95,17 +95,6 @@ export function validateRegistration(
       password: input.password as string,
     },
   };
-}
-
-/** Sends mail after the transaction; a mail failure is logged without the message body. */
-async function deliver(messages: MailMessage[], config: ServerConfig): Promise<void> {
-  for (const message of messages) {
-    try {
-      await sendMail(message, config);
-    } catch (error) {
-      console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
-    }
-  }
 }
 
 async function findExisting(db: Db, value: ValidRegistration): Promise<User[]> {
@@ -212,7 +201,8 @@ export async function registerMember(
     if (!isUniqueViolation(error)) throw error;
     messages = [];
   }
-  await deliver(messages, config);
+  // Sent after the transaction; a mail failure is logged without the message body.
+  for (const message of messages) await deliverMail(message, config);
   return { ok: true };
 }
 

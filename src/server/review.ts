@@ -8,7 +8,7 @@ import { recordAudit } from './audit.ts';
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { generateId } from './crypto.ts';
-import { sendMail, type MailMessage } from './mail.ts';
+import { deliverMail } from './mail.ts';
 import { confirmedMessage, rejectedMessage } from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import { isFullRollMatch, lookupRoll } from './roll.ts';
@@ -86,14 +86,6 @@ export async function listMembers(
   return rows.map(summarise);
 }
 
-async function deliver(message: MailMessage): Promise<void> {
-  try {
-    await sendMail(message);
-  } catch (error) {
-    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
-  }
-}
-
 async function confirmInTransaction(
   trx: Db,
   user: User,
@@ -147,7 +139,7 @@ export async function confirmMember(
   const result = await db
     .transaction()
     .execute((trx) => confirmInTransaction(trx, user, actor, now, 'review'));
-  if (result.ok) await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+  if (result.ok) await deliverMail(confirmedMessage(getConfig(), user.email, user.first_name));
   return result;
 }
 
@@ -176,7 +168,7 @@ export async function confirmRollMatches(
     if (result.ok) confirmed.push(user);
   }
   for (const user of confirmed)
-    await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+    await deliverMail(confirmedMessage(getConfig(), user.email, user.first_name));
   return confirmed.length;
 }
 
@@ -228,7 +220,7 @@ export async function rejectMember(
     resolveNow(options.now),
   );
   if (result.ok && user)
-    await deliver(rejectedMessage(getConfig(), user.email, user.first_name, reason));
+    await deliverMail(rejectedMessage(getConfig(), user.email, user.first_name, reason));
   return result;
 }
 

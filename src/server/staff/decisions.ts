@@ -7,7 +7,7 @@
 import { recordAudit } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
-import { sendMail, type MailMessage } from '../mail.ts';
+import { deliverMail } from '../mail.ts';
 import { confirmedMessage, rejectedMessage } from '../mail-templates.ts';
 import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
 import type { User } from '../store/schema.ts';
@@ -28,14 +28,6 @@ const MESSAGES = {
   reasonHasNumber:
     'Leave warrant numbers out of the reason: it is emailed and kept in the audit log. Say "the warrant number ending 12" instead.',
 } as const;
-
-async function deliver(message: MailMessage): Promise<void> {
-  try {
-    await sendMail(message);
-  } catch (error) {
-    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
-  }
-}
 
 /** Who decided a registration that is no longer pending, for the losing staff member. */
 export async function describeEarlierDecision(db: Db, user: User): Promise<string> {
@@ -129,7 +121,7 @@ export async function confirmRegistration(
       ok: false,
       message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
     };
-  await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+  await deliverMail(confirmedMessage(getConfig(), user.email, user.first_name));
   return { ok: true, message: `Confirmed ${user.first_name} ${user.surname} (${user.username}).` };
 }
 
@@ -188,7 +180,7 @@ export async function rejectRegistration(
       ok: false,
       message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
     };
-  await deliver(rejectedMessage(getConfig(), user.email, user.first_name, checked.reason));
+  await deliverMail(rejectedMessage(getConfig(), user.email, user.first_name, checked.reason));
   return {
     ok: true,
     message: `Rejected ${user.first_name} ${user.surname} (${user.username}); they have been emailed the reason.`,
@@ -233,6 +225,6 @@ export async function confirmAllRollMatched(
     return done;
   });
   for (const user of confirmed)
-    await deliver(confirmedMessage(getConfig(), user.email, user.first_name));
+    await deliverMail(confirmedMessage(getConfig(), user.email, user.first_name));
   return { confirmed: confirmed.length, skipped: candidates.length - confirmed.length };
 }

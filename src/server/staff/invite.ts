@@ -6,7 +6,7 @@
 import { DAY, resolveNow } from '../clock.ts';
 import { getConfig, type ServerConfig } from '../config.ts';
 import { generateSecret, hashSecret } from '../crypto.ts';
-import { sendMail, type MailMessage } from '../mail.ts';
+import { deliverMail, type MailMessage } from '../mail.ts';
 import { createStaff } from '../review.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
@@ -79,14 +79,10 @@ export async function inviteStaff(
     })
     .execute();
   const config = getConfig();
-  try {
-    await sendMail(
-      staffInvitationMessage(config, user.email, user.first_name, actor, user.username, token),
-      config,
-    );
-  } catch (error) {
-    console.error(`Sending the staff-invitation email failed: ${(error as Error).message}`);
-  }
+  await deliverMail(
+    staffInvitationMessage(config, user.email, user.first_name, actor, user.username, token),
+    config,
+  );
   return {
     ok: true,
     message: `Invited ${user.first_name} ${user.surname} (${user.username}); they have been emailed a link to set their password.`,
