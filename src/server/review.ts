@@ -10,6 +10,7 @@ import { getConfig } from './config.ts';
 import { generateId } from './crypto.ts';
 import { deliverMail } from './mail.ts';
 import { confirmedMessage, rejectedMessage } from './mail-templates.ts';
+import { isClaimedByOther, markConfirmed, markEnded } from './member-status.ts';
 import { hashPassword } from './passwords.ts';
 import { isFullRollMatch, lookupRoll } from './roll.ts';
 import { checkEmail } from './rules/email-address.ts';
@@ -96,33 +97,9 @@ async function confirmInTransaction(
   if (user.role !== 'member') return { ok: false, message: REVIEW_MESSAGES.notStaffTarget };
   if (user.status === 'confirmed') return { ok: false, message: REVIEW_MESSAGES.alreadyConfirmed };
   if (user.status === 'unverified') return { ok: false, message: REVIEW_MESSAGES.notVerified };
-  if (user.warrant_hmac) {
-    // Checked first: on Postgres a failed unique insert would abort the transaction.
-    const holder = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('warrant_claim', '=', user.warrant_hmac)
-      .executeTakeFirst();
-    if (holder) return { ok: false, message: REVIEW_MESSAGES.claimed };
-  }
-  await trx
-    .updateTable('users')
-    .set({
-      status: 'confirmed',
-      warrant_claim: user.warrant_hmac,
-      confirmed_at: now,
-      reject_reason: null,
-      updated_at: now,
-    })
-    .where('id', '=', user.id)
-    .execute();
-  await recordAudit(trx, {
-    actor,
-    action: 'member.confirm',
-    target: user.id,
-    detail: { username: user.username, how },
-    now,
-  });
+  // Checked first: on Postgres a failed unique insert would abort the transaction.
+  if (await isClaimedByOther(trx, user)) return { ok: false, message: REVIEW_MESSAGES.claimed };
+  await markConfirmed(trx, user, how, { actor, now });
   return { ok: true };
 }
 
@@ -186,22 +163,7 @@ async function endMembership(
   if (!user) return { result: { ok: false, message: REVIEW_MESSAGES.notFound } };
   if (user.role !== 'member')
     return { result: { ok: false, message: REVIEW_MESSAGES.notStaffTarget } };
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ status, reject_reason: reason || null, warrant_claim: null, updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
-    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    const action = status === 'rejected' ? 'member.reject' : 'member.suspend';
-    await recordAudit(trx, {
-      actor,
-      action,
-      target: user.id,
-      detail: { username: user.username, reason },
-      now,
-    });
-  });
+  await db.transaction().execute((trx) => markEnded(trx, user, status, reason, { actor, now }));
   return { result: { ok: true }, user };
 }
 

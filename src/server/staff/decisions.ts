@@ -9,9 +9,10 @@ import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
 import { deliverMail } from '../mail.ts';
 import { confirmedMessage, rejectedMessage } from '../mail-templates.ts';
+import { isClaimedByOther, markConfirmed, markEnded } from '../member-status.ts';
 import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
 import type { User } from '../store/schema.ts';
-import type { CallOptions } from '../users.ts';
+import { findUserById, type CallOptions } from '../users.ts';
 
 /** A decision's outcome; `message` is for the staff member who asked. */
 export type DecisionResult = { ok: true; message: string } | { ok: false; message: string };
@@ -46,51 +47,22 @@ export async function describeEarlierDecision(db: Db, user: User): Promise<strin
   return `${name}'s registration was already decided: ${verb} by ${entry.actor}.`;
 }
 
-async function findPending(db: Db, id: string): Promise<User | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+/** The pending member to decide on, or why there is none: gone, or decided already and by whom. */
+async function findPendingMember(
+  db: Db,
+  userId: string,
+): Promise<{ ok: true; user: User } | { ok: false; message: string }> {
+  const user = await findUserById(userId, db);
+  if (!user || user.role !== 'member') return { ok: false, message: MESSAGES.notFound };
+  if (user.status !== 'pending')
+    return { ok: false, message: await describeEarlierDecision(db, user) };
+  return { ok: true, user };
 }
 
-/** True when another account already holds the claim on this warrant HMAC. */
-async function isClaimedByOther(db: Db, user: User): Promise<boolean> {
-  if (!user.warrant_hmac) return false;
-  const holder = await db
-    .selectFrom('users')
-    .select('id')
-    .where('warrant_claim', '=', user.warrant_hmac)
-    .where('id', '<>', user.id)
-    .executeTakeFirst();
-  return holder !== undefined;
-}
-
-/** Confirms one pending user inside `trx`; false when someone else decided first. */
-async function confirmPendingIn(
-  trx: Db,
-  user: User,
-  actor: string,
-  how: string,
-  now: number,
-): Promise<boolean> {
-  const updated = await trx
-    .updateTable('users')
-    .set({
-      status: 'confirmed',
-      warrant_claim: user.warrant_hmac,
-      confirmed_at: now,
-      reject_reason: null,
-      updated_at: now,
-    })
-    .where('id', '=', user.id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) return false;
-  await recordAudit(trx, {
-    actor,
-    action: 'member.confirm',
-    target: user.id,
-    detail: { username: user.username, how },
-    now,
-  });
-  return true;
+/** The answer when another staff member's decision landed between our read and our update. */
+async function lostRace(db: Db, user: User): Promise<DecisionResult> {
+  const latest = (await findUserById(user.id, db)) ?? user;
+  return { ok: false, message: await describeEarlierDecision(db, latest) };
 }
 
 /** Confirms a pending registration and emails the member. */
@@ -101,26 +73,21 @@ export async function confirmRegistration(
 ): Promise<DecisionResult> {
   const now = resolveNow(options.now);
   const db = getDb();
-  const user = await findPending(db, userId);
-  if (!user || user.role !== 'member') return { ok: false, message: MESSAGES.notFound };
-  if (user.status !== 'pending')
-    return { ok: false, message: await describeEarlierDecision(db, user) };
+  const found = await findPendingMember(db, userId);
+  if (!found.ok) return found;
+  const { user } = found;
   let won: boolean | 'claimed';
   try {
     won = await db.transaction().execute(async (trx) => {
       if (await isClaimedByOther(trx, user)) return 'claimed' as const;
-      return confirmPendingIn(trx, user, actor, 'review', now);
+      return markConfirmed(trx, user, 'review', { actor, now, onlyIfPending: true });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     won = 'claimed';
   }
   if (won === 'claimed') return { ok: false, message: MESSAGES.claimed };
-  if (!won)
-    return {
-      ok: false,
-      message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
-    };
+  if (!won) return lostRace(db, user);
   await deliverMail(confirmedMessage(getConfig(), user.email, user.first_name));
   return { ok: true, message: `Confirmed ${user.first_name} ${user.surname} (${user.username}).` };
 }
@@ -148,38 +115,15 @@ export async function rejectRegistration(
   if (!checked.ok) return checked;
   const now = resolveNow(options.now);
   const db = getDb();
-  const user = await findPending(db, userId);
-  if (!user || user.role !== 'member') return { ok: false, message: MESSAGES.notFound };
-  if (user.status !== 'pending')
-    return { ok: false, message: await describeEarlierDecision(db, user) };
-  const won = await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('users')
-      .set({
-        status: 'rejected',
-        reject_reason: checked.reason,
-        warrant_claim: null,
-        updated_at: now,
-      })
-      .where('id', '=', user.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
-    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    await recordAudit(trx, {
-      actor,
-      action: 'member.reject',
-      target: user.id,
-      detail: { username: user.username, reason: checked.reason },
-      now,
-    });
-    return true;
-  });
-  if (!won)
-    return {
-      ok: false,
-      message: await describeEarlierDecision(db, (await findPending(db, userId)) ?? user),
-    };
+  const found = await findPendingMember(db, userId);
+  if (!found.ok) return found;
+  const { user } = found;
+  const won = await db
+    .transaction()
+    .execute((trx) =>
+      markEnded(trx, user, 'rejected', checked.reason, { actor, now, onlyIfPending: true }),
+    );
+  if (!won) return lostRace(db, user);
   await deliverMail(rejectedMessage(getConfig(), user.email, user.first_name, checked.reason));
   return {
     ok: true,
@@ -212,7 +156,8 @@ export async function confirmAllRollMatched(
     const done: User[] = [];
     for (const user of candidates) {
       if (await isClaimedByOther(trx, user)) continue;
-      if (await confirmPendingIn(trx, user, actor, 'bulk', now)) done.push(user);
+      if (await markConfirmed(trx, user, 'bulk', { actor, now, onlyIfPending: true }))
+        done.push(user);
     }
     if (done.length > 0) {
       await recordAudit(trx, {
