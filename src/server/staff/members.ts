@@ -7,11 +7,12 @@ import { sql } from 'kysely';
 import { recordAudit, type AuditRecord } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
+import { isClaimedByOther } from '../member-status.ts';
 import { eraseMember } from '../account.ts';
 import { suspendMember } from '../review.ts';
 import { getDb, isUniqueViolation } from '../store/db.ts';
 import type { User, UserStatus } from '../store/schema.ts';
-import type { CallOptions } from '../users.ts';
+import { findUserById, type CallOptions } from '../users.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
 import { checkReason } from './decisions.ts';
 
@@ -95,7 +96,7 @@ export async function searchMembers(query: string, status?: UserStatus): Promise
 /** One account with its sessions count and its audit history, or null. */
 export async function getMemberDetail(id: string): Promise<MemberDetail | null> {
   const db = getDb();
-  const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const user = await findUserById(id, db);
   if (!user) return null;
   const sessions = await db
     .selectFrom('sessions')
@@ -128,9 +129,8 @@ export async function getMemberDetail(id: string): Promise<MemberDetail | null> 
 /** An account action's outcome, with a message for the staff member. */
 export type MemberActionResult = { ok: boolean; message: string };
 
-async function findMember(id: string): Promise<User | undefined> {
-  return getDb().selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-}
+/** The answer when the account was erased since the page was drawn. */
+const GONE = 'That account no longer exists.';
 
 /** Signs an account out everywhere. */
 export async function revokeMemberSessions(
@@ -138,8 +138,8 @@ export async function revokeMemberSessions(
   actor: string,
   options: CallOptions = {},
 ): Promise<MemberActionResult> {
-  const user = await findMember(id);
-  if (!user) return { ok: false, message: 'That account no longer exists.' };
+  const user = await findUserById(id);
+  if (!user) return { ok: false, message: GONE };
   const now = resolveNow(options.now);
   const count = await getDb()
     .transaction()
@@ -169,8 +169,8 @@ export async function suspendAccount(
 ): Promise<MemberActionResult> {
   const checked = checkReason(reason);
   if (!checked.ok) return { ok: false, message: checked.message };
-  const user = await findMember(id);
-  if (!user) return { ok: false, message: 'That account no longer exists.' };
+  const user = await findUserById(id);
+  if (!user) return { ok: false, message: GONE };
   if (user.status === 'suspended')
     return { ok: false, message: `${user.username} is already suspended.` };
   const result = await suspendMember(id, actor, checked.reason, options);
@@ -188,8 +188,8 @@ export async function reinstateMember(
   actor: string,
   options: CallOptions = {},
 ): Promise<MemberActionResult> {
-  const user = await findMember(id);
-  if (!user) return { ok: false, message: 'That account no longer exists.' };
+  const user = await findUserById(id);
+  if (!user) return { ok: false, message: GONE };
   if (user.role !== 'member')
     return { ok: false, message: 'Staff accounts are not reinstated here.' };
   if (user.status !== 'suspended' && user.status !== 'rejected') {
@@ -205,15 +205,7 @@ export async function reinstateMember(
     return await getDb()
       .transaction()
       .execute(async (trx) => {
-        if (user.warrant_hmac) {
-          const holder = await trx
-            .selectFrom('users')
-            .select('id')
-            .where('warrant_claim', '=', user.warrant_hmac)
-            .where('id', '<>', id)
-            .executeTakeFirst();
-          if (holder) return { ok: false, message: claimed };
-        }
+        if (await isClaimedByOther(trx, user)) return { ok: false, message: claimed };
         const updated = await trx
           .updateTable('users')
           .set({
@@ -254,8 +246,8 @@ export async function eraseAccount(
   actor: string,
   options: CallOptions = {},
 ): Promise<MemberActionResult> {
-  const user = await findMember(id);
-  if (!user) return { ok: false, message: 'That account no longer exists.' };
+  const user = await findUserById(id);
+  if (!user) return { ok: false, message: GONE };
   if (user.role !== 'member') return { ok: false, message: 'Staff accounts are not erased here.' };
   if (confirmUsername.trim().toLowerCase() !== user.username_lower) {
     return { ok: false, message: `Type the username ${user.username} to confirm the erasure.` };
@@ -263,5 +255,5 @@ export async function eraseAccount(
   const erased = await eraseMember(id, { ...options, actor });
   return erased
     ? { ok: true, message: `Erased the account ${user.username}.` }
-    : { ok: false, message: 'That account no longer exists.' };
+    : { ok: false, message: GONE };
 }
