@@ -11,6 +11,21 @@ function footer(site: Site): string {
   return `\n\n--\n${site.siteName}\n${site.siteUrl}/\nYou are receiving this because someone used this address on our members area.`;
 }
 
+/** A message to `to`, greeting them by first name and signed with the site's footer. */
+function compose(
+  site: Site,
+  to: string,
+  firstName: string,
+  parts: { purpose: string; subject: string; body: string },
+): MailMessage {
+  return {
+    to,
+    purpose: parts.purpose,
+    subject: parts.subject,
+    text: `Hello ${firstName},\n\n${parts.body}${footer(site)}`,
+  };
+}
+
 function link(site: Site, pathname: string, token: string): string {
   return `${site.siteUrl}${pathname}?token=${encodeURIComponent(token)}`;
 }
@@ -22,22 +37,20 @@ export function verifyEmailMessage(
   firstName: string,
   token: string,
 ): MailMessage {
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'verify-email',
     subject: `Confirm your email for the ${site.siteName} members area`,
-    text: `Hello ${firstName},\n\nYou registered for the ${site.siteName} members area. To confirm this is your email address, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 48 hours. If you did not register, ignore this email and nothing more will happen.${footer(site)}`,
-  };
+    body: `You registered for the ${site.siteName} members area. To confirm this is your email address, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 48 hours. If you did not register, ignore this email and nothing more will happen.`,
+  });
 }
 
 /** Tells an existing account holder that someone tried to register with their details. */
 export function accountExistsMessage(site: Site, to: string, firstName: string): MailMessage {
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'account-exists',
     subject: `You already have a ${site.siteName} account`,
-    text: `Hello ${firstName},\n\nSomeone, perhaps you, tried to register for the ${site.siteName} members area with your email address or username. You already have an account, so nothing was changed.\n\nTo sign in, go to ${site.siteUrl}/login/. If you have forgotten your password, reset it at ${site.siteUrl}/forgot-password/.\n\nIf this was not you, you can ignore this email.${footer(site)}`,
-  };
+    body: `Someone, perhaps you, tried to register for the ${site.siteName} members area with your email address or username. You already have an account, so nothing was changed.\n\nTo sign in, go to ${site.siteUrl}/login/. If you have forgotten your password, reset it at ${site.siteUrl}/forgot-password/.\n\nIf this was not you, you can ignore this email.`,
+  });
 }
 
 /** Carries a password reset link. */
@@ -47,12 +60,11 @@ export function passwordResetMessage(
   firstName: string,
   token: string,
 ): MailMessage {
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'password-reset',
     subject: `Reset your ${site.siteName} password`,
-    text: `Hello ${firstName},\n\nSomeone asked to reset the password of your ${site.siteName} members account. To choose a new password, open this link:\n\n${link(site, '/reset-password/', token)}\n\nThe link works once and lasts 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this email: your password stays as it is.${footer(site)}`,
-  };
+    body: `Someone asked to reset the password of your ${site.siteName} members account. To choose a new password, open this link:\n\n${link(site, '/reset-password/', token)}\n\nThe link works once and lasts 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this email: your password stays as it is.`,
+  });
 }
 
 /** Asks the holder of a new address to confirm an email change. */
@@ -62,22 +74,20 @@ export function emailChangeMessage(
   firstName: string,
   token: string,
 ): MailMessage {
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'email-change',
     subject: `Confirm your new email for ${site.siteName}`,
-    text: `Hello ${firstName},\n\nYou asked to use this address for your ${site.siteName} members account. To confirm it, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 24 hours. Until then your old address stays in use. If you did not ask, ignore this email.${footer(site)}`,
-  };
+    body: `You asked to use this address for your ${site.siteName} members account. To confirm it, open this link and press the button on the page:\n\n${link(site, '/verify-email/', token)}\n\nThe link works once and lasts 24 hours. Until then your old address stays in use. If you did not ask, ignore this email.`,
+  });
 }
 
 /** Tells a member they have been confirmed. */
 export function confirmedMessage(site: Site, to: string, firstName: string): MailMessage {
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'confirmed',
     subject: `Your ${site.siteName} membership is confirmed`,
-    text: `Hello ${firstName},\n\nWe have checked your registration against the federation's roll and confirmed your membership. You can now sign in and read the members area at ${site.siteUrl}/members/.${footer(site)}`,
-  };
+    body: `We have checked your registration against the federation's roll and confirmed your membership. You can now sign in and read the members area at ${site.siteUrl}/members/.`,
+  });
 }
 
 /** Tells a registrant they were not confirmed, and why. */
@@ -88,10 +98,9 @@ export function rejectedMessage(
   reason: string,
 ): MailMessage {
   const why = reason.trim() ? `The reason given was: ${reason.trim()}` : 'No reason was recorded.';
-  return {
-    to,
+  return compose(site, to, firstName, {
     purpose: 'rejected',
     subject: `Your ${site.siteName} registration was not confirmed`,
-    text: `Hello ${firstName},\n\nWe could not confirm your registration for the ${site.siteName} members area. ${why}\n\nIf you think this is a mistake, reply to the federation office using the contact details on ${site.siteUrl}/ and we will look again.${footer(site)}`,
-  };
+    body: `We could not confirm your registration for the ${site.siteName} members area. ${why}\n\nIf you think this is a mistake, reply to the federation office using the contact details on ${site.siteUrl}/ and we will look again.`,
+  });
 }
