@@ -2,32 +2,15 @@
 // peak memory of `astro build`, the size of the admin bundle, and a check that no
 // other page loads it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { withBuildLock } from '../scripts/lib/build.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
-const lockDir = path.join(root, 'node_modules', '.build-lock');
 
-/** Holds the same cross-process lock as scripts/lib/build.ts: never two builds at once. */
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
-}
-
-/** Runs `astro build` under /usr/bin/time -v when present; returns seconds and peak RSS. */
+/** Runs `astro build` (call it holding the build lock) under /usr/bin/time -v when present; returns seconds and peak RSS. */
 function timeBuild(): Promise<{ seconds: number; peakMiB: number }> {
   const astro = [process.execPath, path.join(root, 'node_modules/astro/astro.js'), 'build'];
   const timed = existsSync('/usr/bin/time');

@@ -1,35 +1,9 @@
 // The public site's weight and build time: the heaviest article page (HTML plus the
 // stylesheets it links), the largest 960 px AVIF hero, and a full `astro build`.
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { runBuild } from '../scripts/lib/build.ts';
-import {
-  attr,
-  distDir,
-  fileForPath,
-  findTags,
-  measurePageBytes,
-} from '../test/site/support/dist.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { runBuild, withBuildLock } from '../scripts/lib/build.ts';
+import { attr, fileForPath, findTags, measurePageBytes } from '../test/site/support/dist.ts';
 import { readCollection } from '../test/site/support/content.ts';
-
-const lockDir = path.join(distDir, '..', 'node_modules', '.build-lock');
-
-/** Holds the same cross-process lock as scripts/lib/build.ts: never two builds at once. */
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
-}
 
 /** The 960w AVIF candidates of every hero on a page. */
 function listAvif960(sitePath: string): string[] {

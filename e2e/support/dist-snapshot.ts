@@ -1,26 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { withBuildLock } from '../../scripts/lib/build.ts';
 import { createSiteServer } from '../../scripts/serve.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const lockDir = path.join(root, 'node_modules', '.build-lock');
 
 /** Copies dist/ while holding the build lock, so no build can change it halfway. */
 async function copyDist(to: string): Promise<void> {
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    cpSync(path.join(root, 'dist'), to, { recursive: true });
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
+  await withBuildLock(async () => cpSync(path.join(root, 'dist'), to, { recursive: true }));
 }
 
 /**

@@ -51,10 +51,11 @@ const lockDir = path.join(root, 'node_modules', '.build-lock');
 
 /**
  * Runs `fn` while holding a cross-process lock (an atomic mkdir), so two
- * test runs never write dist/ at the same time. A lock older than 10 minutes
- * is taken to belong to a process that died.
+ * test runs never write dist/ at the same time, and nothing reads it halfway
+ * through a build. A lock older than 10 minutes is taken to belong to a
+ * process that died.
  */
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       mkdirSync(lockDir);
