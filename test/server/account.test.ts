@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   changePassword,
   CURRENT_PASSWORD_MESSAGE,
@@ -15,22 +15,17 @@ import {
   countRows,
   ENGINES,
   lastTokenFor,
-  openTestStore,
   readOutbox,
   SEED_PASSWORD,
   seedUser,
-  type TestStore,
+  useTestStore,
 } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 let n = 0;
 
 describe.each(ENGINES)('a member’s own account on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   async function member() {
     n += 1;

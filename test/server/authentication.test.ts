@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticateMember, LOGIN_FAILED_MESSAGE } from '../../src/server/authentication.ts';
 import { validateSessionToken } from '../../src/server/sessions.ts';
 import { requestPasswordReset, resetPassword } from '../../src/server/password-reset.ts';
 import { MINUTE } from '../../src/server/clock.ts';
-import {
-  ENGINES,
-  lastTokenFor,
-  openTestStore,
-  SEED_PASSWORD,
-  seedUser,
-  type TestStore,
-} from './support.ts';
+import { ENGINES, lastTokenFor, SEED_PASSWORD, seedUser, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const FAILED = { ok: false, reason: 'invalid', message: LOGIN_FAILED_MESSAGE };
 
 describe.each(ENGINES)('signing in on %s', (engine) => {
-  let store: TestStore;
+  const store = useTestStore(engine);
   beforeAll(async () => {
-    store = await openTestStore(engine);
     await seedUser(store.db, {
       username: 'Alice',
       email: 'Alice@Example.com',
@@ -31,7 +23,6 @@ describe.each(ENGINES)('signing in on %s', (engine) => {
     await seedUser(store.db, { username: 'bob' });
     await seedUser(store.db, { username: 'carol' });
   });
-  afterAll(() => store.close());
 
   it('signs in by username or email in any case and starts a new session each time', async () => {
     const a = await authenticateMember('alice', SEED_PASSWORD, { now: T0 });

@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestPasswordReset, resetPassword } from '../../src/server/password-reset.ts';
 import { INVALID_LINK_MESSAGE } from '../../src/server/registration.ts';
 import { createSession, validateSessionToken } from '../../src/server/sessions.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
 import { HOUR, MINUTE } from '../../src/server/clock.ts';
 import { PASSWORD_MESSAGES } from '../../src/server/rules/password-policy.ts';
-import {
-  ENGINES,
-  lastTokenFor,
-  openTestStore,
-  readOutbox,
-  seedUser,
-  type TestStore,
-} from './support.ts';
+import { ENGINES, lastTokenFor, readOutbox, seedUser, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 let n = 0;
 
 describe.each(ENGINES)('password reset on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   async function member() {
     n += 1;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/server/clock.ts';
 import {
   consumeRateLimit,
@@ -9,18 +9,14 @@ import {
   rateLimitKey,
   resetRateLimit,
 } from '../../src/server/rate-limit.ts';
-import { ENGINES, openTestStore, type TestStore } from './support.ts';
+import { ENGINES, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 let n = 0;
 const freshKey = () => rateLimitKey('test', `key-${++n}`);
 
 describe.each(ENGINES)('rate limits on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   it('allows the limit within a window, then refuses until the window that began with the first event ends', async () => {
     const key = freshKey();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   registerMember,
   verifyEmail,
@@ -12,9 +12,9 @@ import {
   countRows,
   ENGINES,
   lastTokenFor,
-  openTestStore,
   readOutbox,
   type TestStore,
+  useTestStore,
 } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -42,9 +42,8 @@ async function userByEmail(store: TestStore, email: string) {
 }
 
 describe.each(ENGINES)('registration on %s', (engine) => {
-  let store: TestStore;
+  const store = useTestStore(engine);
   beforeAll(async () => {
-    store = await openTestStore(engine);
     await importRoll(
       [
         { line: 2, warrantNumber: '400001', surname: 'Morgan', status: 'serving' },
@@ -54,7 +53,6 @@ describe.each(ENGINES)('registration on %s', (engine) => {
       'cli:test',
     );
   });
-  afterAll(() => store.close());
 
   it('creates an unverified account and emails a verification link', async () => {
     const input = form({ email: 'New.Person@Example.com' });
@@ -268,9 +266,8 @@ describe.each(ENGINES)('registration on %s', (engine) => {
 });
 
 describe.each(ENGINES)('automatic confirmation on %s', (engine) => {
-  let store: TestStore;
+  const store = useTestStore(engine, { CONFIRM_POLICY: 'auto' });
   beforeAll(async () => {
-    store = await openTestStore(engine, { CONFIRM_POLICY: 'auto' });
     await importRoll(
       [
         { line: 2, warrantNumber: '500001', surname: 'Ng', status: 'serving' },
@@ -280,7 +277,6 @@ describe.each(ENGINES)('automatic confirmation on %s', (engine) => {
       'cli:test',
     );
   });
-  afterAll(() => store.close());
 
   async function registerAndVerify(input: Record<string, unknown>) {
     await registerMember(input, { now: T0 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   confirmMember,
   confirmRollMatches,
@@ -13,16 +13,12 @@ import { importRoll } from '../../src/server/roll.ts';
 import { createSession, validateSessionToken } from '../../src/server/sessions.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
 import { listAudit } from '../../src/server/audit.ts';
-import { ENGINES, openTestStore, readOutbox, seedUser, type TestStore } from './support.ts';
+import { ENGINES, readOutbox, seedUser, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 describe.each(ENGINES)('staff review on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   it('confirms a pending member, claims the warrant number, emails and audits', async () => {
     const id = await seedUser(store.db, {

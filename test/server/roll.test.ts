@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRollCsv } from '../../src/server/roll-csv.ts';
 import { importRollCsv, listRollImports } from '../../src/server/roll.ts';
 import { hmacWarrantNumber } from '../../src/server/warrant.ts';
 import { listAudit } from '../../src/server/audit.ts';
-import { ENGINES, openTestStore, type TestStore } from './support.ts';
+import { ENGINES, useTestStore } from './support.ts';
 
 describe('roll file parsing', () => {
   it('reads rows, ignoring extra columns, blank lines and a BOM', () => {
@@ -51,11 +51,7 @@ describe('roll file parsing', () => {
 });
 
 describe.each(ENGINES)('roll import on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   const roll = async () =>
     store.db.selectFrom('roll_entries').selectAll().orderBy('warrant_hmac').execute();

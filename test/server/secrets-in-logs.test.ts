@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { registerMember, verifyEmail } from '../../src/server/registration.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
 import { requestPasswordReset, resetPassword } from '../../src/server/password-reset.ts';
 import { hashSecret } from '../../src/server/crypto.ts';
-import { openTestStore, type TestStore } from './support.ts';
+import { useTestStore } from './support.ts';
 
 describe('logs', () => {
-  let store: TestStore;
-  beforeAll(async () => {
-    // An unreachable mail server makes every send fail and be logged.
-    store = await openTestStore('sqlite', { SMTP_URL: 'smtp://127.0.0.1:9/' });
-  });
-  afterAll(() => store.close());
+  // An unreachable mail server makes every send fail and be logged.
+  const store = useTestStore('sqlite', { SMTP_URL: 'smtp://127.0.0.1:9/' });
 
   it('never hold passwords, tokens, session ids or warrant numbers, even when mail fails', async () => {
     const lines: string[] = [];

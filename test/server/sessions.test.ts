@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/server/clock.ts';
 import {
   createSession,
@@ -13,20 +13,18 @@ import {
   sessionCookieName,
 } from '../../src/server/session-cookie.ts';
 import { hashSecret } from '../../src/server/crypto.ts';
-import { countRows, ENGINES, openTestStore, seedUser, type TestStore } from './support.ts';
+import { countRows, ENGINES, seedUser, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 describe.each(ENGINES)('sessions on %s', (engine) => {
-  let store: TestStore;
+  const store = useTestStore(engine);
   let memberId: string;
   let staffId: string;
   beforeAll(async () => {
-    store = await openTestStore(engine);
     memberId = await seedUser(store.db, { username: 'member1' });
     staffId = await seedUser(store.db, { username: 'staff1', role: 'staff' });
   });
-  afterAll(() => store.close());
 
   it('issues <id>.<secret> tokens with a 32-byte secret and stores only its SHA-256', async () => {
     const { token, session } = await createSession(memberId, 'member', { now: T0 });

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrateToLatest, migrations } from '../../src/server/store/migrations.ts';
 import { engineOf, isUniqueViolation } from '../../src/server/store/db.ts';
-import { ENGINES, openTestStore, seedUser, type TestStore } from './support.ts';
+import { ENGINES, seedUser, useTestStore } from './support.ts';
 
 describe.each(ENGINES)('the store on %s', (engine) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-  });
-  afterAll(() => store.close());
+  const store = useTestStore(engine);
 
   it('runs every migration once and reports nothing left to do', async () => {
     expect(engineOf(store.db)).toBe(engine);

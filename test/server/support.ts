@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { closeDb, getDb, type Db } from '../../src/server/store/db.ts';
 import { migrateToLatest } from '../../src/server/store/migrations.ts';
 import { readConfig, setConfig, type ServerConfig } from '../../src/server/config.ts';
@@ -77,6 +78,20 @@ export async function openTestStore(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens a test store before the enclosing suite's tests and closes it after
+ * them. The returned object is filled in once the store is open, so read its
+ * fields inside hooks and tests only.
+ */
+export function useTestStore(engine: EngineName, env: Record<string, string> = {}): TestStore {
+  const store = {} as TestStore;
+  beforeAll(async () => {
+    Object.assign(store, await openTestStore(engine, env));
+  });
+  afterAll(() => store.close());
+  return store;
 }
 
 /** The password every seeded account has; its hash is computed once per test file. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import audit from '../../functions/staff-audit.ts';
 import exportFn from '../../functions/staff-export.ts';
 import member from '../../functions/staff-member.ts';
@@ -9,8 +9,8 @@ import roll from '../../functions/staff-roll.ts';
 import rollApply from '../../functions/staff-roll-apply.ts';
 import rollLapsed from '../../functions/staff-roll-lapsed.ts';
 import team from '../../functions/staff-team.ts';
-import { ENGINES, type TestStore } from '../server/support.ts';
-import { call, openStaffStore, signIn, type SignedIn } from './support.ts';
+import { ENGINES } from '../server/support.ts';
+import { call, signIn, type SignedIn, useStaffStore } from './support.ts';
 
 const PAGES = [
   [review, '/api/staff/review'],
@@ -31,16 +31,14 @@ const ACTIONS = [
 ] as const;
 
 describe.each(ENGINES)('staff console access (%s)', (engine) => {
-  let store: TestStore;
+  const store = useStaffStore(engine);
   let staff: SignedIn;
   let memberLogin: SignedIn;
 
   beforeAll(async () => {
-    store = await openStaffStore(engine);
     staff = await signIn(store, 'officeboss');
     memberLogin = await signIn(store, 'plainmember', 'member');
   });
-  afterAll(() => store.close());
 
   it.each(PAGES)(
     'answers 403 to anonymous visitors and members, 200 to staff (%#)',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import audit from '../../functions/staff-audit.ts';
 import exportFn from '../../functions/staff-export.ts';
 import member from '../../functions/staff-member.ts';
@@ -9,25 +9,19 @@ import { MINUTE } from '../../src/server/clock.ts';
 import { resetPassword } from '../../src/server/password-reset.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
 import { createSession } from '../../src/server/sessions.ts';
-import {
-  ENGINES,
-  lastTokenFor,
-  SEED_PASSWORD,
-  seedUser,
-  type TestStore,
-} from '../server/support.ts';
+import { ENGINES, lastTokenFor, SEED_PASSWORD, seedUser } from '../server/support.ts';
 import {
   auditOf,
   auditText,
   call,
   flashOf,
-  openStaffStore,
   signIn,
   type SignedIn,
+  useStaffStore,
 } from './support.ts';
 
 describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engine) => {
-  let store: TestStore;
+  const store = useStaffStore(engine);
   let staff: SignedIn;
   let memberId: string;
 
@@ -38,7 +32,6 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
       ?.status;
 
   beforeAll(async () => {
-    store = await openStaffStore(engine);
     staff = await signIn(store, 'deskstaff', 'staff', Date.now() - 30 * MINUTE + 5 * MINUTE);
     memberId = await seedUser(store.db, {
       username: 'olivia_w',
@@ -56,7 +49,6 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
       warrant: '512346',
     });
   });
-  afterAll(() => store.close());
 
   it.each([
     ['a name', 'olivia wri'],

@@ -1,20 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import review from '../../functions/staff-review.ts';
 import { importRollCsv, refreshRollFlags } from '../../src/server/roll.ts';
 import { confirmRegistration } from '../../src/server/staff/decisions.ts';
-import { ENGINES, readOutbox, seedUser, type TestStore } from '../server/support.ts';
+import { ENGINES, readOutbox, seedUser } from '../server/support.ts';
 import {
   auditOf,
   auditText,
   call,
   flashOf,
-  openStaffStore,
   signIn,
   type SignedIn,
+  useStaffStore,
 } from './support.ts';
 
 describe.each(ENGINES)('review queue (%s)', (engine) => {
-  let store: TestStore;
+  const store = useStaffStore(engine);
   let staff: SignedIn;
   let colleague: SignedIn;
   let serial = 0;
@@ -41,14 +41,12 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    store = await openStaffStore(engine);
     staff = await signIn(store, 'reviewer_one');
     colleague = await signIn(store, 'reviewer_two');
   });
   beforeEach(async () => {
     await store.db.deleteFrom('users').where('role', '=', 'member').execute();
   });
-  afterAll(() => store.close());
 
   it('lists pending registrations with last two digits, roll match and claim, never the number', async () => {
     await importRollCsv(

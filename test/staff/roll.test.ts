@@ -1,26 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import reauth from '../../functions/staff-reauth.ts';
 import roll from '../../functions/staff-roll.ts';
 import rollApply from '../../functions/staff-roll-apply.ts';
 import rollLapsed from '../../functions/staff-roll-lapsed.ts';
 import { MINUTE } from '../../src/server/clock.ts';
 import { hasRecentReauth } from '../../src/server/staff/reauth.ts';
-import { ENGINES, SEED_PASSWORD, seedUser, type TestStore } from '../server/support.ts';
+import { ENGINES, SEED_PASSWORD, seedUser } from '../server/support.ts';
 import {
   auditOf,
   auditText,
   call,
   flashOf,
-  openStaffStore,
   rollUpload,
   signIn,
   type SignedIn,
+  useStaffStore,
 } from './support.ts';
 
 const HEADER = 'warrant_number,surname,status,rank\n';
 
 describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
-  let store: TestStore;
+  const store = useStaffStore(engine);
   let staff: SignedIn;
 
   async function rollSize() {
@@ -64,12 +64,10 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    store = await openStaffStore(engine);
     // Signed in 20 minutes ago, so the sign-in itself no longer counts as a recent password.
     staff = await signIn(store, 'rollkeeper', 'staff', Date.now() - 20 * MINUTE);
   });
   afterEach(() => vi.useRealTimers());
-  afterAll(() => store.close());
 
   it('asks for the password again before an upload and stores nothing', async () => {
     const page = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();

@@ -5,7 +5,7 @@
 import type { Context } from '@netlify/functions';
 import { createSession } from '../../src/server/sessions.ts';
 import {
-  openTestStore,
+  useTestStore,
   seedUser,
   SEED_PASSWORD,
   type EngineName,
@@ -17,9 +17,9 @@ export { SEED_PASSWORD };
 
 type Handler = (req: Request, context: Context) => Promise<Response>;
 
-/** Opens a store whose site URL is SITE. */
-export function openStaffStore(engine: EngineName): Promise<TestStore> {
-  return openTestStore(engine, { SITE_URL: SITE });
+/** A store whose site URL is SITE, open for the enclosing suite (see useTestStore). */
+export function useStaffStore(engine: EngineName): TestStore {
+  return useTestStore(engine, { SITE_URL: SITE });
 }
 
 /** A signed-in account: its id, username and session cookie. */
