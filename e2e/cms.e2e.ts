@@ -13,7 +13,6 @@ import {
   mkdirSync,
   openSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,6 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startSite, type RunningSite } from './support/server';
 import { ensureBuilt } from '../scripts/lib/build';
+import { freePort } from '../scripts/lib/free-port';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stamp = Date.now().toString(36);
@@ -29,17 +29,6 @@ const title = `Editors check the new content manager ${stamp}`;
 const slug = `editors-check-the-new-content-manager-${stamp}`;
 const imageName = `cms-check-${stamp}.jpg`;
 const careersFile = path.join(root, 'content/careers/pcsos.md');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Backend {
   port: number;

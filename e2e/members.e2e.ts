@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { axeViolations, describeViolations, launchBrowser } from './support/browser';
-import { startSite, type RunningSite } from './support/server';
+import { launchBrowser } from './support/browser';
+import { readMailTo } from './support/outbox';
+import { expectAxeClean, openPage } from './support/page';
+import { runMembersCli, startSite, type RunningSite } from './support/server';
 import { readCollection } from '../test/site/support/content';
 
-const root = path.resolve(import.meta.dirname, '..');
 const membersOnly = readCollection('news').find(
   (e) => e.data.membersOnly && e.data.draft !== true,
 )!;
@@ -25,19 +22,8 @@ afterAll(async () => {
   await site?.stop();
 });
 
-async function open(path: string, options: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(site.url + path);
-  return { page, errors, close: () => context.close() };
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, `${page.url()}\n${describeViolations(violations)}`).toEqual([]);
+function open(path: string, options: { javaScriptEnabled?: boolean } = {}) {
+  return openPage(browser, site.url + path, options);
 }
 
 /** The text of each field's error message, by field name, and the summary's list. */
@@ -56,16 +42,7 @@ async function readErrors(page: Page) {
 
 /** The newest verification link mailed to `to` (the outbox holds .eml files). */
 function verificationLink(to: string): string {
-  const dir = path.join(site.dataDir, 'mail');
-  const messages = readdirSync(dir)
-    .sort()
-    .map((name) => readFileSync(path.join(dir, name), 'utf8'))
-    .map((text) =>
-      text
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-    )
-    .filter((text) => text.includes(`To: ${to}`));
+  const messages = readMailTo(site.dataDir, to);
   const match = /(http\S+\/verify-email\/\?token=[A-Za-z0-9_%-]+)/.exec(messages.at(-1) ?? '');
   if (!match) throw new Error(`no verification link mailed to ${to}`);
   return match[1]!;
@@ -83,13 +60,6 @@ async function submitEnhanced(page: Page, form: string): Promise<void> {
     (sel) => !document.querySelector<HTMLButtonElement>(`${sel} button[type="submit"]`)!.disabled,
     form,
   );
-}
-
-function runCli(...args: string[]) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/members.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: site.dataDir, SITE_URL: site.url },
-  });
 }
 
 async function fillRegistration(page: Page, details: Record<string, string>) {
@@ -194,7 +164,7 @@ describe('joining the members area in Chromium', () => {
     expect(await page.textContent('h1')).toBe('Your registration is pending');
     await expectAxeClean(page);
 
-    await runCli('confirm', good.username!);
+    await runMembersCli(site, 'confirm', good.username!);
 
     await page.reload();
     expect(await page.textContent('.member-bar')).toContain('Jo Bloggs');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, describeViolations, launchBrowser } from './support/browser';
+import { launchBrowser } from './support/browser';
 import { serveDistSnapshot } from './support/dist-snapshot';
+import { expectAxeClean, openPage } from './support/page';
 import { readCollection } from '../test/site/support/content';
 
 const news = readCollection('news').filter((e) => e.data.draft !== true);
@@ -35,14 +36,8 @@ afterAll(async () => {
 });
 
 /** Opens `path` in a fresh page, recording console errors (CSP refusals among them). */
-async function open(path: string, options: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  const response = await page.goto(site.url + path);
-  return { page, errors, status: response?.status(), close: () => context.close() };
+function open(path: string, options: { javaScriptEnabled?: boolean } = {}) {
+  return openPage(browser, site.url + path, options);
 }
 
 /** Presses Tab until `predicate` holds for the focused element, returning how many presses. */
@@ -61,8 +56,7 @@ describe('public pages in Chromium', () => {
       const { page, errors, status, close } = await open(path);
       if (path === '/search/') await page.waitForSelector('.pagefind-ui__search-input');
       expect(status).toBe(path === '/no-such-page/' ? 404 : 200);
-      const violations = await axeViolations(page);
-      expect(violations, describeViolations(violations)).toEqual([]);
+      await expectAxeClean(page);
       // The not-found page is itself a 404 response, which Chromium logs as an error.
       const unexpected = errors.filter((e) => !(status === 404 && /status of 404/.test(e)));
       expect(unexpected).toEqual([]);

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { axeViolations, describeViolations, launchBrowser } from './support/browser';
-import { startSite, type RunningSite } from './support/server';
+import { launchBrowser } from './support/browser';
+import { readMailTo } from './support/outbox';
+import { expectAxeClean } from './support/page';
+import { runMembersCli, startSite, type RunningSite } from './support/server';
 
-const root = path.resolve(import.meta.dirname, '..');
 const HEADER = 'warrant_number,surname,status\n';
 
 let site: RunningSite;
@@ -16,25 +13,9 @@ let context: BrowserContext;
 let page: Page;
 let staffPassword: string;
 
-function runCli(...args: string[]) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/members.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: site.dataDir, SITE_URL: site.url },
-  });
-}
-
-/** Every message in the outbox addressed to `to`, decoded from quoted-printable. */
+/** Every message in the outbox addressed to `to`. */
 function mailTo(to: string): string[] {
-  const dir = path.join(site.dataDir, 'mail');
-  return readdirSync(dir)
-    .sort()
-    .map((name) => readFileSync(path.join(dir, name), 'utf8'))
-    .map((text) =>
-      text
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-    )
-    .filter((text) => text.includes(`To: ${to}`));
+  return readMailTo(site.dataDir, to);
 }
 
 /** Registers through the API and verifies the email from the emailed link, as a member would. */
@@ -61,11 +42,6 @@ async function registerAndVerify(details: Record<string, string>): Promise<void>
   expect(verified.status).toBeLessThan(300);
 }
 
-async function expectAxeClean(): Promise<void> {
-  const violations = await axeViolations(page);
-  expect(violations, `${page.url()}\n${describeViolations(violations)}`).toEqual([]);
-}
-
 /** Clicks something that submits a form and waits for the page it leads to. */
 async function submitVia(selector: string): Promise<void> {
   const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
@@ -89,7 +65,12 @@ async function upload(csv: string): Promise<void> {
 
 beforeAll(async () => {
   [site, browser] = await Promise.all([startSite(), launchBrowser()]);
-  const created = await runCli('create-staff', 'office.lead@example.org', 'office_lead');
+  const created = await runMembersCli(
+    site,
+    'create-staff',
+    'office.lead@example.org',
+    'office_lead',
+  );
   staffPassword = /Password \(shown once[^)]*\): (\S+)/.exec(created.stdout)![1]!;
   const password = 'marmalade kettle lighthouse';
   await registerAndVerify({
@@ -134,25 +115,25 @@ describe('the staff console in Chromium', () => {
     await page.fill('#login-password', staffPassword);
     await Promise.all([page.waitForURL(/\/staff\/$/), page.click('#login button[type="submit"]')]);
     expect(await page.textContent('h1')).toBe('Staff console');
-    await expectAxeClean();
+    await expectAxeClean(page);
     const anonymous = await fetch(`${site.url}/api/staff/review`);
     expect(anonymous.status).toBe(403);
   });
 
   it('names the bad line and changes nothing, then previews and applies the fixed roll', async () => {
     await page.goto(`${site.url}/api/staff/roll`);
-    await expectAxeClean();
+    await expectAxeClean(page);
     // Signing in a moment ago counts as a recent password entry, so the upload form is offered.
     expect(await page.isVisible('#roll-file')).toBe(true);
     await upload(`${HEADER}710001,Khan,serving\n71002,Doyle,serving\n`);
     expect(await page.textContent('#roll-errors')).toContain('Line 3: warrant number');
     expect(await page.textContent('main')).toContain('No roll has been imported yet.');
-    await expectAxeClean();
+    await expectAxeClean(page);
 
     await upload(`${HEADER}710001,Khan,serving\n710002,Doyle,serving\n710003,Price,retired\n`);
     expect(await page.textContent('#preview-title')).toBe('Preview: nothing has changed yet');
     expect(await page.textContent('#preview-counts')).toMatch(/Added to the roll\s*3/);
-    await expectAxeClean();
+    await expectAxeClean(page);
     await submitVia('text=Apply this roll');
     expect(await flash()).toBe('Roll imported: 3 rows (3 added, 0 removed, 0 changed status).');
     expect(await page.textContent('main')).toMatch(/last imported .* by office_lead: 3 rows/);
@@ -160,7 +141,7 @@ describe('the staff console in Chromium', () => {
 
   it('confirms the roll-matched registrations at once and rejects one with a reason', async () => {
     await page.goto(`${site.url}/api/staff/review`);
-    await expectAxeClean();
+    await expectAxeClean(page);
     await submitVia('text=Confirm all 2 roll-matched');
     expect(await flash()).toMatch(/^Confirmed 2 roll-matched registrations\./);
     expect(await page.textContent('#queue-caption')).toMatch(/^1 registration waiting/);
@@ -170,7 +151,7 @@ describe('the staff console in Chromium', () => {
     await submitVia('button:has-text("Reject Lin Ng")');
     expect(await flash()).toMatch(/Rejected Lin Ng \(lng\)/);
     expect(await page.textContent('main')).toContain('Nobody is waiting for review.');
-    await expectAxeClean();
+    await expectAxeClean(page);
     const rejection = mailTo('lin@example.org').find((m) => m.includes('was not confirmed'));
     expect(rejection).toContain('Your warrant number is not on the federation roll');
     expect(mailTo('aisha@example.org').some((m) => m.includes('membership is confirmed'))).toBe(
@@ -191,7 +172,7 @@ describe('the staff console in Chromium', () => {
       expect(text).toContain(action);
     }
     expect(text).not.toMatch(/71000[123]|719999/);
-    await expectAxeClean();
+    await expectAxeClean(page);
     await page.selectOption('#audit-action', 'member.reject');
     await submitVia('.staff-search button[type="submit"]');
     const rows = await page.$$eval('#audit tbody tr', (trs) =>

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -10,17 +11,6 @@ export interface RunningSite {
   url: string;
   dataDir: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**
@@ -56,6 +46,14 @@ export async function startSite(env: NodeJS.ProcessEnv = {}): Promise<RunningSit
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the members CLI (scripts/members.ts) against the running site's store. */
+export function runMembersCli(site: RunningSite, ...args: string[]) {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/members.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: site.dataDir, SITE_URL: site.url },
+  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess, output: () => string) {
