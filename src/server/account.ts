@@ -20,7 +20,7 @@ import { checkPassword } from './rules/password-policy.ts';
 import { createSession } from './sessions.ts';
 import { recordAudit } from './audit.ts';
 import { getDb } from './store/db.ts';
-import type { CallOptions } from './users.ts';
+import { findUserById, type CallOptions } from './users.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
@@ -48,7 +48,7 @@ export async function changePassword(
   const config = getConfig();
   const db = getDb();
   const now = resolveNow(options.now);
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const user = await findUserById(userId, db);
   const current = typeof currentPassword === 'string' ? currentPassword : '';
   if (!user) {
     await verifyDummyPassword(current);
@@ -96,7 +96,7 @@ export async function requestEmailChange(
   const db = getDb();
   const now = resolveNow(options.now);
   const checked = checkEmail(input.email, config.workEmailDomains);
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const user = await findUserById(userId, db);
   const check = user ? await checkAccountPassword(user, input.password, { now, db }) : 'wrong';
   if (!checked.ok || check !== 'ok' || !user) {
     return {
@@ -161,7 +161,7 @@ export async function exportMemberData(
   options: CallOptions = {},
 ): Promise<MemberDataExport | null> {
   const db = getDb();
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const user = await findUserById(userId, db);
   if (!user) return null;
   const sessions = await db
     .selectFrom('sessions')

@@ -38,6 +38,15 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     return { id, email, username: `own${n}` };
   }
 
+  async function emailOf(id: string): Promise<string> {
+    const row = await store.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.email;
+  }
+
   it('changes the password only with the current one', async () => {
     const { id } = await member();
     expect(await changePassword(id, 'not it at all', 'brand-new-kestrel', { now: T0 })).toEqual({
@@ -97,26 +106,10 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
         { now: T0 },
       ),
     ).toEqual({ ok: true });
-    expect(
-      (
-        await store.db
-          .selectFrom('users')
-          .select('email')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).email,
-    ).toBe(email);
+    expect(await emailOf(id)).toBe(email);
     const token = lastTokenFor(store.dataDir, 'moved@example.org', '/verify-email/');
     expect(await verifyEmail(token, { now: T0 })).toEqual({ ok: true, kind: 'email-change' });
-    expect(
-      (
-        await store.db
-          .selectFrom('users')
-          .select('email')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).email,
-    ).toBe('moved@example.org');
+    expect(await emailOf(id)).toBe('moved@example.org');
   });
 
   it('checks the new address and the password for an email change', async () => {
