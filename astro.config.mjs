@@ -6,6 +6,7 @@ import seal from './src/integrations/seal.ts';
 import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
 import formShells from './src/integrations/form-shells.ts';
+import sealedLeakGuard from './src/integrations/sealed/leak-guard.ts';
 import decapBrowserShims from './src/cms/vite-plugin.ts';
 
 const site = process.env.SITE_URL ?? 'http://localhost:8888';
@@ -28,5 +29,7 @@ export default defineConfig({
     formShells(),
     searchIndex(),
     cspHeaders(),
+    // Last: fails the build if any members-only text reached dist/, RSS, sitemaps or the index.
+    sealedLeakGuard(),
   ],
 });

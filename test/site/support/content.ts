@@ -1,70 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
+import {
+  readCollection as readCollectionAt,
+  sealedSentences as sealedSentencesAt,
+  type SourceEntry,
+} from '../../../src/integrations/sealed/sealed-text';
 import { root } from './dist';
 
-/** One markdown entry of a collection, read straight from content/. */
-export interface SourceEntry {
-  slug: string;
-  data: Record<string, unknown>;
-  body: string;
-}
+export { sentencesOf, type SourceEntry } from '../../../src/integrations/sealed/sealed-text';
 
-/** The entries of `content/<collection>/` (top level, like the site's glob loaders). */
+/** The entries of `content/<collection>/` in this repository. */
 export function readCollection(collection: string): SourceEntry[] {
-  const dir = path.join(root, 'content', collection);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^[^_].*\.mdx?$/.test(name))
-    .map((name) => {
-      const source = readFileSync(path.join(dir, name), 'utf8');
-      const match = source.match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/);
-      if (!match) throw new Error(`content/${collection}/${name} has no frontmatter`);
-      return {
-        slug: name.replace(/\.mdx?$/, '').toLowerCase(),
-        data: (parse(match[1]!) ?? {}) as Record<string, unknown>,
-        body: match[2]!,
-      };
-    });
+  return readCollectionAt(root, collection);
 }
 
-/** Plain sentences of a markdown body: markup, links and MDX tags removed. */
-export function sentencesOf(markdown: string): string[] {
-  const plain = markdown
-    .replace(/^import .*$/gm, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*_`#>|]/g, ' ')
-    .replace(/^\s*[-+]\s+/gm, ' ')
-    .replace(/^\s*\d+\.\s+/gm, ' ');
-  return plain
-    .split(/(?<=[.!?])\s+|\n{2,}/)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
-    .filter(Boolean);
-}
-
-/**
- * Sentences that only sealed content contains: the longest sentences of every
- * members page and members-only article body that no public entry also says.
- */
+/** Sentences only this repository's sealed content contains. */
 export function sealedSentences(perEntry = 3): string[] {
-  const publicText = [
-    ...readCollection('news').filter((e) => e.data.membersOnly !== true),
-    ...readCollection('careers'),
-    ...readCollection('pages'),
-  ]
-    .map((e) => sentencesOf(e.body).join(' '))
-    .join(' ');
-  const sealed = [
-    ...readCollection('members').filter((e) => e.data.draft !== true),
-    ...readCollection('news').filter((e) => e.data.membersOnly === true),
-  ];
-  return sealed.flatMap((entry) =>
-    sentencesOf(entry.body)
-      .filter((s) => s.length >= 40 && !publicText.includes(s))
-      .filter((s) => s !== String(entry.data.summary ?? '').trim())
-      .sort((a, b) => b.length - a.length)
-      .slice(0, perEntry),
-  );
+  return sealedSentencesAt(root, perEntry);
 }

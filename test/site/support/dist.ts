@@ -1,19 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { listFiles } from '../../../src/integrations/sealed/public-output';
+import { normalise, textOf } from '../../../src/integrations/sealed/sealed-text';
 
 /** Repository root, the public output and the sealed pages beside it. */
 export const root = path.resolve(import.meta.dirname, '../../..');
 export const distDir = path.join(root, 'dist');
 export const sealedDir = path.join(root, 'sealed');
 
-/** Every file under `dir` (recursively), as absolute paths. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? listFiles(full) : [full];
-  });
-}
+export { listFiles, normalise, textOf };
 
 /** Public HTML pages, excluding the CMS (which has its own rules). */
 export function listPublicPages(): string[] {
@@ -60,29 +55,6 @@ export function metaContent(html: string, key: string): string | undefined {
     (t) => attr(t, 'property') === key || attr(t, 'name') === key,
   );
   return tag ? attr(tag, 'content') : undefined;
-}
-
-/** Text of an HTML fragment without tags and with whitespace collapsed, for phrase checks. */
-export function textOf(html: string): string {
-  return html
-    .replace(/<script\b[\s\S]*?<\/script>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&quot;|&#34;/g, '"')
-    .replace(/&amp;|&#38;/g, '&')
-    .replace(/\s+/g, ' ');
-}
-
-/** Folds typography the markdown renderer adds (curly quotes, dashes, ellipses) and case. */
-export function normalise(text: string): string {
-  return text
-    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/\u2026/g, '...')
-    .replace(/\u00a0/g, ' ')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
 }
 
 /** Bytes of a page's HTML plus every stylesheet it links. */

@@ -1,0 +1,66 @@
+/**
+ * Fails the build when members-only content reaches the public output: a
+ * sealed sentence in any file of dist/ (pages, RSS, sitemaps, scripts) or in the
+ * search index, a sealed URL in the index or a sitemap, or a members or staff
+ * folder left in dist/. Runs last, after sealing, indexing and the sitemap.
+ */
+import type { AstroIntegration } from 'astro';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listFiles, readIndexedPages, readSearchIndex } from './public-output.ts';
+import { normalise, sealedSentences, textOf } from './sealed-text.ts';
+
+const SEALED_URL = /\/(members|staff)\//;
+const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
+
+/** Every leak in `distDir` of the sealed content under `root`, one line each. */
+export function findSealedLeaks(root: string, distDir: string): string[] {
+  const sentences = sealedSentences(root).map((s) => [s, normalise(s)] as const);
+  const leaksIn = (where: string, haystack: string) => {
+    const text = normalise(haystack);
+    return sentences.filter(([, folded]) => text.includes(folded)).map(([s]) => `${where}: "${s}"`);
+  };
+  const relative = (file: string) => path.relative(distDir, file);
+  const files = listFiles(distDir);
+  return [
+    ...files
+      .filter((f) => f.startsWith(path.join(distDir, 'members') + path.sep) || f.startsWith(path.join(distDir, 'staff') + path.sep))
+      .map((f) => `${relative(f)}: a sealed page left in the public output`),
+    ...files
+      .filter((f) => TEXT_FILE.test(f))
+      .flatMap((f) => {
+        const raw = readFileSync(f, 'utf8');
+        return leaksIn(relative(f), /\.(html|xml)$/.test(f) ? textOf(raw) + raw : raw);
+      }),
+    ...files
+      .filter((f) => /sitemap.*\.xml$/.test(f) && SEALED_URL.test(readFileSync(f, 'utf8')))
+      .map((f) => `${relative(f)}: lists a members or staff URL`),
+    ...readSearchIndex(distDir).flatMap(({ file, text }) => leaksIn(relative(file), text)),
+    ...readIndexedPages(distDir)
+      .filter((page) => SEALED_URL.test(page.url))
+      .map((page) => `search index: lists ${page.url}`),
+  ];
+}
+
+/** The integration: list it after every integration that writes to dist/. */
+export default function sealedLeakGuard(): AstroIntegration {
+  let root = process.cwd();
+  return {
+    name: 'sealed-leak-guard',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        root = fileURLToPath(config.root);
+      },
+      'astro:build:done': ({ dir, logger }) => {
+        const leaks = findSealedLeaks(root, fileURLToPath(dir));
+        if (leaks.length > 0) {
+          throw new Error(
+            `Members-only content reached the public output, so this build must not be published:\n  ${leaks.join('\n  ')}`,
+          );
+        }
+        logger.info('no members-only text in the public output');
+      },
+    },
+  };
+}

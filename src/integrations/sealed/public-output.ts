@@ -1,0 +1,30 @@
+/** Reading the public build output as text: every file, and the compressed search index. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+/** Every file under `dir` (recursively), as absolute paths. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? listFiles(full) : [full];
+  });
+}
+
+/** Every Pagefind index file under `distDir/pagefind` decompressed, as text. */
+export function readSearchIndex(distDir: string): { file: string; text: string }[] {
+  return listFiles(path.join(distDir, 'pagefind'))
+    .filter((file) => /\.pf_(fragment|index|meta|filter)$/.test(file))
+    .map((file) => ({ file, text: gunzipSync(readFileSync(file)).toString('utf8') }));
+}
+
+/** The indexed pages: URL and plain-text content from each Pagefind fragment. */
+export function readIndexedPages(distDir: string): { url: string; content: string }[] {
+  return readSearchIndex(distDir)
+    .filter(({ file }) => file.endsWith('.pf_fragment'))
+    .map(
+      ({ text }) =>
+        JSON.parse(text.replace(/^pagefind_dcd/, '')) as { url: string; content: string },
+    );
+}

@@ -1,0 +1,96 @@
+/**
+ * The text that only sealed (members-only) content holds, read straight from
+ * content/, so the build and the tests can look for it in the public output.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/** One markdown entry of a collection, read straight from content/. */
+export interface SourceEntry {
+  slug: string;
+  data: Record<string, unknown>;
+  body: string;
+}
+
+/** The entries of `<root>/content/<collection>/` (top level, like the site's glob loaders). */
+export function readCollection(root: string, collection: string): SourceEntry[] {
+  const dir = path.join(root, 'content', collection);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^[^_].*\.mdx?$/.test(name))
+    .map((name) => {
+      const source = readFileSync(path.join(dir, name), 'utf8');
+      const match = source.match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/);
+      if (!match) throw new Error(`content/${collection}/${name} has no frontmatter`);
+      return {
+        slug: name.replace(/\.mdx?$/, '').toLowerCase(),
+        data: (parse(match[1]!) ?? {}) as Record<string, unknown>,
+        body: match[2]!,
+      };
+    });
+}
+
+/** Plain sentences of a markdown body: markup, links and MDX tags removed. */
+export function sentencesOf(markdown: string): string[] {
+  const plain = markdown
+    .replace(/^import .*$/gm, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#>|]/g, ' ')
+    .replace(/^\s*[-+]\s+/gm, ' ')
+    .replace(/^\s*\d+\.\s+/gm, ' ');
+  return plain
+    .split(/(?<=[.!?])\s+|\n{2,}/)
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
+/**
+ * Sentences that only sealed content contains: the longest sentences of every
+ * members page and members-only article body that no public entry also says.
+ */
+export function sealedSentences(root: string, perEntry = 3): string[] {
+  const publicText = [
+    ...readCollection(root, 'news').filter((e) => e.data.membersOnly !== true),
+    ...readCollection(root, 'careers'),
+    ...readCollection(root, 'pages'),
+  ]
+    .map((e) => sentencesOf(e.body).join(' '))
+    .join(' ');
+  const sealed = [
+    ...readCollection(root, 'members').filter((e) => e.data.draft !== true),
+    ...readCollection(root, 'news').filter((e) => e.data.membersOnly === true),
+  ];
+  return sealed.flatMap((entry) =>
+    sentencesOf(entry.body)
+      .filter((s) => s.length >= 40 && !publicText.includes(s))
+      .filter((s) => s !== String(entry.data.summary ?? '').trim())
+      .sort((a, b) => b.length - a.length)
+      .slice(0, perEntry),
+  );
+}
+
+/** Text of an HTML fragment without tags and with whitespace collapsed, for phrase checks. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<script\b[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&amp;|&#38;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+/** Folds typography the markdown renderer adds (curly quotes, dashes, ellipses) and case. */
+export function normalise(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201e]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/\u2026/g, '...')
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}

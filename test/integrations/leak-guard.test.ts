@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findSealedLeaks } from '../../src/integrations/sealed/leak-guard.ts';
+
+const SECRET =
+  "The Federation's lawyers intend to run the group claim in three stages next spring.";
+let root: string;
+let dist: string;
+
+function write(file: string, text: string | Buffer) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'leak-guard-'));
+  dist = path.join(root, 'dist');
+  write(
+    path.join(root, 'content/members/claims.md'),
+    `---\ntitle: Claims\nsummary: How the claim works.\n---\n\n${SECRET}\n`,
+  );
+  write(
+    path.join(root, 'content/news/public.md'),
+    `---\ntitle: Public\nsummary: Open news.\n---\n\nEveryone may read this sentence about the relaunch of the site.\n`,
+  );
+  write(path.join(dist, 'index.html'), '<main><p>Everyone may read this.</p></main>');
+  write(path.join(dist, 'sitemap-0.xml'), '<urlset><url><loc>/news/public/</loc></url></urlset>');
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the sealed-content build guard', () => {
+  it('passes a public output that holds no members-only text', () => {
+    expect(findSealedLeaks(root, dist)).toEqual([]);
+  });
+
+  it('names a public page that carries a members-only sentence, even with curly quotes', () => {
+    write(path.join(dist, 'news/x/index.html'), `<p>${SECRET.replace("'", '\u2019')}</p>`);
+    expect(findSealedLeaks(root, dist)).toEqual([`news/x/index.html: "${SECRET}"`]);
+  });
+
+  it('finds members-only text in the RSS feed and in the compressed search index', () => {
+    write(
+      path.join(dist, 'rss.xml'),
+      `<rss><item><description>${SECRET}</description></item></rss>`,
+    );
+    write(
+      path.join(dist, 'pagefind/fragment/en_1.pf_fragment'),
+      gzipSync('pagefind_dcd' + JSON.stringify({ url: '/members/claims/', content: SECRET })),
+    );
+    expect(findSealedLeaks(root, dist)).toEqual([
+      `rss.xml: "${SECRET}"`,
+      `pagefind/fragment/en_1.pf_fragment: "${SECRET}"`,
+      'search index: lists /members/claims/',
+    ]);
+  });
+
+  it('flags a sealed folder left in dist and a sealed URL in a sitemap', () => {
+    write(path.join(dist, 'members/index.html'), '<p>Members</p>');
+    write(path.join(dist, 'sitemap-0.xml'), '<urlset><url><loc>/members/</loc></url></urlset>');
+    expect(findSealedLeaks(root, dist)).toEqual([
+      'members/index.html: a sealed page left in the public output',
+      'sitemap-0.xml: lists a members or staff URL',
+    ]);
+  });
+});
