@@ -10,6 +10,7 @@ import { importRoll } from './roll.ts';
 import { getDb } from './store/db.ts';
 import { migrateToLatest } from './store/migrations.ts';
 import type { UserRole, UserStatus } from './store/schema.ts';
+import { newUserRow } from './users.ts';
 import { hmacWarrantNumber, warrantLastTwo } from './warrant.ts';
 
 /** A demo account printed by `npm start` so a person can try the site at once. */
@@ -100,28 +101,24 @@ export async function prepareLocalData(): Promise<DemoLogin[]> {
     await db
       .insertInto('users')
       .values({
-        id: generateId(),
-        first_name: account.firstName,
-        surname: account.surname,
-        email: account.email,
-        email_lower: account.email.toLowerCase(),
-        username: account.username,
-        username_lower: account.username.toLowerCase(),
-        password_hash: await hashPassword(password),
+        ...newUserRow({
+          id: generateId(),
+          firstName: account.firstName,
+          surname: account.surname,
+          email: account.email,
+          username: account.username,
+          passwordHash: await hashPassword(password),
+          role: account.userRole,
+          status: account.status,
+          now,
+        }),
         warrant_hmac: hmac,
         warrant_last2: account.warrant ? warrantLastTwo(account.warrant) : null,
         warrant_claim: account.status === 'confirmed' ? hmac : null,
-        role: account.userRole,
-        status: account.status,
         roll_on_roll: hmac ? 1 : 0,
         roll_surname_match: hmac ? 1 : 0,
         roll_status: hmac ? 'serving' : null,
-        roll_duplicate: 0,
-        reject_reason: null,
-        created_at: now,
         verified_at: now,
-        confirmed_at: account.status === 'confirmed' ? now : null,
-        updated_at: now,
       })
       .execute();
     logins.push({ role: account.role, username: account.username, password });

@@ -20,7 +20,7 @@ import { checkUsername } from './rules/username.ts';
 import { checkWarrantNumber } from './rules/warrant-number.ts';
 import { getDb, isUniqueViolation, type Db } from './store/db.ts';
 import type { User, UserStatus } from './store/schema.ts';
-import type { CallOptions } from './users.ts';
+import { newUserRow, type CallOptions } from './users.ts';
 import { hmacWarrantNumber, warrantLastTwo } from './warrant.ts';
 
 /** The registration form's fields, as received. */
@@ -169,28 +169,25 @@ export async function registerMember(
       await trx
         .insertInto('users')
         .values({
-          id,
-          first_name: value.firstName,
-          surname: value.surname,
-          email: value.email,
-          email_lower: value.emailLower,
-          username: value.username,
-          username_lower: value.usernameLower,
-          password_hash: passwordHash,
+          ...newUserRow({
+            id,
+            firstName: value.firstName,
+            surname: value.surname,
+            email: value.email,
+            emailLower: value.emailLower,
+            username: value.username,
+            usernameLower: value.usernameLower,
+            passwordHash,
+            role: 'member',
+            status: 'unverified',
+            now,
+          }),
           warrant_hmac: warrantHmac,
           warrant_last2: warrantLastTwo(value.warrantDigits),
-          warrant_claim: null,
-          role: 'member',
-          status: 'unverified',
           roll_on_roll: match.onRoll ? 1 : 0,
           roll_surname_match: match.surnameMatch ? 1 : 0,
           roll_status: match.status,
           roll_duplicate: duplicate ? 1 : 0,
-          reject_reason: null,
-          created_at: now,
-          verified_at: null,
-          confirmed_at: null,
-          updated_at: now,
         })
         .execute();
       const token = await createEmailToken(trx, id, 'verify', { now });

@@ -18,7 +18,7 @@ import { checkPassword } from './rules/password-policy.ts';
 import { checkUsername } from './rules/username.ts';
 import { getDb, type Db } from './store/db.ts';
 import type { RollStatus, User, UserRole, UserStatus } from './store/schema.ts';
-import { findUserByRef, type CallOptions } from './users.ts';
+import { findUserByRef, newUserRow, type CallOptions } from './users.ts';
 
 /** A staff action's outcome; `message` explains a refusal to the staff member. */
 export type ReviewResult = { ok: true } | { ok: false; message: string };
@@ -251,30 +251,21 @@ export async function createStaff(
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('users')
-      .values({
-        id,
-        first_name: input.firstName?.trim() || username.username,
-        surname: input.surname?.trim() || '',
-        email: email.email,
-        email_lower: email.emailLower,
-        username: username.username,
-        username_lower: username.usernameLower,
-        password_hash: passwordHash,
-        warrant_hmac: null,
-        warrant_last2: null,
-        warrant_claim: null,
-        role: 'staff',
-        status: 'confirmed',
-        roll_on_roll: 0,
-        roll_surname_match: 0,
-        roll_status: null,
-        roll_duplicate: 0,
-        reject_reason: null,
-        created_at: now,
-        verified_at: now,
-        confirmed_at: now,
-        updated_at: now,
-      })
+      .values(
+        newUserRow({
+          id,
+          firstName: input.firstName?.trim() || username.username,
+          surname: input.surname?.trim() || '',
+          email: email.email,
+          emailLower: email.emailLower,
+          username: username.username,
+          usernameLower: username.usernameLower,
+          passwordHash,
+          role: 'staff',
+          status: 'confirmed',
+          now,
+        }),
+      )
       .execute();
     await recordAudit(trx, {
       actor,

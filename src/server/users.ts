@@ -1,6 +1,6 @@
 /** Looking users up, and the shapes the rest of the domain shares. */
 import { getDb, type Db } from './store/db.ts';
-import type { User } from './store/schema.ts';
+import type { NewUser, User, UserRole, UserStatus } from './store/schema.ts';
 
 /** Per-call options every domain function accepts. */
 export interface CallOptions {
@@ -31,4 +31,52 @@ export async function findUserByRef(ref: string, db: Db = getDb()): Promise<User
     .selectAll()
     .where((eb) => eb.or([eb('id', '=', value), eb('username_lower', '=', value.toLowerCase())]))
     .executeTakeFirst();
+}
+
+/** What every new account row must be given; `emailLower`/`usernameLower` default to lower case. */
+export interface NewAccount {
+  id: string;
+  firstName: string;
+  surname: string;
+  email: string;
+  emailLower?: string;
+  username: string;
+  usernameLower?: string;
+  passwordHash: string;
+  role: UserRole;
+  status: UserStatus;
+  now: number;
+}
+
+/**
+ * A complete `users` row for a new account, with no warrant number, no roll
+ * match and no reason yet; verified unless unverified, confirmed when confirmed.
+ * Spread it and override the columns that differ.
+ */
+export function newUserRow(account: NewAccount): NewUser {
+  const { now, status } = account;
+  return {
+    id: account.id,
+    first_name: account.firstName,
+    surname: account.surname,
+    email: account.email,
+    email_lower: account.emailLower ?? account.email.toLowerCase(),
+    username: account.username,
+    username_lower: account.usernameLower ?? account.username.toLowerCase(),
+    password_hash: account.passwordHash,
+    warrant_hmac: null,
+    warrant_last2: null,
+    warrant_claim: null,
+    role: account.role,
+    status,
+    roll_on_roll: 0,
+    roll_surname_match: 0,
+    roll_status: null,
+    roll_duplicate: 0,
+    reject_reason: null,
+    created_at: now,
+    verified_at: status === 'unverified' ? null : now,
+    confirmed_at: status === 'confirmed' ? now : null,
+    updated_at: now,
+  };
 }

@@ -226,35 +226,25 @@ export async function createAccount(
 ): Promise<{ id: string; username: string; email: string; password: string }> {
   const { hashPassword } = await import('../../src/server/passwords.ts');
   const { generateId } = await import('../../src/server/crypto.ts');
+  const { newUserRow } = await import('../../src/server/users.ts');
   const details = newMemberDetails();
   const id = generateId();
   const now = Date.now();
   await getDb()
     .insertInto('users')
-    .values({
-      id,
-      first_name: details.firstName!,
-      surname: details.surname!,
-      email: details.email!,
-      email_lower: details.email!.toLowerCase(),
-      username: details.username!,
-      username_lower: details.username!.toLowerCase(),
-      password_hash: await hashPassword(details.password!),
-      warrant_hmac: null,
-      warrant_last2: null,
-      warrant_claim: null,
-      role,
-      status,
-      roll_on_roll: 0,
-      roll_surname_match: 0,
-      roll_status: null,
-      roll_duplicate: 0,
-      reject_reason: null,
-      created_at: now,
-      verified_at: status === 'unverified' ? null : now,
-      confirmed_at: status === 'confirmed' ? now : null,
-      updated_at: now,
-    })
+    .values(
+      newUserRow({
+        id,
+        firstName: details.firstName!,
+        surname: details.surname!,
+        email: details.email!,
+        username: details.username!,
+        passwordHash: await hashPassword(details.password!),
+        role,
+        status,
+        now,
+      }),
+    )
     .execute();
   return { id, username: details.username!, email: details.email!, password: details.password! };
 }

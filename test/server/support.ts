@@ -14,6 +14,7 @@ import { hashPassword } from '../../src/server/passwords.ts';
 import { generateId } from '../../src/server/crypto.ts';
 import type { UserRole, UserStatus } from '../../src/server/store/schema.ts';
 import { hmacWarrantNumber, warrantLastTwo } from '../../src/server/warrant.ts';
+import { newUserRow } from '../../src/server/users.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -123,28 +124,22 @@ export async function seedUser(
   await db
     .insertInto('users')
     .values({
-      id,
-      first_name: fields.firstName ?? 'Test',
-      surname: fields.surname ?? 'Person',
-      email,
-      email_lower: email.toLowerCase(),
-      username: fields.username,
-      username_lower: fields.username.toLowerCase(),
-      password_hash: await seedHash,
+      ...newUserRow({
+        id,
+        firstName: fields.firstName ?? 'Test',
+        surname: fields.surname ?? 'Person',
+        email,
+        username: fields.username,
+        passwordHash: await seedHash,
+        role: fields.role ?? 'member',
+        status: fields.status ?? 'confirmed',
+        now,
+      }),
       warrant_hmac: hmac,
       warrant_last2: fields.warrant ? warrantLastTwo(fields.warrant) : null,
       warrant_claim: fields.status === 'confirmed' ? hmac : null,
-      role: fields.role ?? 'member',
-      status: fields.status ?? 'confirmed',
-      roll_on_roll: 0,
-      roll_surname_match: 0,
-      roll_status: null,
-      roll_duplicate: 0,
-      reject_reason: null,
-      created_at: now,
       verified_at: now,
       confirmed_at: fields.status === 'confirmed' ? now : null,
-      updated_at: now,
     })
     .execute();
   return id;
