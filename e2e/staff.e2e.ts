@@ -142,7 +142,7 @@ describe('the staff console in Chromium', () => {
   it('confirms the roll-matched registrations at once and rejects one with a reason', async () => {
     await page.goto(`${site.url}/api/staff/review`);
     await expectAxeClean(page);
-    await submitVia('text=Confirm all 2 roll-matched');
+    await submitVia('text=Confirm all 2 roll-matched registrations');
     expect(await flash()).toMatch(/^Confirmed 2 roll-matched registrations\./);
     expect(await page.textContent('#queue-caption')).toMatch(/^1 registration waiting/);
 

@@ -73,7 +73,7 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
     expect(html).toContain('Number not on the roll');
     expect(html).toContain('surname differs');
     expect(html).toContain('Claimed by holder');
-    expect(html).toContain('Confirm all 1 roll-matched');
+    expect(html).toContain('Confirm the 1 roll-matched registration');
     expect(html).toContain(`value="${matched}"`);
     expect(holder).toBeTruthy();
   });

@@ -74,8 +74,8 @@ export function renderReviewPage(queue: QueuePage): string {
   const bulk =
     queue.matchedTotal > 0
       ? `<form method="post" action="/api/staff/review" class="staff-bulk">${hidden('action', 'confirm-matched')}${hidden('back', back)}` +
-        `<p>${queue.matchedTotal} pending registration${queue.matchedTotal === 1 ? '' : 's'} match a serving entry on the roll (number and surname) with the number not yet claimed.</p>` +
-        `<button type="submit" class="button">Confirm all ${queue.matchedTotal} roll-matched</button></form>`
+        `<p>${matchedSentence(queue.matchedTotal)}</p>` +
+        `<button type="submit" class="button">${confirmAllLabel(queue.matchedTotal)}</button></form>`
       : '<p>No pending registration fully matches the roll just now.</p>';
   const pager =
     queue.pageCount > 1
@@ -97,4 +97,17 @@ export function renderReviewPage(queue: QueuePage): string {
     renderTable('queue', caption, columns, queue.entries, 'Nobody is waiting for review.') +
     pager
   );
+}
+
+/** "1 pending registration matches…" / "3 pending registrations match…". */
+function matchedSentence(count: number): string {
+  const subject =
+    count === 1 ? '1 pending registration matches' : `${count} pending registrations match`;
+  return `${subject} an entry on the roll (number and surname, serving or retired) whose number nobody else has claimed.`;
+}
+
+function confirmAllLabel(count: number): string {
+  return count === 1
+    ? 'Confirm the 1 roll-matched registration'
+    : `Confirm all ${count} roll-matched registrations`;
 }
