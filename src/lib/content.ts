@@ -1,5 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { sortNewestFirst } from './related';
+import { findRelated, sortNewestFirst } from './related';
 
 export type NewsEntry = CollectionEntry<'news'>;
 export type CareerEntry = CollectionEntry<'careers'>;
@@ -12,6 +12,29 @@ export const NEWS_PAGE_SIZE = 10;
 /** Every news article that is not a draft, newest first (members-only ones included). */
 export async function getPublishedNews(): Promise<NewsEntry[]> {
   return sortNewestFirst(await getCollection('news', (entry) => !entry.data.draft));
+}
+
+/**
+ * The props of a news article page: its entry and the articles offered next.
+ * A type alias, not an interface, so it satisfies Astro's GetStaticPaths props.
+ */
+export type NewsArticleProps = {
+  entry: NewsEntry;
+  related: NewsEntry[];
+};
+
+/**
+ * Static paths for news article pages: one per published entry that `include`
+ * accepts, each with related articles drawn from all published news.
+ */
+export async function listNewsArticlePaths(
+  include: (entry: NewsEntry) => boolean = () => true,
+): Promise<{ params: { slug: string }; props: NewsArticleProps }[]> {
+  const news = await getPublishedNews();
+  return news.filter(include).map((entry) => ({
+    params: { slug: entry.id },
+    props: { entry, related: findRelated(entry, news) },
+  }));
 }
 
 /** Careers roles in the editors' chosen order, then by title. */
