@@ -20,6 +20,7 @@ process.chdir(root);
 
 const { renderForm } = await import('../../src/server/http/forms/render.ts');
 const forms = await import('../../src/server/http/forms/definitions.ts');
+const { SEALED_REFUSALS, statusPageFile } = await import('../../src/server/http/sealed-pages.ts');
 
 /** Writes a built-looking page under sealed/. */
 function writeSealed(relative: string, html: string): void {
@@ -63,18 +64,8 @@ writeSealed(
   ),
 );
 writeSealed('staff/index.html', page('Staff', '<p>sealed-staff-console</p>', true));
-for (const status of [
-  'unverified',
-  'pending',
-  'rejected',
-  'suspended',
-  'staff-only',
-  'not-found',
-]) {
-  writeSealed(
-    `members/status/${status}/index.html`,
-    page(status, `<h1>status-page-${status}</h1>`, true),
-  );
+for (const status of SEALED_REFUSALS) {
+  writeSealed(statusPageFile(status), page(status, `<h1>status-page-${status}</h1>`, true));
 }
 
 const { getDb } = await import('../../src/server/store/db.ts');
