@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 
 /**
  * Turns a node request into a Web `Request` with the full URL. The body is
@@ -34,7 +32,9 @@ export function toWebRequest(
 
 /**
  * Streams a Web `Response` into the node response. Every Set-Cookie is kept
- * (`getSetCookie()`: a Headers walk would fold them into one line).
+ * (`getSetCookie()`: a Headers walk would fold them into one line). Chunks are
+ * read straight from the body's reader and written with back-pressure: wrapping
+ * the body in `Readable.fromWeb` and `pipeline` cost more than the page itself.
  */
 export async function writeWebResponse(
   req: IncomingMessage,
@@ -53,5 +53,34 @@ export async function writeWebResponse(
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as NodeWebStream<Uint8Array>), res);
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drainOrClose(res);
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+    }
+    res.end();
+  } catch (error) {
+    // The client went away or the function's stream failed: stop reading and drop the socket.
+    await reader.cancel().catch(() => {});
+    res.destroy(error as Error);
+  }
+}
+
+/** Waits until the socket can take more, or is gone (a 'drain' that never comes must not hang). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
