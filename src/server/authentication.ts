@@ -4,6 +4,7 @@
  * account and suspended account all answer `invalid` after one argon2 verify.
  */
 import { resolveNow } from './clock.ts';
+import { recordAudit } from './audit.ts';
 import { verifyDummyPassword, verifyPasswordHash } from './passwords.ts';
 import {
   consumeRateLimit,
@@ -84,5 +85,8 @@ export async function authenticateMember(
   if (!(await verifyPasswordHash(user.password_hash, passwordText))) return INVALID;
   await resetRateLimit(key, { db });
   const created = await createSession(user.id, user.role, { now, db });
+  // Staff sign-ins open the console (roll, members, exports): keep a record of each.
+  if (user.role === 'staff')
+    await recordAudit(db, { actor: user.username, action: 'staff.sign-in', now });
   return { ok: true, ...created, user: toSessionUser(user) };
 }

@@ -22,6 +22,25 @@ describe.each(ENGINES)('signing in on %s', (engine) => {
     await seedUser(store.db, { username: 'sid', status: 'suspended' });
     await seedUser(store.db, { username: 'bob' });
     await seedUser(store.db, { username: 'carol' });
+    await seedUser(store.db, { username: 'stella', role: 'staff', status: 'confirmed' });
+  });
+
+  it('records each staff sign-in in the audit log, but not members’ sign-ins', async () => {
+    const auditRows = () =>
+      store.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action'])
+        .where('action', '=', 'staff.sign-in')
+        .execute();
+    const before = (await auditRows()).length;
+    expect((await authenticateMember('alice', SEED_PASSWORD, { now: T0 })).ok).toBe(true);
+    expect(await auditRows()).toHaveLength(before);
+    expect((await authenticateMember('stella', 'not her password', { now: T0 })).ok).toBe(false);
+    expect(await auditRows()).toHaveLength(before);
+    expect((await authenticateMember('stella', SEED_PASSWORD, { now: T0 })).ok).toBe(true);
+    expect((await auditRows()).slice(before)).toEqual([
+      { actor: 'stella', action: 'staff.sign-in' },
+    ]);
   });
 
   it('signs in by username or email in any case and starts a new session each time', async () => {
