@@ -4,9 +4,11 @@ import path from 'node:path';
 /**
  * Reads built HTML kept outside dist/ (sealed pages and form-page shells), once
  * per file per process: a warm function serves later requests from memory.
+ * Only files that exist are kept: the set of built pages is finite, while the
+ * paths people ask for are not, so caching misses would grow without bound.
  */
 export class SealedFiles {
-  private readonly cache = new Map<string, string | null>();
+  private readonly cache = new Map<string, string>();
 
   constructor(readonly root: string) {}
 
@@ -18,8 +20,11 @@ export class SealedFiles {
   read(relative: string): string | null {
     const full = path.resolve(this.root, relative);
     if (full !== this.root && !full.startsWith(this.root + path.sep)) return null;
-    if (!this.cache.has(full)) this.cache.set(full, readOrNull(full));
-    return this.cache.get(full)!;
+    const cached = this.cache.get(full);
+    if (cached !== undefined) return cached;
+    const text = readOrNull(full);
+    if (text !== null) this.cache.set(full, text);
+    return text;
   }
 }
 
