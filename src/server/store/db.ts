@@ -1,10 +1,14 @@
 /**
  * The store: Kysely over better-sqlite3 (default) or pg (when DATABASE_URL is
  * set). Functions share one instance per process through `getDb()`.
+ *
+ * better-sqlite3 is imported only when a SQLite store first runs a query, so a
+ * process on PostgreSQL (a deployed function) never loads the native module and
+ * a bundle can leave it out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { getConfig, type ServerConfig } from '../config.ts';
@@ -39,14 +43,29 @@ function createPostgres(url: string): Db {
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** The SQLite file of a store kept in `dataDir`. */
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'site.db');
+}
+
+/** Opens the SQLite file with the settings every connection needs (loads better-sqlite3). */
+export async function openSqlite(
+  file: string,
+  options: BetterSqlite3.Options = {},
+): Promise<BetterSqlite3.Database> {
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(file, options);
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  return database;
+}
+
 function createSqlite(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = new Database(path.join(dataDir, 'site.db'));
-  file.pragma('journal_mode = WAL');
-  file.pragma('busy_timeout = 5000');
-  file.pragma('foreign_keys = ON');
-  file.pragma('synchronous = NORMAL');
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }) });
+  const file = sqliteFile(dataDir);
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: () => openSqlite(file) }) });
 }
 
 /** Opens a new store for the given settings (tests and CLIs; functions use `getDb`). */
