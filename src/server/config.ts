@@ -7,12 +7,37 @@ import path from 'node:path';
 /** How a verified registration becomes a confirmed member. */
 export type ConfirmPolicy = 'review' | 'auto';
 
+/**
+ * Limits that keep a slow or lost database from holding requests. Every value
+ * is in milliseconds except `poolMax`.
+ */
+export interface StoreLimits {
+  /** Most PostgreSQL connections one process holds (`DATABASE_POOL_MAX`). */
+  poolMax: number;
+  /** Longest wait to open a connection, or to get one from a full pool (`DATABASE_CONNECT_TIMEOUT_MS`). */
+  connectTimeoutMs: number;
+  /** Longest a statement may run: PostgreSQL `statement_timeout` (`DATABASE_STATEMENT_TIMEOUT_MS`). */
+  statementTimeoutMs: number;
+  /** Longest a statement waits for a lock: PostgreSQL `lock_timeout`, SQLite `busy_timeout` (`DATABASE_LOCK_TIMEOUT_MS`). */
+  lockTimeoutMs: number;
+}
+
+/** The limits used when the environment names none. */
+export const DEFAULT_STORE_LIMITS: StoreLimits = {
+  poolMax: 3,
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 5_000,
+  lockTimeoutMs: 3_000,
+};
+
 /** Settings the server side needs, parsed and checked. */
 export interface ServerConfig {
   /** Folder for the SQLite file and the mail outbox. */
   dataDir: string;
   /** `postgres://` URL; unset means SQLite in `dataDir/site.db`. */
   databaseUrl: string | undefined;
+  /** Pool size and timeouts of the store. */
+  storeLimits: StoreLimits;
   /** Secret key for warrant-number HMACs. */
   warrantKey: string;
   /** True when the development warrant key is in use. */
@@ -78,6 +103,39 @@ function readWarrantKey(env: Env, production: boolean): { key: string; dev: bool
   return { key: DEV_WARRANT_KEY, dev: true };
 }
 
+function readWholeNumber(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < range.min || value > range.max) {
+    throw new ConfigError(
+      `${name} must be a whole number from ${range.min} to ${range.max}, not "${raw}".`,
+    );
+  }
+  return value;
+}
+
+function readStoreLimits(env: Env): StoreLimits {
+  const d = DEFAULT_STORE_LIMITS;
+  const ms = { min: 100, max: 600_000 };
+  return {
+    poolMax: readWholeNumber(env, 'DATABASE_POOL_MAX', d.poolMax, { min: 1, max: 100 }),
+    connectTimeoutMs: readWholeNumber(env, 'DATABASE_CONNECT_TIMEOUT_MS', d.connectTimeoutMs, ms),
+    statementTimeoutMs: readWholeNumber(
+      env,
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+      d.statementTimeoutMs,
+      ms,
+    ),
+    lockTimeoutMs: readWholeNumber(env, 'DATABASE_LOCK_TIMEOUT_MS', d.lockTimeoutMs, ms),
+  };
+}
+
 /** Parses settings from an environment object (defaults to `process.env`). Throws `ConfigError`. */
 export function readConfig(env: Env = process.env): ServerConfig {
   const production = env.NODE_ENV === 'production';
@@ -90,6 +148,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
   return {
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     databaseUrl,
+    storeLimits: readStoreLimits(env),
     warrantKey: warrant.key,
     usingDevWarrantKey: warrant.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,

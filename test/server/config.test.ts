@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_WARRANT_KEY, readConfig } from '../../src/server/config.ts';
+import {
+  ConfigError,
+  DEFAULT_STORE_LIMITS,
+  DEV_WARRANT_KEY,
+  readConfig,
+} from '../../src/server/config.ts';
 
 describe('server configuration', () => {
   it('has working defaults for a fresh checkout', () => {
@@ -47,5 +52,34 @@ describe('server configuration', () => {
     expect(() => readConfig({ CONFIRM_POLICY: 'sometimes' })).toThrow(/CONFIRM_POLICY/);
     expect(() => readConfig({ SITE_URL: 'not a url' })).toThrow(/SITE_URL/);
     expect(() => readConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+  it('reads the store limits, with defaults of a few seconds and a small pool', () => {
+    expect(readConfig({}).storeLimits).toEqual(DEFAULT_STORE_LIMITS);
+    expect(
+      readConfig({
+        DATABASE_POOL_MAX: '5',
+        DATABASE_CONNECT_TIMEOUT_MS: '2000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '8000',
+        DATABASE_LOCK_TIMEOUT_MS: '1500',
+      }).storeLimits,
+    ).toEqual({
+      poolMax: 5,
+      connectTimeoutMs: 2000,
+      statementTimeoutMs: 8000,
+      lockTimeoutMs: 1500,
+    });
+  });
+  it.each([
+    ['DATABASE_POOL_MAX', '0'],
+    ['DATABASE_POOL_MAX', 'ten'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '-5'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '2.5'],
+    ['DATABASE_LOCK_TIMEOUT_MS', '99999999'],
+  ])('refuses %s=%s, naming the variable and the range', (name, value) => {
+    expect(() => readConfig({ [name]: value })).toThrow(
+      new RegExp(
+        `${name} must be a whole number from \\d+ to \\d+, not "${value.replace('.', '\\.')}"`,
+      ),
+    );
   });
 });

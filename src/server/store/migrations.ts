@@ -4,6 +4,8 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { staffConsoleMigration } from '../staff/store.ts';
+import { engineOf } from './db.ts';
+import { markSchemaCurrent } from './guarded-dialect.ts';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -136,13 +138,32 @@ export const migrations: Record<string, Migration> = {
   '0002_staff_console': staffConsoleMigration,
 };
 
-/** Runs every pending migration; throws with the failing migration's error. */
+/**
+ * The schema unqualified names resolve to on PostgreSQL (first of `search_path`),
+ * or undefined on SQLite. Kysely looks for its migration tables in every schema
+ * unless told which, so a database holding several schemas would fool it.
+ */
+async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefined> {
+  if (engineOf(db) !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
+/**
+ * Runs every pending migration; throws with the failing migration's error.
+ * The store's schema check lets this process's queries through from here on.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  markSchemaCurrent(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    migrationTableSchema: await currentPostgresSchema(db),
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
+  if (result.error) {
+    markSchemaCurrent(db, false);
+    throw result.error;
+  }
   return result;
 }
