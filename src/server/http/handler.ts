@@ -1,4 +1,5 @@
 import type { Context } from '@netlify/functions';
+import { ConfigError } from '../config.ts';
 import { classifyStoreError, type StoreUnavailableError } from '../store/unavailable.ts';
 import { assertSameOrigin } from './csrf.ts';
 import { HttpError, isHttpError } from './errors.ts';
@@ -39,11 +40,14 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const handler = handlers[method as keyof MethodHandlers];
     try {
+      // Reading the configuration comes first: a refused one answers every request alike.
+      const siteUrl = options.siteUrl();
       if (!handler) throw methodNotAllowed(allow);
-      assertSameOrigin(req, options.siteUrl());
+      assertSameOrigin(req, siteUrl);
       return await handler(req, context);
     } catch (error) {
       if (isHttpError(error)) return refuse(req, error);
+      if (error instanceof ConfigError) return answerConfigRefused(req, error);
       const unavailable = classifyStoreError(error);
       if (unavailable) return answerStoreUnavailable(req, unavailable);
       console.error(`function error ${new URL(req.url).pathname}:`, error);
@@ -68,6 +72,25 @@ export function answerStoreUnavailable(req: Request, error: StoreUnavailableErro
     status: 503,
     message: 'We cannot reach the members’ records just now. Please try again in a minute.',
     headers: { 'Retry-After': String(error.retryAfterSeconds) },
+  });
+}
+
+const loggedRefusals = new Set<string>();
+
+/**
+ * 503 for every request while the configuration is refused (production
+ * settings missing, or a value that cannot be read), with one log line per
+ * process naming the variables and what to set.
+ */
+export function answerConfigRefused(req: Request, error: ConfigError): Response {
+  if (!loggedRefusals.has(error.message)) {
+    loggedRefusals.add(error.message);
+    console.error(`configuration refused, every request answers 503: ${error.message}`);
+  }
+  return refuse(req, {
+    status: 503,
+    message: 'The members area is not available just now. Please try again later.',
+    headers: { 'Retry-After': '300' },
   });
 }
 
