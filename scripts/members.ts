@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { importRollCsv } from '../src/server/roll.ts';
 import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
+import { StoreUnavailableError } from '../src/server/store/unavailable.ts';
 
 const USAGE = `Usage: npm run members -- <command>
 
@@ -166,7 +167,11 @@ async function main(argv: string[]): Promise<void> {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof UsageError || (error as Error).name === 'ConfigError';
+  // Mistakes and an unreachable or unmigrated store are reported by their message alone.
+  const known =
+    error instanceof UsageError ||
+    (error as Error).name === 'ConfigError' ||
+    error instanceof StoreUnavailableError;
   console.error(known ? (error as Error).message : error);
   process.exitCode = known ? 2 : 1;
 } finally {

@@ -3,13 +3,17 @@
  * and a page (or JSON) saying the members area is briefly unavailable; a lost
  * connection is dropped and the next request is served again.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, createAccount, logIn, SITE } from './support.ts';
-import { ENGINES, openTestStore, type TestStore } from '../server/support.ts';
+import { createTestSchema, ENGINES, openTestStore, type TestStore } from '../server/support.ts';
 import { readConfig, setConfig } from '../../src/server/config.ts';
 import { closeDb } from '../../src/server/store/db.ts';
+import { migrations } from '../../src/server/store/migrations.ts';
 
 const members = (await import('../../functions/members.ts')).default;
 const login = (await import('../../functions/login.ts')).default;
@@ -204,3 +208,89 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
     });
   },
 );
+
+/** Runs one statement on the test store's database outside the process-wide store. */
+async function runRaw(engine: 'sqlite' | 'postgres', store: TestStore, statement: string) {
+  if (engine === 'postgres') {
+    const client = new pg.Client({ connectionString: store.config.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const { openSqlite, sqliteFile } = await import('../../src/server/store/db.ts');
+  const other = await openSqlite(sqliteFile(store.dataDir));
+  try {
+    other.exec(statement);
+  } finally {
+    other.close();
+  }
+}
+
+describe.each(ENGINES)('a store whose schema is older than the code on %s', (engine) => {
+  let store: TestStore;
+  let cookie: string;
+  const latest = Object.keys(migrations).at(-1)!;
+
+  beforeAll(async () => {
+    store = await openTestStore(engine, { SITE_URL: SITE });
+    const account = await createAccount('confirmed');
+    cookie = await logIn(account.username, account.password);
+    await runRaw(engine, store, `delete from kysely_migration where name = '${latest}'`);
+    // A new process-wide store, as in a fresh function instance.
+    await closeDb();
+  });
+  afterAll(() => store.close());
+
+  it('answers 503 and logs which migration is missing, then serves once it has run, checking once', async () => {
+    const refused = await getPage(cookie);
+    await expectUnavailable(refused);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(logged()).toContain(`store unavailable (schema)`);
+    expect(logged()).toContain(`migration ${latest} has not run`);
+
+    await runRaw(
+      engine,
+      store,
+      `insert into kysely_migration (name, timestamp) values ('${latest}', '2026-12-01T00:00:00.000Z')`,
+    );
+    expect((await getPage(cookie)).status).toBe(200);
+    // Known current for the rest of the process: the check does not run again.
+    await runRaw(engine, store, `delete from kysely_migration where name = '${latest}'`);
+    expect((await getPage(cookie)).status).toBe(200);
+  });
+});
+
+describe.each(ENGINES)('a store that was never migrated on %s', (engine) => {
+  let cookie: string;
+  let empty: { dataDir: string; schema?: { url: string; drop(): Promise<void> } };
+
+  beforeAll(async () => {
+    const account = await createAccount('confirmed');
+    cookie = await logIn(account.username, account.password);
+    empty = { dataDir: mkdtempSync(path.join(os.tmpdir(), 'unmigrated-')) };
+    if (engine === 'postgres') empty.schema = await createTestSchema();
+    await closeDb();
+    setConfig(
+      readConfig({
+        SITE_URL: SITE,
+        DATA_DIR: empty.dataDir,
+        ...(empty.schema ? { DATABASE_URL: empty.schema.url } : {}),
+      }),
+    );
+  });
+  afterAll(async () => {
+    await closeDb();
+    setConfig(undefined);
+    await empty.schema?.drop();
+    rmSync(empty.dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 and says the migrations have not run', async () => {
+    await expectUnavailable(await getPage(cookie, true), true);
+    expect(logged()).toMatch(/store unavailable \(schema\).*no migrations table/);
+  });
+});
