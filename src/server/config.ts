@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from './paths.ts';
+import { findUpward, projectRoot } from './paths.ts';
 
 /** How a verified registration becomes a confirmed member. */
 export type ConfirmPolicy = 'review' | 'auto';
@@ -36,6 +36,8 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = {
 export interface ServerConfig {
   /** Folder for the SQLite file and the mail outbox. */
   dataDir: string;
+  /** Folder of the built pages only functions serve (`SEALED_DIR`; default: `sealed/` beside the code). */
+  sealedDir: string;
   /** `postgres://` URL; unset means SQLite in `dataDir/site.db`. */
   databaseUrl: string | undefined;
   /** Pool size and timeouts of the store. */
@@ -269,6 +271,14 @@ function defaultDataDir(production: boolean): string {
   return path.join(projectRoot() ?? process.cwd(), '.data');
 }
 
+/**
+ * The built sealed pages: `sealed/` in the project (run from source) or at the
+ * bundle's root (netlify.toml `included_files`), found from the code.
+ */
+function defaultSealedDir(): string {
+  return findUpward('sealed') ?? path.join(projectRoot() ?? process.cwd(), 'sealed');
+}
+
 /** Parses settings from an environment object (defaults to `process.env`). Throws `ConfigError`. */
 export function readConfig(env: Env = process.env): ServerConfig {
   const production = isProduction(env);
@@ -282,6 +292,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
   const dataDir = env.DATA_DIR?.trim();
   return {
     dataDir: dataDir ? path.resolve(dataDir) : defaultDataDir(production),
+    sealedDir: env.SEALED_DIR?.trim() ? path.resolve(env.SEALED_DIR.trim()) : defaultSealedDir(),
     databaseUrl,
     storeLimits: readStoreLimits(env),
     warrantKey: warrant.key,

@@ -24,6 +24,9 @@ const logged = () => errors.mock.calls.flat().join('\n');
 afterEach(() => errors.mockClear());
 afterAll(() => errors.mockRestore());
 
+/** What support.ts gives the functions: the site's URL and its sealed pages. */
+const FUNCTION_ENV = { SITE_URL: SITE, SEALED_DIR: process.env.SEALED_DIR! };
+
 const getPage = (cookie?: string, json = false) =>
   call(members, { method: 'GET', path: '/members/', cookie, json });
 
@@ -62,7 +65,7 @@ describe('a PostgreSQL server nobody answers on', () => {
     const port = await closedPort();
     setConfig(
       readConfig({
-        SITE_URL: SITE,
+        ...FUNCTION_ENV,
         DATA_DIR: process.env.DATA_DIR,
         DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/members`,
       }),
@@ -99,7 +102,7 @@ describe.each(ENGINES)('a store that is locked by another client on %s', (engine
   let cookie: string;
 
   beforeAll(async () => {
-    store = await openTestStore(engine, { SITE_URL: SITE, DATABASE_LOCK_TIMEOUT_MS: '300' });
+    store = await openTestStore(engine, { ...FUNCTION_ENV, DATABASE_LOCK_TIMEOUT_MS: '300' });
     const account = await createAccount('confirmed');
     cookie = await logIn(account.username, account.password);
   });
@@ -161,7 +164,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
     const appName = `store-test-${process.pid}`;
 
     beforeAll(async () => {
-      store = await openTestStore('postgres', { SITE_URL: SITE });
+      store = await openTestStore('postgres', FUNCTION_ENV);
       // Name this process's pool so only its connections are terminated.
       const url = new URL(store.config.databaseUrl!);
       url.searchParams.set('application_name', appName);
@@ -236,7 +239,7 @@ describe.each(ENGINES)('a store whose schema is older than the code on %s', (eng
   const latest = Object.keys(migrations).at(-1)!;
 
   beforeAll(async () => {
-    store = await openTestStore(engine, { SITE_URL: SITE });
+    store = await openTestStore(engine, FUNCTION_ENV);
     const account = await createAccount('confirmed');
     cookie = await logIn(account.username, account.password);
     await runRaw(engine, store, `delete from kysely_migration where name = '${latest}'`);
@@ -276,7 +279,7 @@ describe.each(ENGINES)('a store that was never migrated on %s', (engine) => {
     await closeDb();
     setConfig(
       readConfig({
-        SITE_URL: SITE,
+        ...FUNCTION_ENV,
         DATA_DIR: empty.dataDir,
         ...(empty.schema ? { DATABASE_URL: empty.schema.url } : {}),
       }),
