@@ -32,6 +32,9 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = {
   lockTimeoutMs: 3_000,
 };
 
+/** Days an unverified registration is kept unless `UNVERIFIED_RETENTION_DAYS` says otherwise. */
+export const DEFAULT_UNVERIFIED_RETENTION_DAYS = 30;
+
 /** Settings the server side needs, parsed and checked. */
 export interface ServerConfig {
   /** Folder for the SQLite file and the mail outbox. */
@@ -58,6 +61,8 @@ export interface ServerConfig {
   workEmailDomains: string[];
   /** Sender of the site's emails. */
   mailFrom: string;
+  /** Days a registration whose email was never verified is kept (`UNVERIFIED_RETENTION_DAYS`). */
+  unverifiedRetentionDays: number;
   /** True when `NODE_ENV=production` or Netlify's `CONTEXT=production`. */
   production: boolean;
 }
@@ -306,6 +311,15 @@ export function readConfig(env: Env = process.env): ServerConfig {
       .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
       .filter(Boolean),
     mailFrom: env.MAIL_FROM?.trim() || `no-reply@${new URL(siteUrl).hostname}`,
+    unverifiedRetentionDays: readWholeNumber(
+      env,
+      'UNVERIFIED_RETENTION_DAYS',
+      DEFAULT_UNVERIFIED_RETENTION_DAYS,
+      {
+        min: 1,
+        max: 3650,
+      },
+    ),
     production,
   };
 }

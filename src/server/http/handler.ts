@@ -77,16 +77,20 @@ export function answerStoreUnavailable(req: Request, error: StoreUnavailableErro
 
 const loggedRefusals = new Set<string>();
 
+/** Logs a refused configuration once per process (it does not change until a redeploy). */
+export function logConfigRefusal(error: ConfigError): void {
+  if (loggedRefusals.has(error.message)) return;
+  loggedRefusals.add(error.message);
+  console.error(`configuration refused, every request answers 503: ${error.message}`);
+}
+
 /**
  * 503 for every request while the configuration is refused (production
  * settings missing, or a value that cannot be read), with one log line per
  * process naming the variables and what to set.
  */
 export function answerConfigRefused(req: Request, error: ConfigError): Response {
-  if (!loggedRefusals.has(error.message)) {
-    loggedRefusals.add(error.message);
-    console.error(`configuration refused, every request answers 503: ${error.message}`);
-  }
+  logConfigRefusal(error);
   return refuse(req, {
     status: 503,
     message: 'The members area is not available just now. Please try again later.',
