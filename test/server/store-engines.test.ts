@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createTestSchema } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,13 +48,16 @@ describe('the SQLite driver is loaded only by a SQLite store', () => {
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)(
-    'loads every function and queries PostgreSQL without better-sqlite3',
+    'loads every function, migrates and queries PostgreSQL without better-sqlite3',
     async () => {
-      const result = await queryWithoutSqliteDriver({
-        DATABASE_URL: process.env.TEST_DATABASE_URL!,
-      });
-      expect(result.stderr).toBe('');
-      expect(result).toMatchObject({ code: 0, stdout: 'ok\n' });
+      const schema = await createTestSchema();
+      try {
+        const result = await queryWithoutSqliteDriver({ DATABASE_URL: schema.url });
+        expect(result.stderr).toBe('');
+        expect(result).toMatchObject({ code: 0, stdout: 'ok\n' });
+      } finally {
+        await schema.drop();
+      }
     },
   );
 });
