@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { listFunctions } from '@netlify/zip-it-and-ship-it';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, migrateWithLock } from '../../scripts/lib/deploy-migrations.ts';
@@ -138,6 +139,25 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
       expect(unpacked.get('register')).toContain('sealed/_forms/register.html');
       expect(unpacked.get('register')!.filter((f) => f.startsWith('sealed/members/'))).toEqual([]);
       expect(unpacked.get('account-password')).toContain('sealed/members/account/index.html');
+    });
+
+    it('keeps every route, method and schedule Netlify reads from the sources', async () => {
+      const read = async (dir: string) =>
+        Object.fromEntries(
+          (await listFunctions(dir, { parseISC: true })).map((f) => [
+            f.name,
+            { routes: f.routes, excluded: f.excludedRoutes, schedule: f.schedule },
+          ]),
+        );
+      const fromSources = await read(path.join(root, 'functions'));
+      expect(await read(deploy.settings.functionsDirectory)).toEqual(fromSources);
+      expect(fromSources.maintenance?.schedule).toBeTruthy();
+      for (const zip of deploy.zips) {
+        expect(zip.routes, zip.name).toEqual(
+          (fromSources[zip.name]!.routes ?? []).map((r) => r.pattern),
+        );
+        expect(zip.schedule, zip.name).toBe(fromSources[zip.name]!.schedule);
+      }
     });
 
     it('migrated the new database during the deploy step, before any function ran', async () => {
