@@ -111,20 +111,13 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         expect(zip.bytes, `${zip.name}.zip is ${zip.bytes} bytes`).toBeLessThanOrEqual(1_000_000);
       }
       // argon2's native code goes exactly where a bundle imports it (netlify.toml lists them).
+      const bundleText = (name: string) =>
+        readFileSync(
+          path.join(launcher.workDir, 'contents', name, `.netlify/functions-bundled/${name}.mjs`),
+          'utf8',
+        );
       const importers = deploy.zips
-        .filter((zip) =>
-          /from\s*["']@node-rs\/argon2["']/.test(
-            readFileSync(
-              path.join(
-                launcher.workDir,
-                'contents',
-                zip.name,
-                `.netlify/functions-bundled/${zip.name}.mjs`,
-              ),
-              'utf8',
-            ),
-          ),
-        )
+        .filter((zip) => /from\s*["']@node-rs\/argon2["']/.test(bundleText(zip.name)))
         .map((zip) => zip.name);
       expect(withArgon2.sort()).toEqual(importers.sort());
       expect(importers).toEqual(expect.arrayContaining(['login', 'register', 'password-reset']));
@@ -134,6 +127,15 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
           'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node',
         );
       }
+      // The common-password list goes exactly to the bundles that read it.
+      const readers = deploy.zips
+        .filter((zip) => bundleText(zip.name).includes('data/common-passwords.txt'))
+        .map((zip) => zip.name);
+      const withList = deploy.zips
+        .filter((zip) => unpacked.get(zip.name)!.includes('data/common-passwords.txt'))
+        .map((zip) => zip.name);
+      expect(withList.sort()).toEqual(readers.sort());
+      expect(readers).toEqual(expect.arrayContaining(['register', 'password-reset']));
       // The sealed pages go only to the members gate; form shells to the form functions.
       expect(unpacked.get('members')).toContain('sealed/members/index.html');
       expect(unpacked.get('register')).toContain('sealed/_forms/register.html');
@@ -186,6 +188,15 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
 
     it('registers, verifies by the emailed link, is confirmed, logs in and reads a sealed page', async () => {
       const register = await startDeployedFunction(deploy, 'register', env);
+      // The password rules read the common-password list shipped beside the bundle.
+      const common = await register.invoke(
+        browserRequest('/api/register', {
+          form: { ...member, password: '1qaz2wsx3edc' },
+          json: true,
+        }),
+      );
+      expect(common.status).toBe(422);
+      expect((await common.json()).errors.password).toMatch(/most common passwords/);
       const registered = await register.invoke(
         browserRequest('/api/register', { form: member, json: true }),
       );
