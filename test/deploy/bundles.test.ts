@@ -20,13 +20,12 @@ import {
   BASE_URL,
   SITE,
   browserRequest,
-  cleanUp,
   cookieFrom,
   createFreshDatabase,
   makeDeploy,
   productionEnv,
   startDeployedFunction,
-  workDir,
+  launcher,
   type FreshDatabase,
 } from './support/deploy.ts';
 
@@ -60,14 +59,14 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
     const { unpackReadOnly } = await import('../../scripts/lib/bundle-host.ts');
     unpacked = new Map();
     for (const zip of deploy.zips) {
-      const dir = path.join(workDir, 'contents', zip.name);
+      const dir = path.join(launcher.workDir, 'contents', zip.name);
       await unpackReadOnly(zip.zip, dir);
       unpacked.set(zip.name, filesUnder(dir));
     }
   });
 
   afterAll(async () => {
-    await cleanUp();
+    await launcher.cleanUp();
     await smtp?.close();
     await store?.drop();
   });
@@ -116,7 +115,7 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
           /from\s*["']@node-rs\/argon2["']/.test(
             readFileSync(
               path.join(
-                workDir,
+                launcher.workDir,
                 'contents',
                 zip.name,
                 `.netlify/functions-bundled/${zip.name}.mjs`,
