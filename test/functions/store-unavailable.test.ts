@@ -12,7 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { call, createAccount, logIn, SITE } from './support.ts';
 import { createTestSchema, ENGINES, openTestStore, type TestStore } from '../server/support.ts';
 import { readConfig, setConfig } from '../../src/server/config.ts';
-import { closeDb } from '../../src/server/store/db.ts';
+import { sql } from 'kysely';
+import { closeDb, getDb } from '../../src/server/store/db.ts';
+import { StoreUnavailableError } from '../../src/server/store/unavailable.ts';
 import { migrations } from '../../src/server/store/migrations.ts';
 
 const members = (await import('../../functions/members.ts')).default;
@@ -197,6 +199,22 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       await vi.waitFor(() =>
         expect(logged()).toMatch(/idle PostgreSQL connection was lost \(57P01/),
       );
+      expect((await getPage(cookie)).status).toBe(200);
+    });
+
+    it('survives losing a connection that a transaction holds, failing only that transaction', async () => {
+      const outcome = await getDb()
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          expect(await terminateOurConnections()).toBeGreaterThan(0);
+          // The connection is checked out and idle when the server ends it.
+          await vi.waitFor(() => expect(logged()).toBe(''), { timeout: 200 }).catch(() => {});
+          return sql`select 1`.execute(trx);
+        })
+        .catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(StoreUnavailableError);
+      expect((outcome as StoreUnavailableError).reason).toBe('unreachable');
       expect((await getPage(cookie)).status).toBe(200);
     });
 

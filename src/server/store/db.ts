@@ -89,6 +89,10 @@ function createPostgres(url: string, limits: StoreLimits): Db {
     types: types as any,
   });
   pool.on('error', logIdleConnectionLost);
+  // The pool listens for errors only on idle clients. A client in use whose connection
+  // ends would emit 'error' with no listener and end the process; its query (or the
+  // next one) fails instead, and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return guarded(new PostgresDialect({ pool }), sessionSettings(limits));
 }
 
