@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, migrateWithLock } from '../../scripts/lib/deploy-migrations.ts';
 import type { DeployZips } from '../../scripts/lib/deploy-rig.ts';
-import { DEPLOY_STEP, NETLIFY_BUILD_SCRIPT } from '../../scripts/lib/deploy-rig.ts';
+import { DEPLOY_STEP, NETLIFY_BUILD_SCRIPT, runDeployStep } from '../../scripts/lib/deploy-rig.ts';
 import type { FunctionInstance } from '../../scripts/lib/bundle-host.ts';
 import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.ts';
 import {
@@ -353,6 +353,12 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
   });
 
   describe('migrations on deploy', () => {
+    it('fail a production deploy whose build has no DATABASE_URL, saying which scopes to give it', async () => {
+      await expect(
+        runDeployStep(deploy.node, deploy.settings, { CONTEXT: 'production', DATABASE_URL: '' }),
+      ).rejects.toThrow(/DATABASE_URL is not set for builds.*"Builds" and "Functions" scopes/);
+    });
+
     it('wait for a deploy that is already migrating, then find nothing left to do', async () => {
       const fresh = await createFreshDatabase('deploy_lock');
       const holder = new pg.Client({ connectionString: fresh.url });
