@@ -6,11 +6,12 @@
  */
 import { loginFailureKey } from './authentication.ts';
 import { resolveNow } from './clock.ts';
-import { verifyPasswordHash } from './passwords.ts';
+import { verifyPassword, type PasswordVerification } from './passwords.ts';
 import { consumeRateLimit, LOGIN_ACCOUNT_LIMIT, resetRateLimit } from './rate-limit.ts';
 import type { Db } from './store/db.ts';
 import { getDb } from './store/db.ts';
 import type { User } from './store/schema.ts';
+import { upgradePasswordHash } from './users.ts';
 
 /** `locked` means too many wrong passwords in the window: no verify was attempted. */
 export type PasswordCheck = 'ok' | 'wrong' | 'locked';
@@ -32,7 +33,11 @@ export async function checkAccountPassword(
   });
   if (!attempt.allowed) return 'locked';
   const text = typeof password === 'string' ? password : '';
-  if (!text || !(await verifyPasswordHash(user.password_hash, text))) return 'wrong';
+  const verified: PasswordVerification = text
+    ? await verifyPassword(user.password_hash, text)
+    : { match: false };
+  if (!verified.match) return 'wrong';
+  if (verified.rehash) await upgradePasswordHash(user, text, db);
   await resetRateLimit(key, { db });
   return 'ok';
 }
