@@ -7,7 +7,12 @@
 import { loginFailureKey } from './authentication.ts';
 import { resolveNow } from './clock.ts';
 import { verifyPassword, type PasswordVerification } from './passwords.ts';
-import { consumeRateLimit, LOGIN_ACCOUNT_LIMIT, resetRateLimit } from './rate-limit.ts';
+import {
+  consumeRateLimit,
+  describeWait,
+  LOGIN_ACCOUNT_LIMIT,
+  resetRateLimit,
+} from './rate-limit.ts';
 import type { Db } from './store/db.ts';
 import { getDb } from './store/db.ts';
 import type { User } from './store/schema.ts';
@@ -16,8 +21,13 @@ import { upgradePasswordHash } from './users.ts';
 /** `locked` means too many wrong passwords in the window: no verify was attempted. */
 export type PasswordCheck = 'ok' | 'wrong' | 'locked';
 
-/** Message for a locked account, shared by every form that asks for the password again. */
-export const PASSWORD_LOCKED_MESSAGE = 'Too many wrong passwords. Wait 10 minutes and try again.';
+/**
+ * Message for a locked account, shared by every form that asks for the password
+ * again: the lock's whole window, the longest the wait can be (no Retry-After is sent).
+ */
+export const PASSWORD_LOCKED_MESSAGE = `Too many wrong passwords. Wait ${describeWait(
+  LOGIN_ACCOUNT_LIMIT.windowMs / 1000,
+)} and try again.`;
 
 /** Checks `password` against the account's hash, counting the attempt; success clears the count. */
 export async function checkAccountPassword(
