@@ -212,7 +212,7 @@ describe('early refusals on the local server', () => {
       const refused = await fetch(site.url + refusal.path, {
         method: refusal.method,
         headers: refusal.headers,
-        body: refusal.body,
+        body: new Uint8Array(Buffer.from(refusal.body)),
       });
       await refused.arrayBuffer();
       expect(refused.status).toBe(refusal.status);
