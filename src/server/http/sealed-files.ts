@@ -9,6 +9,7 @@ import path from 'node:path';
  */
 export class SealedFiles {
   private readonly cache = new Map<string, string>();
+  private readonly byteCache = new Map<string, Uint8Array>();
 
   constructor(readonly root: string) {}
 
@@ -18,19 +19,37 @@ export class SealedFiles {
    * the second line of defence against escaping the root.
    */
   read(relative: string): string | null {
-    const full = path.resolve(this.root, relative);
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) return null;
+    const full = this.resolve(relative);
+    if (!full) return null;
     const cached = this.cache.get(full);
     if (cached !== undefined) return cached;
-    const text = readOrNull(full);
-    if (text !== null) this.cache.set(full, text);
+    const bytes = readOrNull(full);
+    if (bytes === null) return null;
+    const text = bytes.toString('utf8');
+    this.cache.set(full, text);
     return text;
+  }
+
+  /** The file at `relative` as bytes (images of sealed content), or null; same rules as `read`. */
+  readBytes(relative: string): Uint8Array | null {
+    const full = this.resolve(relative);
+    if (!full) return null;
+    const cached = this.byteCache.get(full);
+    if (cached !== undefined) return cached;
+    const bytes = readOrNull(full);
+    if (bytes !== null) this.byteCache.set(full, bytes);
+    return bytes;
+  }
+
+  private resolve(relative: string): string | null {
+    const full = path.resolve(this.root, relative);
+    return full !== this.root && full.startsWith(this.root + path.sep) ? full : null;
   }
 }
 
-function readOrNull(file: string): string | null {
+function readOrNull(file: string): Buffer | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch {
     return null;
   }
