@@ -4,6 +4,7 @@ import componentStyles from '../components/mdx/mdx.css?url';
 import { createCmsConfig } from './config';
 import { editorComponents } from './editor-components';
 import { CareersPreview, NewsPreview, PagePreview } from './previews';
+import { installUploadCheck } from './upload-check';
 
 /** Settings handed over by the admin page (data-cms-* attributes on <body>). */
 export interface StartSettings {
@@ -37,6 +38,7 @@ export function startCms(settings: StartSettings): void {
   CMS.registerPreviewTemplate('pages', PagePreview);
   CMS.registerPreviewTemplate('component-pages', PagePreview);
   for (const component of editorComponents) CMS.registerEditorComponent(component);
+  installUploadCheck();
 
   CMS.init({
     config: createCmsConfig({

@@ -1,6 +1,10 @@
 import { getImage } from 'astro:assets';
 import type { ImageMetadata } from 'astro';
-import { PAGE_BACKGROUND } from './page-background';
+import stylesheet from '../styles/global.css?raw';
+import { readPageBackground } from './page-background';
+
+/** The page background of the built site, e.g. `#ffffff` (the stylesheet's `--page`). */
+export const PAGE_BACKGROUND = readPageBackground(stylesheet);
 
 /** Widths generated for every hero; larger than the source are skipped (never upscale). */
 export const HERO_WIDTHS = [480, 720, 960, 1280] as const;

@@ -2,8 +2,8 @@
  * The page's background colour, read from the site stylesheet's `--page` custom property,
  * so JPEG copies of transparent images are flattened onto the colour the page shows
  * around them (JPEG has no transparency; unflattened, clear pixels turn black).
+ * src/lib/images.ts applies it to the stylesheet as built.
  */
-import stylesheet from '../styles/global.css?raw';
 
 /**
  * The `--page` colour declared in `css` (a `#rgb` or `#rrggbb` hex value).
@@ -19,6 +19,3 @@ export function readPageBackground(css: string): string {
   }
   return match[1]!.toLowerCase();
 }
-
-/** The page background of the built site, e.g. `#ffffff`. */
-export const PAGE_BACKGROUND = readPageBackground(stylesheet);

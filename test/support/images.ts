@@ -4,6 +4,15 @@ import sharp from 'sharp';
 /** Page background the JPEG copies must be flattened onto (src/styles/global.css `--page`). */
 export const NAVY = { r: 0x0b, g: 0x24, b: 0x47 };
 
+/** Lossless settings that keep the alpha channel (sharp's TIFF default, JPEG, drops it). */
+const FORMAT_OPTIONS = {
+  png: {},
+  gif: {},
+  webp: { lossless: true },
+  avif: { lossless: true },
+  tiff: { compression: 'lzw' },
+} as const;
+
 /**
  * A 16:9 logo `width` wide (1600 unless given): a navy square in the middle of a fully
  * transparent canvas, in `format` (png, webp, avif, gif or tiff, all with alpha).
@@ -23,7 +32,7 @@ export async function makeTransparentLogo(
     create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
   })
     .composite([{ input: square, left: (width - side) / 2, top: Math.round((height - side) / 2) }])
-    .toFormat(format, format === 'webp' || format === 'avif' ? { lossless: true } : {})
+    .toFormat(format, FORMAT_OPTIONS[format])
     .toBuffer();
 }
 
