@@ -3,10 +3,12 @@ import sharp from 'sharp';
 import { USABLE_IMAGE_PATTERN, findUploadProblems } from '../../src/cms/upload-check';
 import { makeHeic } from '../support/images';
 
-const jpeg = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
-  .jpeg()
-  .toBuffer();
-const heic = await makeHeic();
+const jpeg = new Uint8Array(
+  await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+    .jpeg()
+    .toBuffer(),
+);
+const heic = new Uint8Array(await makeHeic());
 
 describe('findUploadProblems', () => {
   it('lets usable pictures through, whatever the case of their ending', async () => {

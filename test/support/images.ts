@@ -64,6 +64,7 @@ export async function makePhonePhoto(width = 6000, height = 4000): Promise<Buffe
       width,
       height,
       channels: 3,
+      background: '#808080',
       noise: { type: 'gaussian', mean: 128, sigma: 42 },
     },
   })

@@ -9,7 +9,7 @@ import path from 'node:path';
  */
 export class SealedFiles {
   private readonly cache = new Map<string, string>();
-  private readonly byteCache = new Map<string, Uint8Array>();
+  private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
 
   constructor(readonly root: string) {}
 
@@ -31,13 +31,16 @@ export class SealedFiles {
   }
 
   /** The file at `relative` as bytes (images of sealed content), or null; same rules as `read`. */
-  readBytes(relative: string): Uint8Array | null {
+  readBytes(relative: string): Uint8Array<ArrayBuffer> | null {
     const full = this.resolve(relative);
     if (!full) return null;
     const cached = this.byteCache.get(full);
     if (cached !== undefined) return cached;
-    const bytes = readOrNull(full);
-    if (bytes !== null) this.byteCache.set(full, bytes);
+    const read = readOrNull(full);
+    if (read === null) return null;
+    // A copy of its own: Node may pool small reads in a shared buffer.
+    const bytes = new Uint8Array(read);
+    this.byteCache.set(full, bytes);
     return bytes;
   }
 
