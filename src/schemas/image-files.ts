@@ -24,21 +24,42 @@ export const imagePath = (image: ImageFunction | (() => z.ZodTypeAny)) =>
     })
     .pipe(image());
 
-/**
- * The real format of an image file: sharp's reading of it (AVIF and HEIC are both
- * `heif` to sharp, told apart by their compression), or the file's first bytes when
- * sharp cannot read it. Null when neither knows the file.
- */
-export async function readImageFormat(file: string): Promise<string | null> {
+/** What the build needs to know of an image file before optimising it. */
+export interface ImageFileInfo {
+  /** Real format: sharp's reading (AVIF and HEIC are both `heif` to sharp, told apart by
+   * their compression), or the first bytes when sharp cannot read it; null when neither
+   * knows the file. */
+  format: string | null;
+  /** Frames: more than 1 for an animated GIF, WebP or AVIF. */
+  pages: number;
+}
+
+/** Reads the real format and frame count of `file`; rejects when it cannot be read. */
+export async function readImageInfo(file: string): Promise<ImageFileInfo> {
   const bytes = await readFile(file);
   try {
-    const { format, compression } = await sharp(bytes).metadata();
-    if (format === 'heif') return compression === 'av1' ? 'avif' : 'heic';
-    if (format) return format;
+    const { format, compression, pages } = await sharp(bytes).metadata();
+    if (format === 'heif') return { format: compression === 'av1' ? 'avif' : 'heic', pages: 1 };
+    if (format) return { format, pages: pages ?? 1 };
   } catch {
     // Not readable by sharp (a HEVC-coded HEIC, a Photoshop file): the header tells.
   }
-  return sniffImageFormat(bytes.subarray(0, 64));
+  return { format: sniffImageFormat(bytes.subarray(0, 64)), pages: 1 };
+}
+
+/** The real format of an image file (see {@link ImageFileInfo.format}). */
+export async function readImageFormat(file: string): Promise<string | null> {
+  return (await readImageInfo(file)).format;
+}
+
+/**
+ * Why a moving picture cannot be a hero: its AVIF and JPEG copies would show every
+ * frame stacked one above the other (Astro reads all frames; neither format animates).
+ */
+export function checkStillImage(fileName: string, pages: number): string | null {
+  if (pages <= 1) return null;
+  const name = fileName.split(/[\\/]/).pop();
+  return `“${name}” is an animated picture (${pages} frames), which cannot be a hero image: choose a still JPEG or PNG. An animation can go in the text instead.`;
 }
 
 /**
@@ -73,9 +94,11 @@ export async function findImageProblems(
       continue;
     }
     const file = path.resolve(path.dirname(entryFile), decodeURI(image));
-    const actual = await readImageFormat(file).catch(() => undefined);
-    if (actual === undefined) continue; // missing: Astro says so, naming the path.
-    const problem = checkImageFormat(image, actual);
+    const info = await readImageInfo(file).catch(() => undefined);
+    if (info === undefined) continue; // missing: Astro says so, naming the path.
+    const problem =
+      checkImageFormat(image, info.format) ??
+      (field === 'body' ? null : checkStillImage(image, info.pages));
     if (problem) problems.push(`${where}, ${label}: ${problem}`);
   }
   return problems;

@@ -39,6 +39,23 @@ beforeAll(async () => {
   writeImage('img-0420.jpg', await makeHeic());
   writeImage('poster.png', Buffer.from('8BPS\0\x01\0\0\0\0\0\0\0\x03', 'latin1'));
   writeImage('damaged.jpg', 'this is not a picture');
+  const frame = (colour: string) =>
+    sharp({ create: { width: 20, height: 10, channels: 4, background: colour } })
+      .png()
+      .toBuffer();
+  const frames = [await frame('#ff0000'), await frame('#0000ff')];
+  writeImage(
+    'moving.gif',
+    await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer(),
+  );
+  writeImage(
+    'moving.webp',
+    await sharp(frames, { join: { animated: true } })
+      .webp()
+      .toBuffer(),
+  );
 });
 
 describe('imagePath in the news schema', () => {
@@ -126,6 +143,19 @@ describe('findImageProblems', () => {
         /an image in the text: “damaged\.jpg” ends in \.jpg but is not a picture the website can read/,
       ),
     ]);
+  });
+
+  it.each(['moving.gif', 'moving.webp'])(
+    'refuses the animated %s as a hero, whose AVIF and JPEG copies would stack its frames',
+    async (name) => {
+      expect(await problemsOf(`image: ./images/${name}`)).toEqual([
+        `content/news/an-article.md, field "image": “${name}” is an animated picture (2 frames), which cannot be a hero image: choose a still JPEG or PNG. An animation can go in the text instead.`,
+      ]);
+    },
+  );
+
+  it('accepts an animation in the text, which is published as animated WebP', async () => {
+    expect(await problemsOf('title: x', '![Moving](./images/moving.gif)')).toEqual([]);
   });
 
   it('leaves a wrongly named frontmatter image to the schema and a missing one to Astro', async () => {
