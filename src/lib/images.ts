@@ -3,23 +3,13 @@ import type { ImageMetadata } from 'astro';
 import stylesheet from '../styles/global.css?raw';
 import { readPageBackground } from './page-background';
 
+export { HERO_WIDTHS, chooseWidths } from './hero-widths';
+
 /** The page background of the built site, e.g. `#ffffff` (the stylesheet's `--page`). */
 export const PAGE_BACKGROUND = readPageBackground(stylesheet);
 
-/** Widths generated for every hero; larger than the source are skipped (never upscale). */
-export const HERO_WIDTHS = [480, 720, 960, 1280] as const;
-
 /** Formats every hero is made in: AVIF and WebP keep transparency, JPEG cannot. */
 export type HeroFormat = 'avif' | 'webp' | 'jpeg';
-
-/** Widths to generate for `src`: the standard ones it can fill, or its own width if smaller. */
-export function chooseWidths(
-  src: ImageMetadata,
-  widths: readonly number[] = HERO_WIDTHS,
-): number[] {
-  const usable = widths.filter((w) => w <= src.width);
-  return usable.length > 0 ? usable : [src.width];
-}
 
 /**
  * One optimised copy of `src`. Every JPEG is flattened onto the page background:

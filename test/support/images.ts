@@ -55,19 +55,35 @@ export async function makeHeic(): Promise<Buffer> {
 }
 
 /**
- * A phone-sized photo: `width`×`height` of coloured noise, which JPEG cannot compress
- * much, so at quality 82 a 6000×4000 picture weighs about 12 MB, as phones write them.
+ * A phone-sized photo, `width`×`height`: noise at three scales (broad patches, details,
+ * grain), so that, like a real photo, it still has structure once shrunk to a hero and
+ * JPEG cannot squeeze it much. At quality 90 a 6000×4000 picture weighs about 12 MB, as
+ * phones write them.
  */
 export async function makePhonePhoto(width = 6000, height = 4000): Promise<Buffer> {
-  return sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#808080',
-      noise: { type: 'gaussian', mean: 128, sigma: 42 },
-    },
-  })
-    .jpeg({ quality: 82 })
+  const layer = (w: number, h: number, sigma: number) =>
+    sharp({
+      create: {
+        width: w,
+        height: h,
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma },
+      },
+    })
+      .resize(width, height, { kernel: 'cubic' })
+      .raw()
+      .toBuffer();
+  const [broad, detail, grain] = await Promise.all([
+    layer(Math.ceil(width / 100), Math.ceil(height / 100), 70),
+    layer(Math.ceil(width / 10), Math.ceil(height / 10), 50),
+    layer(width, height, 60),
+  ]);
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < pixels.length; i++) {
+    pixels[i] = Math.round(broad[i]! * 0.4 + detail[i]! * 0.25 + grain[i]! * 0.35);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
     .toBuffer();
 }
