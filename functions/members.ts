@@ -9,6 +9,7 @@ import { getConfig } from '../src/server/config.ts';
 import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
+import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import {
   baseHeaders,
   htmlResponse,
@@ -67,7 +68,9 @@ function serveAsset(asset: SealedAsset, user: SessionUser, headers: Headers): Re
 async function get(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const asset = resolveSealedAsset(url.pathname);
-  if (!asset && !url.pathname.endsWith('/')) return seeOther(`${url.pathname}/${url.search}`);
+  if (!asset && !url.pathname.endsWith('/')) {
+    return seeOther(withTrailingSlash(url.pathname, url.search));
+  }
   const { current, setCookies } = await readRequestSession(req);
   const headers = cookieHeaders(setCookies);
   if (!current) {
