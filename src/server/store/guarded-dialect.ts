@@ -71,12 +71,21 @@ async function checkSchema(connection: DatabaseConnection, latest: string): Prom
   }
 }
 
+/** Awaits `work`, rethrowing a store failure as `StoreUnavailableError`. */
+async function classified<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    return rethrowClassified(error);
+  }
+}
+
 /** A connection whose failures are classified; the inner one is what the driver releases. */
 class GuardedConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return this.inner.executeQuery<R>(query).catch(rethrowClassified);
+    return classified(this.inner.executeQuery<R>(query));
   }
 
   async *streamQuery<R>(
@@ -103,11 +112,26 @@ class GuardedDriver implements Driver {
   ) {}
 
   init(): Promise<void> {
-    return this.driver.init().catch(rethrowClassified);
+    return classified(this.driver.init());
+  }
+
+  /** The inner driver's savepoint methods (both engines' drivers have them). */
+  private savepoints(): Required<
+    Pick<Driver, 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint'>
+  > {
+    const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.driver;
+    if (!savepoint || !rollbackToSavepoint || !releaseSavepoint) {
+      throw new Error('this database driver has no savepoints');
+    }
+    return {
+      savepoint: savepoint.bind(this.driver),
+      rollbackToSavepoint: rollbackToSavepoint.bind(this.driver),
+      releaseSavepoint: releaseSavepoint.bind(this.driver),
+    };
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.driver.acquireConnection().catch(rethrowClassified);
+    const connection = await classified(this.driver.acquireConnection());
     try {
       if (this.options.prepareConnection && !this.prepared.has(connection)) {
         await this.options.prepareConnection(connection);
@@ -119,22 +143,26 @@ class GuardedDriver implements Driver {
       }
     } catch (error) {
       // A connection that failed its set-up goes back; the pool drops it if it is broken.
-      await this.driver.releaseConnection(connection).catch(() => {});
+      try {
+        await this.driver.releaseConnection(connection);
+      } catch {
+        // Already broken: the pool has dropped it.
+      }
       rethrowClassified(error);
     }
     return new GuardedConnection(connection);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.driver.beginTransaction(innerOf(connection), settings).catch(rethrowClassified);
+    return classified(this.driver.beginTransaction(innerOf(connection), settings));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.commitTransaction(innerOf(connection)).catch(rethrowClassified);
+    return classified(this.driver.commitTransaction(innerOf(connection)));
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.rollbackTransaction(innerOf(connection)).catch(rethrowClassified);
+    return classified(this.driver.rollbackTransaction(innerOf(connection)));
   }
 
   async savepoint(
@@ -142,7 +170,7 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver.savepoint?.(innerOf(connection), name, compile).catch(rethrowClassified);
+    await classified(this.savepoints().savepoint(innerOf(connection), name, compile));
   }
 
   async rollbackToSavepoint(
@@ -150,9 +178,7 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver
-      .rollbackToSavepoint?.(innerOf(connection), name, compile)
-      .catch(rethrowClassified);
+    await classified(this.savepoints().rollbackToSavepoint(innerOf(connection), name, compile));
   }
 
   async releaseSavepoint(
@@ -160,9 +186,7 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver
-      .releaseSavepoint?.(innerOf(connection), name, compile)
-      .catch(rethrowClassified);
+    await classified(this.savepoints().releaseSavepoint(innerOf(connection), name, compile));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
