@@ -35,20 +35,33 @@ export function isClaimRace(error: unknown): boolean {
 }
 
 /**
+ * True when SQLite refused a write because another process wrote since this
+ * transaction read (WAL mode answers at once rather than waiting): running
+ * the change again reads the other process's result.
+ */
+function isStaleRead(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
  * Runs one change in a transaction. A `Refusal` thrown inside, or the store
  * refusing a second holder of a warrant number (a confirmation that raced
  * another one), rolls it back and becomes `{ ok: false }` with its message.
+ * A change that lost a race to another process on SQLite runs again.
  */
 export async function runChange<T extends MembershipResult>(
   work: (trx: Db) => Promise<T>,
   db: Db = getDb(),
 ): Promise<T | { ok: false; message: string }> {
-  try {
-    return await db.transaction().execute(work);
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, message: error.message };
-    if (isClaimRace(error)) return { ok: false, message: MEMBERSHIP_MESSAGES.claimed };
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (error instanceof Refusal) return { ok: false, message: error.message };
+      if (isClaimRace(error)) return { ok: false, message: MEMBERSHIP_MESSAGES.claimed };
+      if (!isStaleRead(error) || attempt >= 5) throw error;
+    }
   }
 }
 

@@ -97,8 +97,7 @@ export function decodeRollFile(
 function lineStarts(buffer: Buffer): number[] {
   const starts = [0];
   for (let i = 0; i < buffer.length; i++) {
-    const byte = buffer[i];
-    if (byte === 0x0a || (byte === 0x0d && buffer[i + 1] !== 0x0a)) starts.push(i + 1);
+    if (buffer[i] === 0x0a) starts.push(i + 1);
   }
   return starts;
 }
@@ -106,7 +105,7 @@ function lineStarts(buffer: Buffer): number[] {
 /** The line of the first character at or after `offset` that is not a line break. */
 function lineAt(buffer: Buffer, starts: number[], offset: number): number {
   let at = offset;
-  while (at < buffer.length && (buffer[at] === 0x0a || buffer[at] === 0x0d)) at++;
+  while (at < buffer.length && buffer[at] === 0x0a) at++;
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
@@ -147,7 +146,8 @@ function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, numb
  * blank lines; extra columns, and missing trailing cells, are allowed.
  */
 export function readRollRecords(text: string): RollFileResult {
-  const buffer = Buffer.from(text.replace(/^\uFEFF/, ''), 'utf8');
+  // One line ending throughout, so a file mixing them still splits into its lines.
+  const buffer = Buffer.from(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 'utf8');
   const starts = lineStarts(buffer);
   const raw: { line: number; cells: string[] }[] = [];
   let end = 0;

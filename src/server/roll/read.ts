@@ -61,7 +61,12 @@ export function readRollText(text: string): RollReadResult {
     const surname = checkName(cells.surname, 'surname');
     if (!surname.ok) found.push(SURNAME_PROBLEMS[surname.problem]);
     const status = ROLL_STATUSES.find((s) => s === cells.status.toLowerCase());
-    if (!status) found.push(`status must be serving or retired, not "${cells.status}"`);
+    if (!status)
+      found.push(
+        cells.status === ''
+          ? 'the status is missing (serving or retired)'
+          : `status must be serving or retired, not "${cells.status}"`,
+      );
     if (warrant.ok) {
       const first = seen.get(warrant.digits);
       if (first) found.push(`the warrant number repeats line ${first}`);

@@ -246,9 +246,29 @@ export async function createMigrator(db: Kysely<any>): Promise<Migrator> {
   });
 }
 
-/** Runs every pending migration; throws with the failing migration's error. */
+/** True for Postgres "relation does not exist". */
+function isUndefinedTable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '42P01';
+}
+
+/**
+ * Runs every pending migration; throws with the failing migration's error.
+ * Kysely's look for its own tables reads every schema of the database, and
+ * fails if another schema is dropped meanwhile (a test run ending, a preview
+ * database cleaned up); that look is made again, up to three times.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const result = await (await createMigrator(db)).migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    let result: MigrationResultSet;
+    try {
+      result = await (await createMigrator(db)).migrateToLatest();
+    } catch (error) {
+      if (attempt < 3 && isUndefinedTable(error)) continue;
+      throw error;
+    }
+    if (!result.error) return result;
+    const ranNothing = !result.results?.some((r) => r.status !== 'NotExecuted');
+    if (attempt < 3 && ranNothing && isUndefinedTable(result.error)) continue;
+    throw result.error;
+  }
 }

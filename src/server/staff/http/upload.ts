@@ -42,7 +42,8 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
   }
   const files = form.getAll('roll');
   const file = files[0];
-  if (files.length !== 1 || typeof file === 'string' || !file || file.size === 0) {
+  // A browser sends an empty, unnamed part when no file was chosen.
+  if (files.length !== 1 || typeof file === 'string' || !file || (file.size === 0 && !file.name)) {
     throw new HttpError(422, 'Choose the roll file (CSV) to upload.');
   }
   return { fileName: file.name || 'roll.csv', bytes: new Uint8Array(await file.arrayBuffer()) };
