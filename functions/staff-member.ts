@@ -11,7 +11,8 @@ import { renderMemberPage } from '../src/server/staff/html/members-page.ts';
 import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
 import { eraseMember } from '../src/server/membership/erase.ts';
-import { reinstateMember, suspendMember } from '../src/server/membership/standing.ts';
+import { suspendMember } from '../src/server/membership/end.ts';
+import { reinstateMember } from '../src/server/membership/standing.ts';
 import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
 
 function memberId(context: Context): string {

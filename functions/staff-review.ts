@@ -7,11 +7,8 @@ import type { Config } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { HttpError } from '../src/server/http/errors.ts';
-import {
-  confirmMember,
-  confirmRollMatches,
-  rejectMember,
-} from '../src/server/membership/decide.ts';
+import { confirmMember, confirmRollMatches } from '../src/server/membership/decide.ts';
+import { rejectMember } from '../src/server/membership/end.ts';
 import { renderReviewPage } from '../src/server/staff/html/review-page.ts';
 import {
   answerStaffPage,

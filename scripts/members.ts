@@ -9,13 +9,10 @@ import { getConfig } from '../src/server/config.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import type { MembershipResult } from '../src/server/membership/change.ts';
-import {
-  confirmMember,
-  confirmRollMatches,
-  rejectMember,
-} from '../src/server/membership/decide.ts';
+import { confirmMember, confirmRollMatches } from '../src/server/membership/decide.ts';
+import { rejectMember, suspendMember } from '../src/server/membership/end.ts';
 import { listMembers } from '../src/server/membership/list.ts';
-import { reinstateMember, suspendMember } from '../src/server/membership/standing.ts';
+import { reinstateMember } from '../src/server/membership/standing.ts';
 import { readRollFile } from '../src/server/roll/read.ts';
 import { importRoll } from '../src/server/roll/replace.ts';
 import { createStaff } from '../src/server/staff/accounts.ts';

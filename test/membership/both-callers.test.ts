@@ -4,7 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import rollPage from '../../functions/staff-roll.ts';
-import { rejectMember } from '../../src/server/membership/decide.ts';
+import { rejectMember } from '../../src/server/membership/end.ts';
 import { MEMBERSHIP_MESSAGES } from '../../src/server/membership/rules.ts';
 import { refreshRollFlags } from '../../src/server/roll/match.ts';
 import { normaliseSurname } from '../../src/server/rules/person-name.ts';

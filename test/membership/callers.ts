@@ -125,7 +125,7 @@ export async function consoleCaller(store: TestStore, username: string): Promise
     async importRoll(bytes) {
       await post(reauth, '/api/staff/reauth', { password: SEED_PASSWORD, next: '/api/staff/roll' });
       const form = new FormData();
-      form.set('roll', new File([bytes], 'roll.csv', { type: 'text/csv' }));
+      form.set('roll', new File([new Uint8Array(bytes)], 'roll.csv', { type: 'text/csv' }));
       const uploaded = await call(roll, '/api/staff/roll', { cookie: staff.cookie, body: form });
       if (uploaded.status === 422) return { ok: false, text: pageText(await uploaded.text()) };
       const previewId = new URL(uploaded.headers.get('location')!, 'http://x').searchParams.get(

@@ -76,6 +76,16 @@ export async function findMember(
   return { ok: true, user };
 }
 
+/** The pending registration `ref` names, or why there is none (gone, or decided and by whom). */
+export async function findPending(
+  ref: string,
+  db: Db = getDb(),
+): Promise<{ ok: true; user: User } | { ok: false; message: string }> {
+  const found = await findMember(ref, db);
+  if (!found.ok || found.user.status === 'pending') return found;
+  return { ok: false, message: await describeEarlierDecision(db, found.user.id) };
+}
+
 /** True when another account already holds the claim on this user's warrant number. */
 export async function isClaimedByOther(db: Db, user: User): Promise<boolean> {
   if (!user.warrant_hmac) return false;

@@ -1,6 +1,5 @@
 /**
- * Deciding registrations: confirm, reject with a reason, confirm every roll
- * match at once, and the automatic confirmation under CONFIRM_POLICY=auto.
+ * Confirming registrations: one at a time, every roll match at once, and the automatic confirmation under CONFIRM_POLICY=auto.
  * Only a pending registration is decided; when two decisions race, exactly
  * one lands and the other is told who decided. Emails go after the commit.
  */
@@ -8,7 +7,7 @@ import { recordAudit } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
 import { deliverMail } from '../mail.ts';
-import { confirmedMessage, rejectedMessage } from '../mail-templates.ts';
+import { confirmedMessage } from '../mail-templates.ts';
 import { rollMatchedSql } from '../roll/match.ts';
 import { getDb, type Db } from '../store/db.ts';
 import type { User } from '../store/schema.ts';
@@ -16,26 +15,15 @@ import type { CallOptions } from '../users.ts';
 import {
   describeEarlierDecision,
   describeMember,
-  findMember,
+  findPending,
   isClaimedByOther,
   runChange,
   writeConfirmed,
-  writeEnded,
   type MembershipResult,
 } from './change.ts';
-import { checkReason } from './rules.ts';
 
 /** How a confirmation came about, kept in its audit entry. */
 export type ConfirmHow = 'review' | 'roll-match' | 'auto';
-
-async function findPending(
-  ref: string,
-  db: Db,
-): Promise<{ ok: true; user: User } | { ok: false; message: string }> {
-  const found = await findMember(ref, db);
-  if (!found.ok || found.user.status === 'pending') return found;
-  return { ok: false, message: await describeEarlierDecision(db, found.user.id) };
-}
 
 /**
  * Confirms `user` inside `trx` if still pending. False when someone decided
@@ -90,36 +78,6 @@ export async function confirmMember(
       : { ok: false as const, message: await describeEarlierDecision(trx, user.id) },
   );
   if (result.ok) await sendConfirmed(user);
-  return result;
-}
-
-/**
- * Rejects a pending registration with a reason (required, without warrant
- * numbers), ends its sessions and emails the member the reason.
- */
-export async function rejectMember(
-  ref: string,
-  actor: string,
-  reason: unknown,
-  options: CallOptions = {},
-): Promise<MembershipResult> {
-  const checked = checkReason(reason);
-  if (!checked.ok) return checked;
-  const now = resolveNow(options.now);
-  const db = getDb();
-  const found = await findPending(ref, db);
-  if (!found.ok) return found;
-  const { user } = found;
-  const result = await runChange(async (trx) =>
-    (await writeEnded(trx, user, 'pending', 'rejected', checked.reason, { actor, now }))
-      ? {
-          ok: true as const,
-          message: `Rejected ${describeMember(user)}; they have been emailed the reason.`,
-        }
-      : { ok: false as const, message: await describeEarlierDecision(trx, user.id) },
-  );
-  if (result.ok)
-    await deliverMail(rejectedMessage(getConfig(), user.email, user.first_name, checked.reason));
   return result;
 }
 

@@ -11,7 +11,7 @@ import { getDb, type Db } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 import { describeMember, findMember, Refusal, runChange, type MembershipResult } from './change.ts';
 import { MEMBERSHIP_MESSAGES } from './rules.ts';
-import { suspendInTransaction } from './standing.ts';
+import { suspendInTransaction } from './end.ts';
 
 /** A confirmed member who left the roll, as the import found them. */
 export interface LapsedMember {

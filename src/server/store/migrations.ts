@@ -246,16 +246,17 @@ export async function createMigrator(db: Kysely<any>): Promise<Migrator> {
   });
 }
 
-/** True for Postgres "relation does not exist". */
-function isUndefinedTable(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '42P01';
+/** True for Postgres "relation does not exist" and "schema does not exist". */
+function isVanishedObject(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '3F000';
 }
 
 /**
  * Runs every pending migration; throws with the failing migration's error.
  * Kysely's look for its own tables reads every schema of the database, and
  * fails if another schema is dropped meanwhile (a test run ending, a preview
- * database cleaned up); that look is made again, up to three times.
+ * database cleaned up); that look is made again, up to five times.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   for (let attempt = 1; ; attempt++) {
@@ -263,12 +264,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     try {
       result = await (await createMigrator(db)).migrateToLatest();
     } catch (error) {
-      if (attempt < 3 && isUndefinedTable(error)) continue;
+      if (attempt < 5 && isVanishedObject(error)) continue;
       throw error;
     }
     if (!result.error) return result;
     const ranNothing = !result.results?.some((r) => r.status !== 'NotExecuted');
-    if (attempt < 3 && ranNothing && isUndefinedTable(result.error)) continue;
+    if (attempt < 5 && ranNothing && isVanishedObject(result.error)) continue;
     throw result.error;
   }
 }
