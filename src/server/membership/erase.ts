@@ -57,11 +57,13 @@ export async function eraseMember(
 ): Promise<MembershipResult> {
   const found = await findMember(ref);
   if (!found.ok) return found;
-  const { user } = found;
   const typed = typeof confirmUsername === 'string' ? confirmUsername.trim().toLowerCase() : '';
-  if (typed !== user.username_lower)
-    return { ok: false, message: `Type the username ${user.username} to confirm the erasure.` };
-  return (await eraseAccount(user.id, { ...options, actor }))
-    ? { ok: true, message: `Erased the account ${describeMember(user)}.` }
+  if (typed !== found.user.username_lower)
+    return {
+      ok: false,
+      message: `Type the username ${found.user.username} to confirm the erasure.`,
+    };
+  return (await eraseAccount(found.user.id, { ...options, actor }))
+    ? { ok: true, message: `Erased the account ${describeMember(found.user)}.` }
     : { ok: false, message: MEMBERSHIP_MESSAGES.notFound };
 }
