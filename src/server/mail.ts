@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isRecord } from '../lib/is-record.ts';
 import { getConfig, type ServerConfig } from './config.ts';
 
 /** A message ready to send. `purpose` names the file in the outbox and is never secret. */
@@ -40,19 +41,23 @@ export async function sendMail(
   message: MailMessage,
   config: ServerConfig = getConfig(),
 ): Promise<void> {
-  const info = await transporterFor(config).sendMail({
+  const info: unknown = await transporterFor(config).sendMail({
     from: `${config.siteName} <${config.mailFrom}>`,
     to: message.to,
     subject: message.subject,
     text: message.text,
   });
   if (config.smtpUrl) return;
+  // The stream transport (buffer: true) answers with the whole message as a Buffer.
+  if (!isRecord(info) || !Buffer.isBuffer(info.message)) {
+    throw new Error('The outbox transport gave no message to write');
+  }
   const dir = outboxDir(config);
   await fs.mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   sequence = (sequence + 1) % 1_000_000;
   const name = `${stamp}-${process.pid}-${String(sequence).padStart(6, '0')}-${message.purpose}.eml`;
-  await fs.writeFile(path.join(dir, name), (info as { message: Buffer }).message);
+  await fs.writeFile(path.join(dir, name), info.message);
 }
 
 /**
@@ -66,6 +71,8 @@ export async function deliverMail(
   try {
     await sendMail(message, config);
   } catch (error) {
-    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
+    console.error(
+      `Sending the ${message.purpose} email failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -16,8 +16,6 @@ export interface RollRow {
 
 export type RollParseResult = { ok: true; rows: RollRow[] } | { ok: false; errors: string[] };
 
-const REQUIRED = ['warrant_number', 'surname', 'status'] as const;
-
 /** Splits one CSV line, honouring double quotes ("" inside quotes is a quote). */
 export function splitCsvLine(line: string): string[] | null {
   const fields: string[] = [];
@@ -26,8 +24,10 @@ export function splitCsvLine(line: string): string[] | null {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') ((field += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field.trim() === '') {
       quoted = true;
@@ -42,13 +42,18 @@ export function splitCsvLine(line: string): string[] | null {
   return fields.map((f) => f.trim());
 }
 
-function readHeader(line: string | undefined): Record<(typeof REQUIRED)[number], number> | null {
+/** The columns a roll must have, by name. */
+type RollColumn = 'warrant_number' | 'surname' | 'status';
+
+function readHeader(line: string | undefined): Record<RollColumn, number> | null {
   const names = splitCsvLine(line ?? '')?.map((n) => n.toLowerCase());
   if (!names) return null;
-  const index = Object.fromEntries(REQUIRED.map((name) => [name, names.indexOf(name)]));
-  return REQUIRED.every((name) => index[name] >= 0)
-    ? (index as Record<(typeof REQUIRED)[number], number>)
-    : null;
+  const index = {
+    warrant_number: names.indexOf('warrant_number'),
+    surname: names.indexOf('surname'),
+    status: names.indexOf('status'),
+  };
+  return Object.values(index).every((column) => column >= 0) ? index : null;
 }
 
 /** Parses a roll file; any error means no rows are returned. */
@@ -78,8 +83,9 @@ export function parseRollCsv(text: string): RollParseResult {
     const surname = (fields[header.surname] ?? '').normalize('NFC');
     if (!surname) problems.push('the surname is missing');
     else if ([...surname].length > 100) problems.push('the surname is longer than 100 characters');
-    const status = (fields[header.status] ?? '').toLowerCase();
-    if (status !== 'serving' && status !== 'retired') {
+    const statusText = (fields[header.status] ?? '').toLowerCase();
+    const status = statusText === 'serving' || statusText === 'retired' ? statusText : null;
+    if (!status) {
       problems.push(`status must be serving or retired, not "${fields[header.status] ?? ''}"`);
     }
     if (warrant.ok) {
@@ -88,8 +94,8 @@ export function parseRollCsv(text: string): RollParseResult {
       else seen.set(warrant.digits, line);
     }
     if (problems.length > 0) errors.push(`Line ${line}: ${problems.join('; ')}`);
-    else if (warrant.ok)
-      rows.push({ line, warrantNumber: warrant.digits, surname, status: status as RollStatus });
+    else if (warrant.ok && status)
+      rows.push({ line, warrantNumber: warrant.digits, surname, status });
   }
   if (errors.length > 0) return { ok: false, errors };
   if (rows.length === 0)

@@ -18,12 +18,14 @@ export const imageMarker = () => z.string().describe('image');
 
 /** Describes a Zod schema, looking through effects, optional and default wrappers. */
 export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unknown): Shape {
-  if (schema instanceof z.ZodEffects) return shapeOfZod(schema.innerType(), required, fallback);
+  if (schema instanceof z.ZodEffects)
+    return shapeOfZod(schema.innerType() as z.ZodTypeAny, required, fallback);
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
-    return shapeOfZod(schema.unwrap(), false, fallback);
+    return shapeOfZod(schema.unwrap() as z.ZodTypeAny, false, fallback);
   }
   if (schema instanceof z.ZodDefault) {
-    return shapeOfZod(schema._def.innerType, false, schema._def.defaultValue());
+    const def = schema._def as { innerType: z.ZodTypeAny; defaultValue: () => unknown };
+    return shapeOfZod(def.innerType, false, def.defaultValue());
   }
   const base = { required, ...(fallback === undefined ? {} : { default: fallback }) };
   if (schema instanceof z.ZodString) {
@@ -33,7 +35,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
   if (schema instanceof z.ZodBoolean) return { kind: 'boolean', ...base };
   if (schema instanceof z.ZodDate) return { kind: 'date', ...base };
   if (schema instanceof z.ZodArray)
-    return { kind: 'list', ...base, of: shapeOfZod(schema.element) };
+    return { kind: 'list', ...base, of: shapeOfZod(schema.element as z.ZodTypeAny) };
   if (schema instanceof z.ZodObject)
     return { kind: 'object', ...base, fields: fieldsOfZod(schema) };
   return { kind: 'unknown', ...base };
@@ -42,7 +44,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
 /** The shapes of a Zod object's (or refined object's) fields. */
 export function fieldsOfZod(schema: z.ZodTypeAny): Record<string, Shape> {
   let inner = schema;
-  while (inner instanceof z.ZodEffects) inner = inner.innerType();
+  while (inner instanceof z.ZodEffects) inner = inner.innerType() as z.ZodTypeAny;
   if (!(inner instanceof z.ZodObject)) throw new Error('expected a Zod object');
   const shape = inner.shape as Record<string, z.ZodTypeAny>;
   return Object.fromEntries(
@@ -66,7 +68,7 @@ export function shapeOfCmsField(field: CmsField): Shape {
   const widget = f.widget ?? 'string';
   const base = {
     required: f.required !== false,
-    ...(f.default === undefined ? {} : { default: f.default }),
+    ...(f.default === undefined ? {} : { default: f.default as unknown }),
   };
   if (widget === 'list') {
     const of: Shape = f.fields
@@ -122,7 +124,9 @@ function compareShapes(s: Shape, c: Shape, path: string): string[] {
       );
     }
   } else if (s.kind === 'boolean' && s.default !== undefined) {
-    drift.push(`${path}: the schema defaults to ${String(s.default)} but the CMS sets no default`);
+    drift.push(
+      `${path}: the schema defaults to ${JSON.stringify(s.default)} but the CMS sets no default`,
+    );
   }
   if (s.of && c.of) drift.push(...compareShapes(s.of, c.of, `${path}[]`));
   if (s.fields && c.fields) drift.push(...compareFields(s.fields, c.fields, `${path}.`));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { call, countRows, createAccount, form, logIn, sessionCookieFrom } from './support.ts';
+import {
+  call,
+  countRows,
+  createAccount,
+  form,
+  logIn,
+  sessionCookieFrom,
+  readBody,
+  type AnswerBody,
+} from './support.ts';
 
 const login = (await import('../../functions/login.ts')).default;
 const logout = (await import('../../functions/logout.ts')).default;
@@ -19,7 +28,7 @@ describe('POST /api/login', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/members/news/pay-talks/');
-    const line = res.headers.getSetCookie()[0]!;
+    const line = res.headers.getSetCookie()[0];
     expect(line).toMatch(/^session=[a-z2-7]{26}\.[A-Za-z0-9_-]{43}; /);
     expect(line).toContain('HttpOnly');
     expect(line).toContain('Secure');
@@ -72,7 +81,7 @@ describe('POST /api/login', () => {
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(answers.map((r) => r.status)).toEqual([422, 422, 422]);
     expect(new Set(bodies).size).toBe(1);
-    expect(JSON.parse(bodies[0]!).errors.form).toMatch(/not right/);
+    expect((JSON.parse(bodies[0]) as AnswerBody).errors.form).toMatch(/not right/);
     for (const res of answers) expect(res.headers.getSetCookie()).toEqual([]);
   });
 
@@ -80,7 +89,7 @@ describe('POST /api/login', () => {
     const before = await countRows();
     const res = await post({ username: '', password: '' }, { json: true });
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({
+    expect(await readBody(res)).toEqual({
       ok: false,
       errors: { username: 'Enter your username or email address', password: 'Enter your password' },
     });
@@ -106,7 +115,7 @@ describe('POST /api/logout and GET /api/session', () => {
     const cookie = await logIn(account.username, account.password);
     const res = await call(session, { method: 'GET', path: '/api/session', cookie });
     expect(res.headers.get('cache-control')).toBe('private, no-store');
-    expect(await res.json()).toEqual({
+    expect(await readBody(res)).toEqual({
       member: {
         name: 'Alex Morgan',
         firstName: 'Alex',
@@ -117,7 +126,7 @@ describe('POST /api/logout and GET /api/session', () => {
       },
     });
     const anonymous = await call(session, { method: 'GET', path: '/api/session' });
-    expect(await anonymous.json()).toEqual({ member: null });
+    expect(await readBody(anonymous)).toEqual({ member: null });
   });
 
   it('treats a malformed cookie as no session and writes nothing', async () => {
@@ -129,7 +138,7 @@ describe('POST /api/logout and GET /api/session', () => {
       `session=${'a'.repeat(26)}.${'b'.repeat(43)}`,
     ]) {
       const res = await call(session, { method: 'GET', path: '/api/session', cookie });
-      expect(await res.json()).toEqual({ member: null });
+      expect(await readBody(res)).toEqual({ member: null });
     }
     expect(await countRows()).toEqual(before);
   });
@@ -141,7 +150,7 @@ describe('POST /api/logout and GET /api/session', () => {
     expect(viaGet.status).toBe(405);
     expect(viaGet.headers.get('allow')).toBe('POST');
     const stillIn = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await stillIn.json()).member).not.toBeNull();
+    expect((await readBody(stillIn)).member).not.toBeNull();
 
     const res = await call(logout, { path: '/api/logout', cookie });
     expect(res.status).toBe(303);
@@ -152,7 +161,7 @@ describe('POST /api/logout and GET /api/session', () => {
     expect(sessionCookieFrom(res)).toBe('session=');
 
     const replay = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect(await replay.json()).toEqual({ member: null });
+    expect(await readBody(replay)).toEqual({ member: null });
   });
 
   it('refuses a cross-site logout', async () => {
@@ -165,6 +174,6 @@ describe('POST /api/logout and GET /api/session', () => {
     });
     expect(res.status).toBe(403);
     const after = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await after.json()).member).not.toBeNull();
+    expect((await readBody(after)).member).not.toBeNull();
   });
 });

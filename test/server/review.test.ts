@@ -38,6 +38,7 @@ describe.each(ENGINES)('staff review on %s', (engine) => {
       warrant_claim: row.warrant_hmac,
     });
     expect(readOutbox(store.dataDir).at(-1)).toMatchObject({
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
       to: expect.stringContaining('penny@example.com'),
     });
     expect((await listAudit())[0]).toMatchObject({

@@ -34,7 +34,7 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
   const allow = allowedMethods(handlers);
   return async (req: Request, context: Context): Promise<Response> => {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const handler = handlers[method as keyof MethodHandlers];
+    const handler = method === 'GET' || method === 'POST' ? handlers[method] : undefined;
     try {
       if (!handler) throw methodNotAllowed(allow);
       assertSameOrigin(req, options.siteUrl());

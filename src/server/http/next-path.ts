@@ -9,7 +9,7 @@ export const DEFAULT_AFTER_LOGIN = '/members/';
 export function safeNextPath(candidate: string | null | undefined): string | null {
   if (!candidate || candidate.length > 512) return null;
   if (!candidate.startsWith('/') || candidate.startsWith('//')) return null;
-  if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return null;
+  if (/[\\\p{Cc}]/u.test(candidate)) return null;
   let url: URL;
   try {
     url = new URL(candidate, 'http://site.invalid');

@@ -5,7 +5,7 @@
  */
 import { loadCommonPasswords } from './common-passwords.ts';
 
-export type PasswordCheck = { ok: true } | { ok: false; message: string };
+export type PasswordPolicyResult = { ok: true; password: string } | { ok: false; message: string };
 
 export const PASSWORD_MESSAGES = {
   required: 'Enter a password',
@@ -38,7 +38,7 @@ export function siteWords(siteName: string): string[] {
 }
 
 /** Checks a new password. */
-export function checkPassword(input: unknown, context: PasswordContext): PasswordCheck {
+export function checkPassword(input: unknown, context: PasswordContext): PasswordPolicyResult {
   const password = typeof input === 'string' ? input : '';
   if (password === '') return { ok: false, message: PASSWORD_MESSAGES.required };
   const length = [...password].length;
@@ -56,5 +56,5 @@ export function checkPassword(input: unknown, context: PasswordContext): Passwor
   }
   const word = siteWords(context.siteName).find((w) => lower.includes(w));
   if (word) return { ok: false, message: siteWordMessage(word) };
-  return { ok: true };
+  return { ok: true, password };
 }

@@ -4,7 +4,7 @@
  * stored), and the account actions staff take on request.
  */
 import { sql } from 'kysely';
-import { recordAudit, type AuditRecord } from '../audit.ts';
+import { parseAuditDetail, recordAudit, type AuditRecord } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
 import { isClaimedByOther } from '../member-status.ts';
@@ -120,7 +120,7 @@ export async function getMemberDetail(id: string): Promise<MemberDetail | null> 
       actor: r.actor,
       action: r.action,
       target: r.target,
-      detail: JSON.parse(r.detail),
+      detail: parseAuditDetail(r.detail),
       at: r.at,
     })),
   };

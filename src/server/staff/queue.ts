@@ -43,22 +43,23 @@ export interface QueuePage {
 export const QUEUE_PAGE_SIZE = 50;
 
 function baseQuery(filter: QueueFilter) {
-  let query = getDb()
+  const query = getDb()
     .selectFrom('users as u')
     .leftJoin('users as holder', (join) =>
       join.onRef('holder.warrant_claim', '=', 'u.warrant_hmac').onRef('holder.id', '<>', 'u.id'),
     )
     .where('u.status', '=', 'pending')
     .where('u.role', '=', 'member');
-  const matched = (eb: any) =>
-    eb.and([
+  if (filter === 'all') return query;
+  return query.where((eb) => {
+    const matched = eb.and([
       eb('u.roll_on_roll', '=', 1),
       eb('u.roll_surname_match', '=', 1),
       eb('u.roll_status', '=', 'serving'),
       eb('holder.id', 'is', null),
     ]);
-  if (filter === 'matched') query = query.where(matched);
-  if (filter === 'unmatched') query = query.where((eb) => eb.not(matched(eb)));
+    return filter === 'matched' ? matched : eb.not(matched);
+  });
   return query;
 }
 

@@ -229,6 +229,7 @@ export async function findPendingImport(
     fileSha256: row.file_sha256,
     createdAt: row.created_at,
     appliedAt: row.applied_at,
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- JSON this module wrote in the same table
     preview: JSON.parse(row.preview) as RollPreview,
   };
 }
@@ -271,7 +272,9 @@ export async function applyRollImport(
       if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
       if (claimed.base_import_id !== (await latestImportId(trx)))
         throw new Refusal(APPLY_MESSAGES.changed);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- JSON this module wrote in the same table
       const preview = JSON.parse(claimed.preview) as RollPreview;
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- JSON this module wrote in the same table
       const entries = JSON.parse(claimed.entries) as Entry[];
       const importId = generateId();
       await replaceRoll(trx, entries, importId, actor.username, preview, now);
@@ -348,6 +351,7 @@ async function replaceRoll(
       )
       .execute();
   }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the staff handle and the main handle are one connection typed twice
   await recordAudit(trx as never, {
     actor,
     action: 'roll.import',
@@ -363,5 +367,6 @@ async function replaceRoll(
     },
     now,
   });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the staff handle and the main handle are one connection typed twice
   await refreshRollFlags(trx as never);
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { errorCode } from '../../lib/error-code.ts';
 import { getConfig, type ServerConfig } from '../config.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -16,11 +17,11 @@ export type Db = Kysely<Schema>;
 /** Which engine a handle talks to, for the few places that differ. */
 export type Engine = 'sqlite' | 'postgres';
 
-const engines = new WeakMap<Db, Engine>();
+const engines = new WeakMap<object, Engine>();
 
 /** The engine behind a handle made by `createDb`. */
-export function engineOf(db: Kysely<any>): Engine {
-  return engines.get(db as Db) ?? 'sqlite';
+export function engineOf(db: object): Engine {
+  return engines.get(db) ?? 'sqlite';
 }
 
 const PG_INT8 = 20;
@@ -29,13 +30,13 @@ const PG_FLOAT8 = 701;
 function createPostgres(url: string): Db {
   // Times are stored as bigint milliseconds, well inside Number's safe range.
   const types = {
-    getTypeParser(oid: number, format?: any) {
+    getTypeParser(oid: number, format?: Parameters<typeof pg.types.getTypeParser>[1]): unknown {
       if (oid === PG_INT8) return (v: string) => Number(v);
       if (oid === PG_FLOAT8) return (v: string) => Number(v);
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as any });
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: types });
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -73,7 +74,7 @@ export async function closeDb(): Promise<void> {
 
 /** True when an error is a unique-constraint violation on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return (
     code === '23505' ||
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||

@@ -4,9 +4,10 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { staffConsoleMigration } from '../staff/store.ts';
+import type { Db } from './db.ts';
 
 const initial: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('users')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -110,7 +111,7 @@ const initial: Migration = {
       .execute();
     await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     for (const table of [
       'audit_log',
       'roll_imports',
@@ -137,12 +138,13 @@ export const migrations: Record<string, Migration> = {
 };
 
 /** Runs every pending migration; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
+  if (result.error instanceof Error) throw result.error;
+  if (result.error) throw new Error(`A migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
