@@ -98,7 +98,7 @@ describe('the local scheduler', () => {
       name: 'flaky',
       file: 'flaky.ts',
       schedule: '@hourly',
-      handler: async () => {
+      handler: () => {
         call += 1;
         if (call === 1) throw new Error('first run fails');
         return new Response('store unavailable', { status: 503 });

@@ -9,7 +9,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -35,13 +34,13 @@ const states = new WeakMap<object, GuardState>();
  * Tells the guard this process is bringing the schema up to date itself (the
  * migration runner), so its queries pass the schema check.
  */
-export function markSchemaCurrent(db: Kysely<any>, current = true): void {
+export function markSchemaCurrent(db: object, current = true): void {
   const state = states.get(db);
   if (state) state.schemaCurrent = current;
 }
 
 /** Registers a store made over a guarded dialect, so `markSchemaCurrent` can find its state. */
-export function attachGuard(db: Kysely<any>, dialect: GuardedDialect): void {
+export function attachGuard(db: object, dialect: GuardedDialect): void {
   states.set(db, dialect.state);
 }
 
@@ -59,7 +58,7 @@ async function checkSchema(connection: DatabaseConnection, latest: string): Prom
     if (unavailable) throw unavailable;
     throw new StoreUnavailableError(
       'schema',
-      `the database has no migrations table (${(error as Error).message}); run the migrations (npm run members -- migrate) against it`,
+      `the database has no migrations table (${error instanceof Error ? error.message : String(error)}); run the migrations (npm run members -- migrate) against it`,
       { cause: error },
     );
   }
@@ -100,7 +99,12 @@ class GuardedConnection implements DatabaseConnection {
   }
 }
 
-const innerOf = (connection: DatabaseConnection) => (connection as GuardedConnection).inner;
+function innerOf(connection: DatabaseConnection): DatabaseConnection {
+  if (!(connection instanceof GuardedConnection)) throw new Error('not a connection of this store');
+  return connection.inner;
+}
+
+const noSavepoints = () => new Error('this database driver has no savepoints');
 
 class GuardedDriver implements Driver {
   private readonly prepared = new WeakSet<DatabaseConnection>();
@@ -113,21 +117,6 @@ class GuardedDriver implements Driver {
 
   init(): Promise<void> {
     return classified(this.driver.init());
-  }
-
-  /** The inner driver's savepoint methods (both engines' drivers have them). */
-  private savepoints(): Required<
-    Pick<Driver, 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint'>
-  > {
-    const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.driver;
-    if (!savepoint || !rollbackToSavepoint || !releaseSavepoint) {
-      throw new Error('this database driver has no savepoints');
-    }
-    return {
-      savepoint: savepoint.bind(this.driver),
-      rollbackToSavepoint: rollbackToSavepoint.bind(this.driver),
-      releaseSavepoint: releaseSavepoint.bind(this.driver),
-    };
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -170,7 +159,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await classified(this.savepoints().savepoint(innerOf(connection), name, compile));
+    if (!this.driver.savepoint) throw noSavepoints();
+    await classified(this.driver.savepoint(innerOf(connection), name, compile));
   }
 
   async rollbackToSavepoint(
@@ -178,7 +168,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await classified(this.savepoints().rollbackToSavepoint(innerOf(connection), name, compile));
+    if (!this.driver.rollbackToSavepoint) throw noSavepoints();
+    await classified(this.driver.rollbackToSavepoint(innerOf(connection), name, compile));
   }
 
   async releaseSavepoint(
@@ -186,7 +177,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await classified(this.savepoints().releaseSavepoint(innerOf(connection), name, compile));
+    if (!this.driver.releaseSavepoint) throw noSavepoints();
+    await classified(this.driver.releaseSavepoint(innerOf(connection), name, compile));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -219,7 +211,7 @@ export class GuardedDialect implements Dialect {
     return this.dialect.createAdapter();
   }
 
-  createIntrospector(db: Kysely<any>) {
+  createIntrospector(db: Parameters<Dialect['createIntrospector']>[0]) {
     return this.dialect.createIntrospector(db);
   }
 }
