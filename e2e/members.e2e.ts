@@ -190,8 +190,8 @@ describe('joining the members area in Chromium', () => {
       const attempt = await open(`/login/?next=${encodeURIComponent('/.//evil.example')}`, {
         javaScriptEnabled,
       });
-      await attempt.page.fill('#login-username', good.username!);
-      await attempt.page.fill('#login-password', good.password!);
+      await attempt.page.fill('#login-username', good.username);
+      await attempt.page.fill('#login-password', good.password);
       await Promise.all([
         attempt.page.waitForURL((u) => u.pathname !== '/login/' && u.pathname !== '/api/login'),
         attempt.page.click('#login button[type="submit"]'),

@@ -110,7 +110,7 @@ function lineAt(buffer: Buffer, starts: number[], offset: number): number {
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= at) low = mid;
+    if (starts[mid] <= at) low = mid;
     else high = mid - 1;
   }
   return low + 1;
@@ -123,8 +123,8 @@ function parseError(error: CsvError, line: number): string {
 }
 
 function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, number> } | string {
-  if (cells.length === 1 && cells[0]!.includes(';')) return ROLL_FILE_MESSAGES.semicolons;
-  if (cells.length === 1 && cells[0]!.includes('\t')) return ROLL_FILE_MESSAGES.tabs;
+  if (cells.length === 1 && cells[0].includes(';')) return ROLL_FILE_MESSAGES.semicolons;
+  if (cells.length === 1 && cells[0].includes('\t')) return ROLL_FILE_MESSAGES.tabs;
   const index: Partial<Record<RollColumn, number>> = {};
   for (const [i, cell] of cells.entries()) {
     const column = columnOf(cell);

@@ -275,7 +275,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
       try {
         return await runMigrator(connection, schema);
       } finally {
-        await sql`select set_config('statement_timeout', ${rows[0]!.timeout}, false)`.execute(
+        await sql`select set_config('statement_timeout', ${rows[0].timeout}, false)`.execute(
           connection,
         );
       }
