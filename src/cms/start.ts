@@ -5,6 +5,7 @@ import { createCmsConfig } from './config';
 import { registerDateWidget } from './date-widget';
 import { editorComponents } from './editor-components';
 import { CareersPreview, NewsPreview, PagePreview } from './previews';
+import { installUploadCheck } from './upload-check';
 
 /** Settings handed over by the admin page (data-cms-* attributes on <body>). */
 export interface StartSettings {
@@ -39,6 +40,7 @@ export function startCms(settings: StartSettings): void {
   CMS.registerPreviewTemplate('component-pages', PagePreview);
   for (const component of editorComponents) CMS.registerEditorComponent(component);
   registerDateWidget();
+  installUploadCheck();
 
   CMS.init({
     config: createCmsConfig({
