@@ -11,6 +11,7 @@ import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
 import { onShutdown } from './lib/processes.ts';
+import { settleRequestBody } from './lib/request-body.ts';
 import {
   loadScheduledFunctions,
   startScheduler,
@@ -84,7 +85,11 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
   let scheduler: Scheduler | null = null;
 
   const server = createServer((req, res) => {
-    if (!site) return void res.writeHead(503).end();
+    if (!site) {
+      // Still starting: refuse without reading the body, and close the connection cleanly.
+      void settleRequestBody(req, res).then(() => res.writeHead(503).end());
+      return;
+    }
     handleSiteRequest(site, req, res).catch((error: unknown) => {
       const code = errorCode(error);
       // A client that hangs up mid-stream is not an error worth a log line.
