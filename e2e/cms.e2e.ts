@@ -113,8 +113,8 @@ const copiedIntoSite: string[] = [];
  * Opens the CMS with Decap's default local backend address (localhost:8081) served by
  * this test's own decap-server, so the test never meets a server someone else started.
  */
-async function newCmsPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function newCmsPage(options: { timezoneId?: string } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, ...options });
   page.on('dialog', (dialog) => void dialog.accept());
   await page.route('http://localhost:8081/**', async (route) => {
     const request = route.request();
@@ -177,7 +177,7 @@ async function pixelAt(bytes: Buffer, fx: number, fy: number) {
   const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
   const at =
     (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * info.channels;
-  return { r: data[at]!, g: data[at + 1]!, b: data[at + 2]! };
+  return { r: data[at], g: data[at + 1], b: data[at + 2] };
 }
 
 function expectNear(
@@ -228,6 +228,36 @@ afterAll(async () => {
 });
 
 describe('the content manager', () => {
+  it('fills a date’s Now with the day in London, whatever the browser’s time zone', async () => {
+    await ensureBuilt({ quiet: true });
+    backendPort = fsBackend.port;
+    const cases = [
+      // 00:30 BST on 2 July, 23:30 the day before in UTC.
+      { now: '2024-07-01T23:30:00Z', day: '2024-07-02' },
+      { now: '2024-07-02T22:59:00Z', day: '2024-07-02' },
+      // GMT in winter: London's day is UTC's day.
+      { now: '2024-01-15T23:30:00Z', day: '2024-01-15' },
+      { now: '2024-01-16T00:10:00Z', day: '2024-01-16' },
+    ];
+    for (const timezoneId of ['UTC', 'America/Los_Angeles', 'Asia/Tokyo']) {
+      const page = await newCmsPage({ timezoneId });
+      await withScreenshot(page, `now-${timezoneId.replace('/', '-')}`, async () => {
+        await page.clock.setFixedTime(new Date(cases[0].now));
+        await openCms(page);
+        await page.goto(`${site.url}/admin/#/collections/news/new`);
+        const input = page.locator('input[type="date"]');
+        await input.waitFor({ timeout: 30_000 });
+        for (const { now, day } of cases) {
+          await page.clock.setFixedTime(new Date(now));
+          await page.getByTestId('now-button').click();
+          expect(await input.inputValue(), `${now} in ${timezoneId}`).toBe(day);
+        }
+      });
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await page.close();
+    }
+  });
+
   it('takes a new article with an image through draft, ready and publish to the built site', async () => {
     await ensureBuilt({ quiet: true });
     backendPort = gitBackend.port;
@@ -298,8 +328,8 @@ describe('the content manager', () => {
 
     // JPEG has no transparency: the fallback and the share picture are flattened onto the
     // page background (never black), with the logo still navy in the middle.
-    const fallback = picture.match(/<img src="([^"]+)"/)![1]!;
-    const share = html.match(/<meta property="og:image" content="([^"]+)"/)![1]!;
+    const fallback = picture.match(/<img src="([^"]+)"/)![1];
+    const share = html.match(/<meta property="og:image" content="([^"]+)"/)![1];
     const background = hexToRgb(
       readPageBackground(readFileSync(path.join(root, 'src/styles/global.css'), 'utf8')),
     );

@@ -2,6 +2,7 @@ import CMS from 'decap-cms-app';
 import siteStyles from '../styles/global.css?url';
 import componentStyles from '../components/mdx/mdx.css?url';
 import { createCmsConfig } from './config';
+import { registerDateWidget } from './date-widget';
 import { editorComponents } from './editor-components';
 import { CareersPreview, NewsPreview, PagePreview } from './previews';
 import { installUploadCheck } from './upload-check';
@@ -38,6 +39,7 @@ export function startCms(settings: StartSettings): void {
   CMS.registerPreviewTemplate('pages', PagePreview);
   CMS.registerPreviewTemplate('component-pages', PagePreview);
   for (const component of editorComponents) CMS.registerEditorComponent(component);
+  registerDateWidget();
   installUploadCheck();
 
   CMS.init({

@@ -1,5 +1,6 @@
 import { z } from 'astro/zod';
 import type { CmsField } from 'decap-cms-core';
+import { DATE_WIDGET } from '../../src/cms/fields';
 
 /** A field's shape, comparable between a Zod schema and a Decap field list. */
 export interface Shape {
@@ -59,6 +60,7 @@ const WIDGET_KINDS: Record<string, Shape['kind']> = {
   number: 'number',
   boolean: 'boolean',
   datetime: 'date',
+  [DATE_WIDGET]: 'date',
   image: 'image',
 };
 

@@ -11,7 +11,13 @@ export class SealedFiles {
   private readonly cache = new Map<string, string>();
   private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
 
-  constructor(readonly root: string) {}
+  /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
+  constructor(private readonly rootOf: string | (() => string)) {}
+
+  /** The folder files are read from. */
+  get root(): string {
+    return typeof this.rootOf === 'string' ? this.rootOf : this.rootOf();
+  }
 
   /**
    * The file at `relative` under the root, or null when it does not exist.
@@ -45,8 +51,9 @@ export class SealedFiles {
   }
 
   private resolve(relative: string): string | null {
-    const full = path.resolve(this.root, relative);
-    return full !== this.root && full.startsWith(this.root + path.sep) ? full : null;
+    const root = this.root;
+    const full = path.resolve(root, relative);
+    return full !== root && full.startsWith(root + path.sep) ? full : null;
   }
 }
 
