@@ -3,11 +3,13 @@
 // photo of about 12 MB beside a 1600×900 one, as a ratio. Both are made of noise at three
 // scales (test/support/images.ts): harder to compress than most real photos.
 import sharpService from 'astro/assets/services/sharp';
-import type { ImageTransform } from 'astro';
 import { HERO_WIDTHS } from '../src/lib/hero-widths.ts';
 import { makePhonePhoto } from '../test/support/images.ts';
 
 const FORMATS = ['avif', 'webp', 'jpeg'] as const;
+
+/** What Astro hands its image service for one copy. */
+type Transform = Parameters<typeof sharpService.transform>[1];
 
 /** Seconds and bytes for every hero copy of `photo`, made one after the other. */
 async function makeHeroCopies(photo: Buffer) {
@@ -20,7 +22,7 @@ async function makeHeroCopies(photo: Buffer) {
         width,
         format,
         ...(format === 'jpeg' ? { background: '#ffffff' } : {}),
-      } as ImageTransform;
+      } as Transform;
       const { data } = await sharpService.transform(new Uint8Array(photo), transform, {
         service: { entrypoint: 'astro/assets/services/sharp', config: {} },
       } as never);

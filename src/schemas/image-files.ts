@@ -77,9 +77,10 @@ export async function findImageProblems(
     .then((text) => text.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---/, ''))
     .catch(() => '');
   const references = [
-    ...fields
-      .filter((field) => typeof data[field] === 'string')
-      .map((field) => ({ field, image: (data[field] as string).trim() })),
+    ...fields.flatMap((field) => {
+      const value = data[field];
+      return typeof value === 'string' ? [{ field, image: value.trim() }] : [];
+    }),
     ...listBodyImages(body).map((image) => ({ field: 'body', image })),
   ].filter(({ image }) => image && isLocalFile(image));
 
