@@ -35,13 +35,13 @@ const states = new WeakMap<object, GuardState>();
  * Tells the guard this process is bringing the schema up to date itself (the
  * migration runner), so its queries pass the schema check.
  */
-export function markSchemaCurrent(db: Kysely<any>, current = true): void {
+export function markSchemaCurrent<T>(db: Kysely<T>, current = true): void {
   const state = states.get(db);
   if (state) state.schemaCurrent = current;
 }
 
 /** Registers a store made over a guarded dialect, so `markSchemaCurrent` can find its state. */
-export function attachGuard(db: Kysely<any>, dialect: GuardedDialect): void {
+export function attachGuard<T>(db: Kysely<T>, dialect: GuardedDialect): void {
   states.set(db, dialect.state);
 }
 
@@ -59,7 +59,7 @@ async function checkSchema(connection: DatabaseConnection, latest: string): Prom
     if (unavailable) throw unavailable;
     throw new StoreUnavailableError(
       'schema',
-      `the database has no migrations table (${(error as Error).message}); run the migrations (npm run members -- migrate) against it`,
+      `the database has no migrations table (${error instanceof Error ? error.message : String(error)}); run the migrations (npm run members -- migrate) against it`,
       { cause: error },
     );
   }
@@ -91,7 +91,11 @@ class GuardedConnection implements DatabaseConnection {
   }
 }
 
-const innerOf = (connection: DatabaseConnection) => (connection as GuardedConnection).inner;
+const innerOf = (connection: DatabaseConnection) => {
+  if (!(connection instanceof GuardedConnection))
+    throw new Error('a connection this driver did not hand out');
+  return connection.inner;
+};
 
 class GuardedDriver implements Driver {
   private readonly prepared = new WeakSet<DatabaseConnection>();
@@ -195,7 +199,7 @@ export class GuardedDialect implements Dialect {
     return this.dialect.createAdapter();
   }
 
-  createIntrospector(db: Kysely<any>) {
+  createIntrospector(db: Kysely<unknown>) {
     return this.dialect.createIntrospector(db);
   }
 }
