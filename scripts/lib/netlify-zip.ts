@@ -66,6 +66,25 @@ export function lambdaNodeVersion(environment: Record<string, string>): string |
 }
 
 /**
+ * A list of strings from netlify.toml, or undefined when the setting is absent
+ * or holds anything else (zip-it-and-ship-it drops such a setting too).
+ */
+function stringList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items: unknown[] = value;
+  const strings = items.filter((item): item is string => typeof item === 'string');
+  return strings.length === items.length ? strings : undefined;
+}
+
+const NODE_BUNDLERS = ['esbuild_zisi', 'nft', 'zisi', 'none'] as const;
+
+/** netlify.toml's `node_bundler` as zip-it-and-ship-it names it (`esbuild` is its `esbuild_zisi`). */
+function nodeBundler(value: unknown): FunctionConfig['nodeBundler'] {
+  const name = value === 'esbuild' ? 'esbuild_zisi' : value;
+  return NODE_BUNDLERS.find((known) => known === name);
+}
+
+/**
  * Zips every function netlify.toml points at into `destDir` (plus Netlify's
  * internal functions folder when it exists, as the build does).
  */
@@ -80,15 +99,13 @@ export async function zipSiteFunctions(options: {
   const config: Record<string, FunctionConfig> = {};
   for (const [pattern, value] of Object.entries(settings.functions)) {
     config[pattern] = {
-      externalNodeModules: value.external_node_modules as string[] | undefined,
-      includedFiles: value.included_files as string[] | undefined,
+      externalNodeModules: stringList(value.external_node_modules),
+      includedFiles: stringList(value.included_files),
       includedFilesBasePath: root,
-      ignoredNodeModules: value.ignored_node_modules as string[] | undefined,
+      ignoredNodeModules: stringList(value.ignored_node_modules),
       nodeVersion,
-      schedule: value.schedule as string | undefined,
-      nodeBundler: (value.node_bundler === 'esbuild'
-        ? 'esbuild_zisi'
-        : value.node_bundler) as FunctionConfig['nodeBundler'],
+      schedule: typeof value.schedule === 'string' ? value.schedule : undefined,
+      nodeBundler: nodeBundler(value.node_bundler),
     };
   }
   const internal = path.join(root, '.netlify', 'functions-internal');

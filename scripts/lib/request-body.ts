@@ -15,6 +15,8 @@ const DRAIN_LIMIT_MS = 5_000;
 export function webRequestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   const body = new PassThrough();
   req.pipe(body);
+  // Node's web streams and the DOM's are typed apart but are the same object at run time.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see the line above
   return Readable.toWeb(body) as ReadableStream<Uint8Array>;
 }
 

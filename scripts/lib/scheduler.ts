@@ -2,13 +2,11 @@
 // Netlify runs Scheduled Functions: cron expressions or @hourly-style names,
 // in UTC, each run a POST whose JSON body holds `next_run`.
 import { randomUUID } from 'node:crypto';
-import type { Config } from '@netlify/functions';
 import { CronExpressionParser } from 'cron-parser';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createContext } from './function-context.ts';
-import type { FunctionHandler } from './functions.ts';
+import { isHandler, loadFunctionModule, type FunctionHandler } from './functions.ts';
 
 /** A function module with a schedule instead of a path. */
 export interface ScheduledFunction {
@@ -37,7 +35,9 @@ export function nextRunAfter(schedule: string, after: Date): Date {
   try {
     expression = CronExpressionParser.parse(schedule, { currentDate: after, tz: 'UTC' });
   } catch (error) {
-    throw new Error(`schedule "${schedule}" is not a cron expression: ${(error as Error).message}`);
+    throw new Error(
+      `schedule "${schedule}" is not a cron expression: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return expression.next().toDate();
 }
@@ -54,18 +54,20 @@ export async function loadScheduledFunctions(dir: string): Promise<ScheduledFunc
   const scheduled: ScheduledFunction[] = [];
   for (const fileName of files) {
     const file = path.join(dir, fileName);
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; config?: Config };
+    const mod = await loadFunctionModule(file);
     const schedule = mod.config?.schedule;
-    if (!schedule || typeof mod.default !== 'function') continue;
+    if (!schedule || !isHandler(mod.default)) continue;
     try {
       nextRunAfter(schedule, new Date());
     } catch (error) {
-      throw new Error(`functions/${fileName}: ${(error as Error).message}`);
+      throw new Error(
+        `functions/${fileName}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     scheduled.push({
       name: path.basename(fileName, path.extname(fileName)),
       file,
-      handler: mod.default as FunctionHandler,
+      handler: mod.default,
       schedule,
     });
   }

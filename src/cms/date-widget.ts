@@ -17,6 +17,8 @@ export function registerDateWidget(): void {
   const datetime = CMS.getWidget('datetime') as
     { control: unknown; preview?: unknown; schema?: unknown } | undefined;
   if (!datetime) throw new Error('Decap’s datetime widget is missing: the date fields need it.');
+  // Decap's types give a widget's `control` as its props; at run time it is the component class.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see the line above
   const Base = datetime.control as new (props: unknown) => NowControl;
   class FederationDateControl extends Base {
     // The stored format and the date input both read YYYY-MM-DD.
@@ -24,6 +26,8 @@ export function registerDateWidget(): void {
       return federationDay(new Date());
     }
   }
+  // Decap's types want props where the component goes (as above), and know no `schema` field.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see the line above
   CMS.registerWidget({
     name: DATE_WIDGET,
     controlComponent: FederationDateControl,

@@ -20,13 +20,16 @@ const dayParts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+const FIELD_NAMES = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const;
+
 /** The London wall-clock fields of an instant. */
 function londonFields(
   instant: Date,
 ): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
   const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of dayParts.formatToParts(instant)) {
-    if (part.type in fields) fields[part.type as keyof typeof fields] = Number(part.value);
+    const name = FIELD_NAMES.find((field) => field === part.type);
+    if (name) fields[name] = Number(part.value);
   }
   return fields;
 }
