@@ -74,7 +74,9 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
 
   describe('what netlify.toml makes', () => {
     it("runs the deploy step from netlify.toml's build command", () => {
-      const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
+      const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
       expect(deploy.settings.buildCommand).toBe(`npm run ${NETLIFY_BUILD_SCRIPT}`);
       expect(scripts[NETLIFY_BUILD_SCRIPT]).toBe(`astro build && ${DEPLOY_STEP}`);
     });
@@ -196,7 +198,9 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         }),
       );
       expect(common.status).toBe(422);
-      expect((await common.json()).errors.password).toMatch(/most common passwords/);
+      expect(((await common.json()) as { errors: Record<string, string> }).errors.password).toMatch(
+        /most common passwords/,
+      );
       const registered = await register.invoke(
         browserRequest('/api/register', { form: member, json: true }),
       );

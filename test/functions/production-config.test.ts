@@ -35,7 +35,7 @@ describe('functions in production without the settings production needs', () => 
     expect(res.headers.get('retry-after')).toBeTruthy();
     expect(await res.json()).toEqual({
       ok: false,
-      error: expect.stringContaining('not available'),
+      error: expect.stringContaining('not available') as unknown,
     });
     expect(mailTo(details.email)).toEqual([]);
   });

@@ -39,7 +39,7 @@ async function expectUnavailable(res: Response, json = false): Promise<void> {
   if (json) {
     expect(await res.json()).toEqual({
       ok: false,
-      error: expect.stringContaining('try again in a minute'),
+      error: expect.stringContaining('try again in a minute') as unknown,
     });
   } else {
     const html = await res.text();
@@ -152,9 +152,10 @@ async function holdLock(
   const { openSqlite, sqliteFile } = await import('../../src/server/store/db.ts');
   const other = await openSqlite(sqliteFile(store.dataDir));
   other.exec('begin immediate');
-  return async () => {
+  return () => {
     other.exec('rollback');
     other.close();
+    return Promise.resolve();
   };
 }
 

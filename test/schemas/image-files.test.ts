@@ -171,8 +171,8 @@ describe('withImageChecks', () => {
     const loader = withImageChecks(
       {
         name: 'fake',
-        load: async ({ parseData }) => {
-          await parseData({
+        load: async (context) => {
+          await context.parseData({
             id: 'an-article',
             data: { image: './images/img-0420.jpg' },
             filePath: entry,
@@ -183,9 +183,9 @@ describe('withImageChecks', () => {
     );
     const context = {
       config: { root: new URL(`file://${root}/`) },
-      parseData: async () => {
+      parseData: () => {
         parsed = true;
-        return {};
+        return Promise.resolve({});
       },
     } as unknown as Parameters<typeof loader.load>[0];
     await expect(loader.load(context)).rejects.toThrow(
