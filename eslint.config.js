@@ -75,6 +75,19 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
   {
+    // Runs under plain Node (the deploy's), not tsx: Node's globals.
+    files: ['scripts/lib/bundle-runner.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        Request: 'readonly',
+        Response: 'readonly',
+      },
+    },
+  },
+  {
     // Tests, browser tests and benches build fakes (a `Context`, a request init) whose
     // assertions are checked by the test itself; product code may not assert types.
     files: ['test/**', 'e2e/**', 'bench/**'],

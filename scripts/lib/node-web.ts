@@ -21,14 +21,15 @@ export function toWebRequest(
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(url, {
+  const init: RequestInit & { duplex: 'half' } = {
     method,
     headers,
     body: hasBody ? webRequestBody(req) : null,
     signal,
     // Required by undici for a streamed request body.
     duplex: 'half',
-  } as RequestInit);
+  };
+  return new Request(url, init);
 }
 
 /**
@@ -69,7 +70,7 @@ export async function writeWebResponse(
   } catch (error) {
     // The client went away or the function's stream failed: stop reading and drop the socket.
     await reader.cancel().catch(() => {});
-    res.destroy(error as Error);
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

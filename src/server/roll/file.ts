@@ -134,8 +134,10 @@ function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, numb
       return `Line 1: the columns "${cells[first]}" and "${cell}" are both read as ${column}; keep one of them`;
     index[column] = i;
   }
+  const { warrant_number, surname, status } = index;
+  if (warrant_number !== undefined && surname !== undefined && status !== undefined)
+    return { ok: true, index: { warrant_number, surname, status } };
   const missing = ROLL_COLUMNS.filter((c) => index[c] === undefined);
-  if (missing.length === 0) return { ok: true, index: index as Record<RollColumn, number> };
   const found = cells.filter((c) => c !== '').map((c) => `"${c}"`);
   return `${ROLL_FILE_MESSAGES.header}; there is no ${missing.join(' or ')} column${found.length ? ` among ${found.join(', ')}` : ''}`;
 }

@@ -4,6 +4,7 @@
  * a busy SQLite file, a schema this code cannot use yet. Callers answer those
  * with 503 and `Retry-After`; every other error stays what it is.
  */
+import { errorCode } from '../../lib/error-code.ts';
 
 import { errorCode } from '../../lib/error-code.ts';
 
