@@ -19,17 +19,20 @@ export const imageMarker = () => z.string().describe('image');
 
 /** Describes a Zod schema, looking through effects, pipelines, optional and default wrappers. */
 export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unknown): Shape {
-  if (schema instanceof z.ZodEffects) return shapeOfZod(schema.innerType(), required, fallback);
+  if (schema instanceof z.ZodEffects)
+    return shapeOfZod(schema.innerType() as z.ZodTypeAny, required, fallback);
   // A checked value handed on to another schema (an image path on to image()): the last one writes.
-  if (schema instanceof z.ZodPipeline) {
-    const out: z.ZodTypeAny = (schema as z.ZodPipeline<z.ZodTypeAny, z.ZodTypeAny>)._def.out;
-    return shapeOfZod(out, required, fallback);
-  }
+  if (schema instanceof z.ZodPipeline)
+    return shapeOfZod(schema._def.out as z.ZodTypeAny, required, fallback);
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
-    return shapeOfZod(schema.unwrap(), false, fallback);
+    return shapeOfZod(schema.unwrap() as z.ZodTypeAny, false, fallback);
   }
   if (schema instanceof z.ZodDefault) {
-    return shapeOfZod(schema._def.innerType, false, schema._def.defaultValue());
+    return shapeOfZod(
+      schema._def.innerType as z.ZodTypeAny,
+      false,
+      schema._def.defaultValue() as unknown,
+    );
   }
   const base = { required, ...(fallback === undefined ? {} : { default: fallback }) };
   if (schema instanceof z.ZodString) {
@@ -39,7 +42,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
   if (schema instanceof z.ZodBoolean) return { kind: 'boolean', ...base };
   if (schema instanceof z.ZodDate) return { kind: 'date', ...base };
   if (schema instanceof z.ZodArray)
-    return { kind: 'list', ...base, of: shapeOfZod(schema.element) };
+    return { kind: 'list', ...base, of: shapeOfZod(schema.element as z.ZodTypeAny) };
   if (schema instanceof z.ZodObject)
     return { kind: 'object', ...base, fields: fieldsOfZod(schema) };
   return { kind: 'unknown', ...base };
@@ -48,7 +51,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
 /** The shapes of a Zod object's (or refined object's) fields. */
 export function fieldsOfZod(schema: z.ZodTypeAny): Record<string, Shape> {
   let inner = schema;
-  while (inner instanceof z.ZodEffects) inner = inner.innerType();
+  while (inner instanceof z.ZodEffects) inner = inner.innerType() as z.ZodTypeAny;
   if (!(inner instanceof z.ZodObject)) throw new Error('expected a Zod object');
   const shape = inner.shape as Record<string, z.ZodTypeAny>;
   return Object.fromEntries(
@@ -71,9 +74,11 @@ const WIDGET_KINDS: Record<string, Shape['kind']> = {
 export function shapeOfCmsField(field: CmsField): Shape {
   const f = field as CmsField & { field?: CmsField; fields?: CmsField[]; default?: unknown };
   const widget = f.widget ?? 'string';
+  // Decap types some fields' default as any.
+  const fallback: unknown = f.default;
   const base = {
     required: f.required !== false,
-    ...(f.default === undefined ? {} : { default: f.default }),
+    ...(fallback === undefined ? {} : { default: fallback }),
   };
   if (widget === 'list') {
     const of: Shape = f.fields
@@ -129,7 +134,9 @@ function compareShapes(s: Shape, c: Shape, path: string): string[] {
       );
     }
   } else if (s.kind === 'boolean' && s.default !== undefined) {
-    drift.push(`${path}: the schema defaults to ${String(s.default)} but the CMS sets no default`);
+    drift.push(
+      `${path}: the schema defaults to ${JSON.stringify(s.default)} but the CMS sets no default`,
+    );
   }
   if (s.of && c.of) drift.push(...compareShapes(s.of, c.of, `${path}[]`));
   if (s.fields && c.fields) drift.push(...compareFields(s.fields, c.fields, `${path}.`));
