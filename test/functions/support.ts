@@ -5,6 +5,7 @@
  * (whose sealed/ holds small built pages) that the functions read at import.
  */
 import type { Context } from '@netlify/functions';
+import { toHtmlString } from '../../src/server/html/safe-html.ts';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,15 +37,24 @@ function page(title: string, body: string, sealed = false): string {
 
 writeSealed(
   '_forms/register.html',
-  page('Register', `<h1>Register</h1>${renderForm(forms.registerForm)}`),
+  page('Register', `<h1>Register</h1>${toHtmlString(renderForm(forms.registerForm))}`),
 );
-writeSealed('_forms/login.html', page('Log in', `<h1>Log in</h1>${renderForm(forms.loginForm)}`));
-writeSealed('_forms/verify-email.html', page('Confirm', renderForm(forms.verifyEmailForm)));
+writeSealed(
+  '_forms/login.html',
+  page('Log in', `<h1>Log in</h1>${toHtmlString(renderForm(forms.loginForm))}`),
+);
+writeSealed(
+  '_forms/verify-email.html',
+  page('Confirm', toHtmlString(renderForm(forms.verifyEmailForm))),
+);
 writeSealed(
   '_forms/reset-password.html',
-  page('New password', renderForm(forms.resetPasswordForm)),
+  page('New password', toHtmlString(renderForm(forms.resetPasswordForm))),
 );
-writeSealed('_forms/forgot-password.html', page('Reset', renderForm(forms.forgotPasswordForm)));
+writeSealed(
+  '_forms/forgot-password.html',
+  page('Reset', toHtmlString(renderForm(forms.forgotPasswordForm))),
+);
 writeSealed(
   'members/index.html',
   page('Members', '<h1>Members home</h1><p>sealed-members-home</p>', true),
@@ -58,7 +68,7 @@ writeSealed(
   page(
     'Your account',
     [forms.changePasswordForm, forms.changeEmailForm, forms.exportDataForm, forms.deleteAccountForm]
-      .map((f) => renderForm(f))
+      .map((f) => toHtmlString(renderForm(f)))
       .join(''),
     true,
   ),
