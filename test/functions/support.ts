@@ -83,10 +83,10 @@ const { migrateToLatest } = await import('../../src/server/store/migrations.ts')
 await migrateToLatest(getDb());
 
 /** A Netlify-like context: the client IP comes from the platform. */
-export function contextFor(ip = '203.0.113.7'): Context {
+export function contextFor(ip = '203.0.113.7', params: Record<string, string> = {}): Context {
   return {
     ip,
-    params: {},
+    params,
     requestId: 'test',
     url: new URL(SITE),
     site: { url: SITE },
@@ -103,6 +103,8 @@ export interface CallOptions {
   cookie?: string;
   headers?: Record<string, string>;
   ip?: string;
+  /** Route parameters, as Netlify passes them for `config.path` placeholders. */
+  params?: Record<string, string>;
   /** Leave out Sec-Fetch-Site (a cross-site test sets its own headers). */
   noFetchMetadata?: boolean;
 }
@@ -130,7 +132,7 @@ export function call(handler: Handler, options: CallOptions = {}): Promise<Respo
   }
   return handler(
     new Request(SITE + (options.path ?? '/api/x'), { method, headers, body }),
-    contextFor(options.ip),
+    contextFor(options.ip, options.params),
   );
 }
 
