@@ -67,7 +67,7 @@ export async function markConfirmed(
 
 /**
  * Rejects or suspends `user` with `reason`: releases their warrant claim, ends
- * their sessions at once (SECURITY.md 5) and audits it. False only when
+ * their sessions at once (docs/security.md § Sessions) and audits it. False only when
  * `onlyIfPending` and someone else decided first.
  */
 export async function markEnded(

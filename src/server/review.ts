@@ -1,7 +1,7 @@
 /**
  * Staff review of registrations: confirm, reject with a reason, suspend, list
  * and bulk-confirm roll matches. Each action is audited, and rejecting or
- * suspending ends the member's sessions at once (SECURITY.md 5).
+ * suspending ends the member's sessions at once (docs/security.md § Sessions).
  */
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from './audit.ts';
