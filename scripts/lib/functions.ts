@@ -77,23 +77,6 @@ function toArray<T>(value: T | T[] | undefined): T[] {
  * TypeScript loads as is) and compiles its `config.path`. A module without a
  * path or a default export is reported and left out.
  */
-/** What a function file exports, as far as routing needs it. */
-interface FunctionModule {
-  default?: unknown;
-  config?: Config;
-}
-
-async function loadModule(file: string): Promise<FunctionModule> {
-  const mod: unknown = await import(pathToFileURL(file).href);
-  // A module namespace is an object; `config` is checked field by field where it is read.
-  return typeof mod === 'object' && mod !== null ? mod : {};
-}
-
-/** A default export that is a function is taken as Netlify's `(req, context)` handler. */
-function isHandler(value: unknown): value is FunctionHandler {
-  return typeof value === 'function';
-}
-
 export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
   if (!existsSync(dir)) return [];
   const files = readdirSync(dir)
@@ -102,17 +85,22 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
   const loaded: SiteFunction[] = [];
   for (const fileName of files) {
     const file = path.join(dir, fileName);
-    const mod: FunctionModule = await loadModule(file);
+    const mod = (await import(pathToFileURL(file).href)) as {
+      default?: unknown;
+      config?: Config;
+    };
     const name = path.basename(fileName, path.extname(fileName));
     const paths = toArray(mod.config?.path as string | string[] | undefined);
-    if (!isHandler(mod.default) || paths.length === 0) {
+    // Scheduled functions have no path: the scheduler runs them (scheduler.ts).
+    if (mod.config?.schedule && paths.length === 0) continue;
+    if (typeof mod.default !== 'function' || paths.length === 0) {
       console.warn(`functions/${fileName}: no default export or no config.path; not routed`);
       continue;
     }
     loaded.push({
       name,
       file,
-      handler: mod.default,
+      handler: mod.default as FunctionHandler,
       routes: paths.map(compileRoute),
       excluded: toArray(mod.config?.excludedPath as string | string[] | undefined).map(
         compileRoute,

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { webRequestBody } from './request-body.ts';
 
 /**
  * Turns a node request into a Web `Request` with the full URL. The body is
- * the socket's stream, not a buffer, so the function reads it at its own pace.
+ * the socket's stream, not a buffer, so the function reads it at its own pace
+ * (`webRequestBody`: cancelling it leaves the socket to the server).
  */
 export function toWebRequest(
   req: IncomingMessage,
@@ -13,24 +14,21 @@ export function toWebRequest(
 ): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i];
+    const name = req.rawHeaders[i]!;
     if (name.startsWith(':')) continue;
-    headers.append(name, req.rawHeaders[i + 1]);
+    headers.append(name, req.rawHeaders[i + 1]!);
   }
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const init: RequestInit & { duplex: 'half' } = {
+  return new Request(url, {
     method,
     headers,
-    // Node's web streams and the DOM's are typed apart but are the same object at run time.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- see the line above
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+    body: hasBody ? webRequestBody(req) : null,
     signal,
     // Required by undici for a streamed request body.
     duplex: 'half',
-  };
-  return new Request(url, init);
+  } as RequestInit);
 }
 
 /**
@@ -71,7 +69,7 @@ export async function writeWebResponse(
   } catch (error) {
     // The client went away or the function's stream failed: stop reading and drop the socket.
     await reader.cancel().catch(() => {});
-    res.destroy(error instanceof Error ? error : new Error(String(error)));
+    res.destroy(error as Error);
   }
 }
 

@@ -1,11 +1,11 @@
 /**
- * Outgoing email through nodemailer: SMTP when SMTP_URL is set, otherwise each
- * message is written as an `.eml` file in DATA_DIR/mail/ (local runs, tests).
+ * Outgoing email through nodemailer: SMTP when SMTP_URL is set, otherwise (never
+ * in production) each message is written as an `.eml` file in DATA_DIR/mail/
+ * (local runs, tests).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { isRecord } from '../lib/is-record.ts';
 import { getConfig, type ServerConfig } from './config.ts';
 
 /** A message ready to send. `purpose` names the file in the outbox and is never secret. */
@@ -36,28 +36,31 @@ export function outboxDir(config: ServerConfig = getConfig()): string {
 
 let sequence = 0;
 
-/** Sends a message (or writes it to the outbox). */
+/**
+ * Sends a message (or writes it to the outbox outside production). Throws when
+ * the message cannot be sent; in production without SMTP it never reaches here,
+ * since the configuration is refused at start.
+ */
 export async function sendMail(
   message: MailMessage,
   config: ServerConfig = getConfig(),
 ): Promise<void> {
-  const info: unknown = await transporterFor(config).sendMail({
+  if (!config.smtpUrl && config.production) {
+    throw new Error('SMTP_URL is not set: production mail is never written to an outbox');
+  }
+  const info = await transporterFor(config).sendMail({
     from: `${config.siteName} <${config.mailFrom}>`,
     to: message.to,
     subject: message.subject,
     text: message.text,
   });
   if (config.smtpUrl) return;
-  // The stream transport (buffer: true) answers with the whole message as a Buffer.
-  if (!isRecord(info) || !Buffer.isBuffer(info.message)) {
-    throw new Error('The outbox transport gave no message to write');
-  }
   const dir = outboxDir(config);
   await fs.mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   sequence = (sequence + 1) % 1_000_000;
   const name = `${stamp}-${process.pid}-${String(sequence).padStart(6, '0')}-${message.purpose}.eml`;
-  await fs.writeFile(path.join(dir, name), info.message);
+  await fs.writeFile(path.join(dir, name), (info as { message: Buffer }).message);
 }
 
 /**
@@ -71,8 +74,6 @@ export async function deliverMail(
   try {
     await sendMail(message, config);
   } catch (error) {
-    console.error(
-      `Sending the ${message.purpose} email failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
   }
 }

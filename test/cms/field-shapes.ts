@@ -1,5 +1,6 @@
 import { z } from 'astro/zod';
 import type { CmsField } from 'decap-cms-core';
+import { DATE_WIDGET } from '../../src/cms/fields';
 
 /** A field's shape, comparable between a Zod schema and a Decap field list. */
 export interface Shape {
@@ -16,16 +17,16 @@ export interface Shape {
 /** Stands in for astro:content's `image()` outside Astro; recognised as kind "image". */
 export const imageMarker = () => z.string().describe('image');
 
-/** Describes a Zod schema, looking through effects, optional and default wrappers. */
+/** Describes a Zod schema, looking through effects, pipelines, optional and default wrappers. */
 export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unknown): Shape {
-  if (schema instanceof z.ZodEffects)
-    return shapeOfZod(schema.innerType() as z.ZodTypeAny, required, fallback);
+  if (schema instanceof z.ZodEffects) return shapeOfZod(schema.innerType(), required, fallback);
+  // A checked value handed on to another schema (an image path on to image()): the last one writes.
+  if (schema instanceof z.ZodPipeline) return shapeOfZod(schema._def.out, required, fallback);
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
-    return shapeOfZod(schema.unwrap() as z.ZodTypeAny, false, fallback);
+    return shapeOfZod(schema.unwrap(), false, fallback);
   }
   if (schema instanceof z.ZodDefault) {
-    const def = schema._def as { innerType: z.ZodTypeAny; defaultValue: () => unknown };
-    return shapeOfZod(def.innerType, false, def.defaultValue());
+    return shapeOfZod(schema._def.innerType, false, schema._def.defaultValue());
   }
   const base = { required, ...(fallback === undefined ? {} : { default: fallback }) };
   if (schema instanceof z.ZodString) {
@@ -35,7 +36,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
   if (schema instanceof z.ZodBoolean) return { kind: 'boolean', ...base };
   if (schema instanceof z.ZodDate) return { kind: 'date', ...base };
   if (schema instanceof z.ZodArray)
-    return { kind: 'list', ...base, of: shapeOfZod(schema.element as z.ZodTypeAny) };
+    return { kind: 'list', ...base, of: shapeOfZod(schema.element) };
   if (schema instanceof z.ZodObject)
     return { kind: 'object', ...base, fields: fieldsOfZod(schema) };
   return { kind: 'unknown', ...base };
@@ -44,7 +45,7 @@ export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unk
 /** The shapes of a Zod object's (or refined object's) fields. */
 export function fieldsOfZod(schema: z.ZodTypeAny): Record<string, Shape> {
   let inner = schema;
-  while (inner instanceof z.ZodEffects) inner = inner.innerType() as z.ZodTypeAny;
+  while (inner instanceof z.ZodEffects) inner = inner.innerType();
   if (!(inner instanceof z.ZodObject)) throw new Error('expected a Zod object');
   const shape = inner.shape as Record<string, z.ZodTypeAny>;
   return Object.fromEntries(
@@ -59,6 +60,7 @@ const WIDGET_KINDS: Record<string, Shape['kind']> = {
   number: 'number',
   boolean: 'boolean',
   datetime: 'date',
+  [DATE_WIDGET]: 'date',
   image: 'image',
 };
 
@@ -68,7 +70,7 @@ export function shapeOfCmsField(field: CmsField): Shape {
   const widget = f.widget ?? 'string';
   const base = {
     required: f.required !== false,
-    ...(f.default === undefined ? {} : { default: f.default as unknown }),
+    ...(f.default === undefined ? {} : { default: f.default }),
   };
   if (widget === 'list') {
     const of: Shape = f.fields
@@ -124,9 +126,7 @@ function compareShapes(s: Shape, c: Shape, path: string): string[] {
       );
     }
   } else if (s.kind === 'boolean' && s.default !== undefined) {
-    drift.push(
-      `${path}: the schema defaults to ${JSON.stringify(s.default)} but the CMS sets no default`,
-    );
+    drift.push(`${path}: the schema defaults to ${String(s.default)} but the CMS sets no default`);
   }
   if (s.of && c.of) drift.push(...compareShapes(s.of, c.of, `${path}[]`));
   if (s.fields && c.fields) drift.push(...compareFields(s.fields, c.fields, `${path}.`));

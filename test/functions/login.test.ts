@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { sampleRedirectAttacks } from '../support/redirect-attacks.ts';
 import {
   call,
   countRows,
   createAccount,
   form,
   logIn,
+  newMemberDetails,
+  SITE,
   sessionCookieFrom,
-  readBody,
-  type AnswerBody,
 } from './support.ts';
 
 const login = (await import('../../functions/login.ts')).default;
@@ -28,7 +29,7 @@ describe('POST /api/login', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/members/news/pay-talks/');
-    const line = res.headers.getSetCookie()[0];
+    const line = res.headers.getSetCookie()[0]!;
     expect(line).toMatch(/^session=[a-z2-7]{26}\.[A-Za-z0-9_-]{43}; /);
     expect(line).toContain('HttpOnly');
     expect(line).toContain('Secure');
@@ -70,6 +71,73 @@ describe('POST /api/login', () => {
     }
   });
 
+  it('answers the reported dot-segment redirects with the members home, by field and by the login page address', async () => {
+    const account = await createAccount('confirmed');
+    for (const next of ['/.//evil.example', '/%2e//evil.example']) {
+      const byField = await post({ username: account.username, password: account.password, next });
+      expect(byField.headers.get('location'), next).toBe('/members/');
+      const byReferer = await post(
+        { username: account.username, password: account.password },
+        { headers: { referer: `${SITE}/login/?next=${encodeURIComponent(next)}` } },
+      );
+      expect(byReferer.headers.get('location'), next).toBe('/members/');
+      const byScript = await post(
+        { username: account.username, password: account.password, next },
+        { json: true },
+      );
+      expect(((await byScript.json()) as { next: string }).next, next).toBe('/members/');
+    }
+  });
+
+  it('sends every generated encoding to a same-origin path, by field and by Referer', async () => {
+    const account = await createAccount('confirmed');
+    const leaks: string[] = [];
+    for (const [i, next] of sampleRedirectAttacks(1500).entries()) {
+      const fields = { username: account.username, password: account.password };
+      const res =
+        i % 2 === 0
+          ? await post({ ...fields, next }, { ip: `198.51.100.${i % 250}` })
+          : await post(fields, {
+              ip: `198.51.100.${i % 250}`,
+              headers: { referer: `${SITE}/login/?next=${encodeURIComponent(next)}` },
+            });
+      const location = res.headers.get('location') ?? '';
+      if (
+        res.status !== 303 ||
+        new URL(location, SITE).origin !== SITE ||
+        location.startsWith('//')
+      )
+        leaks.push(`${JSON.stringify(next)} → ${res.status} ${location}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('signs in with the decomposed form of a password registered composed, counting no failure', async () => {
+    const register = (await import('../../functions/register.ts')).default;
+    const composed = 'Cr\u00e8me br\u00fbl\u00e9e in Z\u00fcrich 7';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const details = newMemberDetails({ password: composed });
+    const registered = await call(register, { path: '/api/register', body: form(details) });
+    expect(registered.status).toBe(303);
+    const res = await post({
+      username: details.username!,
+      password: decomposed,
+      next: '/members/',
+    });
+    expect(res.status).toBe(303);
+    expect(sessionCookieFrom(res)).not.toBeNull();
+    const { peekRateLimit, LOGIN_ACCOUNT_LIMIT, rateLimitKey } =
+      await import('../../src/server/rate-limit.ts');
+    const { findUserByLogin } = await import('../../src/server/users.ts');
+    const user = await findUserByLogin(details.username!);
+    const key = rateLimitKey('login-account', user!.id);
+    expect(await peekRateLimit(key, LOGIN_ACCOUNT_LIMIT)).toEqual({
+      allowed: true,
+      remaining: LOGIN_ACCOUNT_LIMIT.limit,
+    });
+  });
+
   it('fails identically for an unknown user, a wrong password and a pending member’s wrong password', async () => {
     const account = await createAccount('confirmed');
     const pending = await createAccount('pending');
@@ -81,7 +149,7 @@ describe('POST /api/login', () => {
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(answers.map((r) => r.status)).toEqual([422, 422, 422]);
     expect(new Set(bodies).size).toBe(1);
-    expect((JSON.parse(bodies[0]) as AnswerBody).errors.form).toMatch(/not right/);
+    expect(JSON.parse(bodies[0]!).errors.form).toMatch(/not right/);
     for (const res of answers) expect(res.headers.getSetCookie()).toEqual([]);
   });
 
@@ -89,7 +157,7 @@ describe('POST /api/login', () => {
     const before = await countRows();
     const res = await post({ username: '', password: '' }, { json: true });
     expect(res.status).toBe(422);
-    expect(await readBody(res)).toEqual({
+    expect(await res.json()).toEqual({
       ok: false,
       errors: { username: 'Enter your username or email address', password: 'Enter your password' },
     });
@@ -115,7 +183,7 @@ describe('POST /api/logout and GET /api/session', () => {
     const cookie = await logIn(account.username, account.password);
     const res = await call(session, { method: 'GET', path: '/api/session', cookie });
     expect(res.headers.get('cache-control')).toBe('private, no-store');
-    expect(await readBody(res)).toEqual({
+    expect(await res.json()).toEqual({
       member: {
         name: 'Alex Morgan',
         firstName: 'Alex',
@@ -126,7 +194,7 @@ describe('POST /api/logout and GET /api/session', () => {
       },
     });
     const anonymous = await call(session, { method: 'GET', path: '/api/session' });
-    expect(await readBody(anonymous)).toEqual({ member: null });
+    expect(await anonymous.json()).toEqual({ member: null });
   });
 
   it('treats a malformed cookie as no session and writes nothing', async () => {
@@ -138,7 +206,7 @@ describe('POST /api/logout and GET /api/session', () => {
       `session=${'a'.repeat(26)}.${'b'.repeat(43)}`,
     ]) {
       const res = await call(session, { method: 'GET', path: '/api/session', cookie });
-      expect(await readBody(res)).toEqual({ member: null });
+      expect(await res.json()).toEqual({ member: null });
     }
     expect(await countRows()).toEqual(before);
   });
@@ -150,7 +218,7 @@ describe('POST /api/logout and GET /api/session', () => {
     expect(viaGet.status).toBe(405);
     expect(viaGet.headers.get('allow')).toBe('POST');
     const stillIn = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await readBody(stillIn)).member).not.toBeNull();
+    expect((await stillIn.json()).member).not.toBeNull();
 
     const res = await call(logout, { path: '/api/logout', cookie });
     expect(res.status).toBe(303);
@@ -161,7 +229,7 @@ describe('POST /api/logout and GET /api/session', () => {
     expect(sessionCookieFrom(res)).toBe('session=');
 
     const replay = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect(await readBody(replay)).toEqual({ member: null });
+    expect(await replay.json()).toEqual({ member: null });
   });
 
   it('refuses a cross-site logout', async () => {
@@ -174,6 +242,6 @@ describe('POST /api/logout and GET /api/session', () => {
     });
     expect(res.status).toBe(403);
     const after = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await readBody(after)).member).not.toBeNull();
+    expect((await after.json()).member).not.toBeNull();
   });
 });

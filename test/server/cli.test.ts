@@ -46,7 +46,8 @@ describe('members CLI', () => {
     const ok = await members('import-roll', good);
     expect(ok).toMatchObject({
       code: 0,
-      stdout: 'Imported 2 roll entries (1 serving, 1 retired).\n',
+      stdout:
+        'Imported 2 roll entries (1 serving, 1 retired): 2 added, 0 removed, 0 changed status.\n',
     });
     const bad = path.join(dataDir, 'bad.csv');
     fs.writeFileSync(
@@ -96,9 +97,15 @@ describe('members CLI', () => {
       members('reject', 'drew', 'Not', 'on', 'the', 'roll'),
       members('confirm', 'nobody'),
     ]);
-    expect(confirmed).toMatchObject({ code: 0, stdout: 'Confirmed casey.\n' });
-    expect(rejected).toMatchObject({ code: 0, stdout: 'Rejected drew.\n' });
-    expect(unknown).toMatchObject({ code: 2, stderr: 'No account has that username\n' });
+    expect(confirmed).toMatchObject({ code: 0, stdout: 'Confirmed Test Person (casey).\n' });
+    expect(rejected).toMatchObject({
+      code: 0,
+      stdout: 'Rejected Test Person (drew); they have been emailed the reason.\n',
+    });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: 'There is no such account: it may have been erased.\n',
+    });
     const all = await members('list');
     expect(all.stdout).toMatch(/^casey\tconfirmed/m);
     expect(all.stdout).toMatch(/^drew\trejected/m);
@@ -114,5 +121,23 @@ describe('members CLI', () => {
     expect(status.stderr).toMatch(/--status must be one of/);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
     expect(bare.stdout).toMatch(/Usage: npm run members/);
+  });
+});
+
+describe('members CLI on a store that was never migrated', () => {
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'members-cli-empty-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('says to run the migrations instead of printing a stack trace', async () => {
+    const result = await members('list');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /no migrations table .*run the migrations \(npm run members -- migrate\)/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((await members('migrate')).code).toBe(0);
+    expect(await members('list')).toMatchObject({ code: 0, stdout: 'No accounts.\n' });
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareLocalData } from '../../src/server/local-data.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
-import { listMembers } from '../../src/server/review.ts';
+import { listMembers } from '../../src/server/membership/list.ts';
 import { closeDb, getDb } from '../../src/server/store/db.ts';
 import { readConfig, setConfig } from '../../src/server/config.ts';
 import fs from 'node:fs';
@@ -48,7 +48,9 @@ describe('local demo data', () => {
   });
 
   it('uses random demo passwords in production', async () => {
-    useFreshDataDir({ NODE_ENV: 'production', WARRANT_KEY: 'p'.repeat(40) });
+    useFreshDataDir({ WARRANT_KEY: 'p'.repeat(40) });
+    // Production proper needs PostgreSQL and SMTP; the seeding only reads the flag.
+    setConfig({ ...readConfig({ DATA_DIR: dir!, WARRANT_KEY: 'p'.repeat(40) }), production: true });
     const logins = await prepareLocalData();
     expect(logins.map((l) => l.password)).not.toContain('walnut-harbour-lantern');
     expect(new Set(logins.map((l) => l.password)).size).toBe(3);

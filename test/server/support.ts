@@ -15,6 +15,8 @@ import { generateId } from '../../src/server/crypto.ts';
 import type { UserRole, UserStatus } from '../../src/server/store/schema.ts';
 import { hmacWarrantNumber, warrantLastTwo } from '../../src/server/warrant.ts';
 import { newUserRow } from '../../src/server/users.ts';
+import { readRollText } from '../../src/server/roll/read.ts';
+import { importRoll } from '../../src/server/roll/replace.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -37,6 +39,26 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
+/** A fresh, empty schema in TEST_DATABASE_URL, and a URL whose connections use it. */
+export async function createTestSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL!;
+  const schema = `test_${generateId()}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create schema ${schema}`);
+  return {
+    url: withSearchPath(base, schema),
+    drop: () => run(`drop schema ${schema} cascade`),
+  };
+}
+
 /** Opens a migrated store and installs it as the process-wide one. */
 export async function openTestStore(
   engine: EngineName = 'sqlite',
@@ -44,17 +66,8 @@ export async function openTestStore(
 ): Promise<TestStore> {
   await closeDb();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'members-test-'));
-  let databaseUrl: string | undefined;
-  let schema: string | undefined;
-  if (engine === 'postgres') {
-    const base = process.env.TEST_DATABASE_URL!;
-    schema = `test_${generateId()}`;
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    databaseUrl = withSearchPath(base, schema);
-  }
+  const schema = engine === 'postgres' ? await createTestSchema() : undefined;
+  const databaseUrl = schema?.url;
   const config = readConfig({
     DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -70,12 +83,7 @@ export async function openTestStore(
     async close() {
       await closeDb();
       setConfig(undefined);
-      if (schema) {
-        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      await schema?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -216,4 +224,11 @@ export async function countRows(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Reads a roll file's text and imports it as the CLI does; throws with the errors when refused. */
+export async function importRollText(text: string, actor = 'test', now?: number) {
+  const read = readRollText(text);
+  if (!read.ok) throw new Error(read.errors.join('\n'));
+  return importRoll(read.rows, actor, { now });
 }

@@ -3,6 +3,7 @@
  * about each (read from the flags kept fresh at registration and at each import)
  * and whether another account already holds the number.
  */
+import { isFullRollMatch, rollMatchedSql } from '../roll/match.ts';
 import { getDb } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 
@@ -43,23 +44,19 @@ export interface QueuePage {
 export const QUEUE_PAGE_SIZE = 50;
 
 function baseQuery(filter: QueueFilter) {
-  const query = getDb()
+  let query = getDb()
     .selectFrom('users as u')
     .leftJoin('users as holder', (join) =>
       join.onRef('holder.warrant_claim', '=', 'u.warrant_hmac').onRef('holder.id', '<>', 'u.id'),
     )
     .where('u.status', '=', 'pending')
     .where('u.role', '=', 'member');
-  if (filter === 'all') return query;
-  return query.where((eb) => {
-    const matched = eb.and([
-      eb('u.roll_on_roll', '=', 1),
-      eb('u.roll_surname_match', '=', 1),
-      eb('u.roll_status', '=', 'serving'),
-      eb('holder.id', 'is', null),
-    ]);
-    return filter === 'matched' ? matched : eb.not(matched);
-  });
+  // The roll rule bulk confirmation uses, and nobody holds the number yet.
+  if (filter === 'matched') query = query.where(rollMatchedSql('u')).where('holder.id', 'is', null);
+  if (filter === 'unmatched')
+    query = query.where((eb) =>
+      eb.or([eb.not(rollMatchedSql('u')), eb('holder.id', 'is not', null)]),
+    );
   return query;
 }
 
@@ -115,7 +112,8 @@ export async function listReviewQueue(
       claimedBy,
       duplicate: r.roll_duplicate === 1,
       registeredAt: r.created_at,
-      matched: onRoll && surnameMatch && r.roll_status === 'serving' && claimedBy === null,
+      matched:
+        isFullRollMatch({ onRoll, surnameMatch, status: r.roll_status }) && claimedBy === null,
     };
   });
   return { entries, page, pageCount, total, matchedTotal, filter };

@@ -1,5 +1,5 @@
 /** The review queue page: pending registrations with what the roll says, and the decisions. */
-import { MAX_REASON_LENGTH } from '../decisions.ts';
+import { MAX_REASON_LENGTH } from '../../membership/rules.ts';
 import type { QueueEntry, QueueFilter, QueuePage } from '../queue.ts';
 import { renderField } from '../../html/form-parts.ts';
 import { html, type HtmlValue, type SafeHtml } from '../../html/safe-html.ts';
