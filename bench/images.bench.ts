@@ -20,7 +20,7 @@ async function makeHeroCopies(photo: Buffer) {
         width,
         format,
         ...(format === 'jpeg' ? { background: '#ffffff' } : {}),
-      } as ImageTransform;
+      } as ImageTransform & { src: string };
       const { data } = await sharpService.transform(new Uint8Array(photo), transform, {
         service: { entrypoint: 'astro/assets/services/sharp', config: {} },
       } as never);
