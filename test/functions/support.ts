@@ -52,6 +52,10 @@ writeSealed(
   page('New password', toHtmlString(renderForm(forms.resetPasswordForm))),
 );
 writeSealed(
+  '_forms/set-password.html',
+  page('Choose your password', toHtmlString(renderForm(forms.setPasswordForm))),
+);
+writeSealed(
   '_forms/forgot-password.html',
   page('Reset', toHtmlString(renderForm(forms.forgotPasswordForm))),
 );
