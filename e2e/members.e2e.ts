@@ -114,6 +114,9 @@ describe('joining the members area in Chromium', () => {
     expect(empty.fields.firstName).toBe('Enter your first name');
     expect(empty.fields.warrantNumber).toBe('Enter your warrant number');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('register-errors');
+    // GOV.UK's pattern: the focused summary is not itself the alert; an inner region is.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBeNull();
+    expect(await page.locator('#register-errors [role="alert"] li').count()).toBe(6);
     expect(await page.title()).toMatch(/^Error: /);
     await expectAxeClean(page);
 
@@ -224,6 +227,8 @@ describe('joining the members area in Chromium', () => {
     expect(fields.warrantNumber).toMatch(/without the P or pay prefix/);
     expect(fields.email).toMatch(/personal email/);
     expect(summary).toHaveLength(2);
+    // Without JavaScript the answer page starts at its error summary (autofocus).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('register-errors');
     expect(await page.inputValue('#register-firstName')).toBe('Jo');
     expect(await page.inputValue('#register-password')).toBe('');
     expect(await page.title()).toMatch(/^Error: /);

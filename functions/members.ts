@@ -1,7 +1,8 @@
 /**
  * GET /members/*, /staff/*: the sealed pages, and the images of sealed content under
  * /members/_assets/. No session: 303 to /login/?next=. Signed in but not confirmed:
- * 403 saying why. /staff/ needs the staff role. Confirmed: the page (with the member
+ * 403 saying why. /staff/ needs the staff role, and its overview is drawn per request with
+ * what needs attention. Confirmed: the page (with the member
  * bar) or the file, never cached by anyone else.
  */
 import type { Config } from '@netlify/functions';
@@ -26,6 +27,9 @@ import {
 } from '../src/server/http/sealed-pages.ts';
 import { cookieHeaders, readRequestSession } from '../src/server/http/session.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
+import { renderOverviewPage } from '../src/server/staff/html/overview-page.ts';
+import { renderStaffPage } from '../src/server/staff/html/shell.ts';
+import { loadOverview } from '../src/server/staff/overview.ts';
 
 const REFUSAL_STATUS: Record<SealedRefusal, number> = {
   unverified: 403,
@@ -81,6 +85,17 @@ async function get(req: Request): Promise<Response> {
   const target = resolveSealedPath(url.pathname);
   const refusal = refusalFor(current.user, target);
   if (refusal) return refuse(refusal, current.user, headers);
+  if (url.pathname === '/staff/') {
+    // The overview shows what needs attention now, so it is drawn per request.
+    const body = renderOverviewPage(await loadOverview());
+    const page = renderStaffPage({
+      title: 'Overview',
+      section: '/staff/',
+      body,
+      user: current.user,
+    });
+    return htmlResponse(page, 200, headers);
+  }
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
   return htmlResponse(insertMemberBar(page, current.user), 200, headers);

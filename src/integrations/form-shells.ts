@@ -11,6 +11,7 @@ export const FORM_PAGES = [
   'login',
   'forgot-password',
   'reset-password',
+  'set-password',
   'verify-email',
 ] as const;
 

@@ -115,11 +115,22 @@ function summaryItem(message: string, target?: HTMLInputElement): HTMLLIElement 
   return item;
 }
 
-/** Fills the error summary, shows it and moves focus there so it is read out. */
+/**
+ * Fills the error summary and shows it, as GOV.UK Frontend does: the inner `role="alert"`
+ * region announces the problems, and focus moves to the summary container (a separate
+ * node), so keyboard and screen-reader users start from the list of problems.
+ */
 function showSummary(form: HTMLFormElement, items: HTMLLIElement[]): void {
   const summary = form.querySelector<HTMLElement>('.error-summary');
   if (!summary) return;
-  const titleId = `${form.id}-error-title`;
+  let alert = summary.querySelector<HTMLElement>('.error-summary__alert');
+  if (!alert) {
+    alert = document.createElement('div');
+    alert.className = 'error-summary__alert';
+    alert.setAttribute('role', 'alert');
+    summary.replaceChildren(alert);
+  }
+  const titleId = `${summary.id}-title`;
   const title = document.createElement('h2');
   title.className = 'error-summary__title';
   title.id = titleId;
@@ -127,11 +138,26 @@ function showSummary(form: HTMLFormElement, items: HTMLLIElement[]): void {
   const list = document.createElement('ul');
   list.className = 'error-summary__list';
   list.append(...items);
-  summary.replaceChildren(title, list);
-  summary.setAttribute('role', 'alert');
+  alert.replaceChildren(title, list);
   summary.setAttribute('aria-labelledby', titleId);
   summary.hidden = false;
   summary.focus();
+}
+
+/**
+ * A summary link moves focus to its field (not only the scroll position), with the
+ * field's label in view, as GOV.UK Frontend's error summary does.
+ */
+function focusLinkedField(event: MouseEvent): void {
+  if (!(event.target instanceof Element)) return;
+  const link = event.target.closest<HTMLAnchorElement>('.error-summary a[href^="#"]');
+  if (!link) return;
+  const input = document.getElementById(link.hash.slice(1));
+  if (!input) return;
+  event.preventDefault();
+  const label = document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+  (label ?? input).scrollIntoView();
+  input.focus({ preventScroll: true });
 }
 
 function showErrors(form: HTMLFormElement, answer: FormAnswer): void {
@@ -191,6 +217,11 @@ function enhance(form: HTMLFormElement): void {
     void submitEnhanced(form, button);
   });
 }
+
+document.addEventListener('click', focusLinkedField);
+
+// A page answered with errors (no JavaScript on the post, or a reload) starts at its summary.
+document.querySelector<HTMLElement>('.error-summary:not([hidden])')?.focus();
 
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-enhance]')) {
   fillHiddenFromUrl(form);

@@ -1,4 +1,4 @@
-/** The audit log of staff and operator actions (SECURITY.md 24). Detail never holds secrets. */
+/** The audit log of staff and operator actions (docs/security.md § Data). Detail never holds secrets. */
 import { resolveNow } from './clock.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { generateId } from './crypto.ts';

@@ -1,6 +1,6 @@
 /**
  * Signing in with a username or email and a password. Every failure looks the
- * same to the caller (SECURITY.md 11): unknown user, wrong password, locked
+ * same to the caller (docs/security.md § Enumeration and brute force): unknown user, wrong password, locked
  * account and suspended account all answer `invalid` after one argon2 verify.
  */
 import { resolveNow } from './clock.ts';

@@ -1,5 +1,5 @@
 /**
- * Single-use tokens sent by email (SECURITY.md 16): 32 random bytes, stored as
+ * Single-use tokens sent by email (docs/security.md § Tokens): 32 random bytes, stored as
  * SHA-256, consumed by one conditional UPDATE so a concurrent double use
  * succeeds once. A new token for the same purpose voids the older ones.
  */

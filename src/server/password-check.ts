@@ -1,7 +1,7 @@
 /**
  * Checking a signed-in person's password before a sensitive action (change
  * password or email, delete the account, staff re-authentication). Failures
- * count against the same per-account lockout as sign-in (SECURITY.md 13), so a
+ * count against the same per-account lockout as sign-in (docs/security.md § Enumeration and brute force), so a
  * stolen session cannot be used to guess the password.
  */
 import { loginFailureKey } from './authentication.ts';

@@ -1,7 +1,7 @@
 /**
  * Forgotten passwords: a 1-hour single-use link by email, answering the same
- * whether or not the address is known (SECURITY.md 12). Resetting replaces the
- * hash and ends every session in one transaction (SECURITY.md 5).
+ * whether or not the address is known (docs/security.md § Enumeration and brute force). Resetting replaces the
+ * hash and ends every session in one transaction (docs/security.md § Sessions).
  */
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';

@@ -7,7 +7,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { normalizePassword } from './rules/password-text.ts';
 
-/** argon2id parameters from SECURITY.md line 9 (`algorithm: 2` is Argon2id). */
+/** argon2id parameters from docs/security.md § Passwords (`algorithm: 2` is Argon2id). */
 export const ARGON2_OPTIONS = {
   algorithm: 2,
   memoryCost: 19456,

@@ -24,10 +24,10 @@ export interface BucketLimit {
 export type RateLimitResult =
   { allowed: true; remaining: number } | { allowed: false; retryAfter: number };
 
-/** Login failures per account: 10 in 10 minutes locks further tries (SECURITY.md 13). */
+/** Login failures per account: 10 in 10 minutes locks further tries (docs/security.md § Enumeration and brute force). */
 export const LOGIN_ACCOUNT_LIMIT: WindowLimit = { limit: 10, windowMs: 10 * MINUTE };
 
-/** Emails to one address: 3 per 10 minutes (SECURITY.md 15). */
+/** Emails to one address: 3 per 10 minutes (docs/security.md § Enumeration and brute force). */
 export const EMAIL_ADDRESS_LIMIT: WindowLimit = { limit: 3, windowMs: 10 * MINUTE };
 
 /** Password guesses per client IP, checked before any hashing. */

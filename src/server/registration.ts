@@ -1,6 +1,6 @@
 /**
  * Registration and email verification. The answer to a registration never
- * says whether the email, username or warrant number is known (SECURITY.md 12):
+ * says whether the email, username or warrant number is known (docs/security.md § Enumeration and brute force):
  * existing owners get a notice email instead, and roll checks are recorded
  * for staff only.
  */

@@ -1,5 +1,5 @@
 /**
- * Security headers (SECURITY.md line 20), in one place for static pages and functions.
+ * Security headers (docs/security.md § CSRF and headers), in one place for static pages and functions.
  * Static pages get them through netlify.toml (all but CSP) and the generated
  * dist/_headers (CSP, one per path so no page ever receives two).
  */

@@ -1,5 +1,5 @@
 /**
- * The session cookie (SECURITY.md 3): HttpOnly, Secure, SameSite=Lax, Path=/,
+ * The session cookie (docs/security.md § Sessions): HttpOnly, Secure, SameSite=Lax, Path=/,
  * no Domain, Max-Age = the session's remaining life, `__Host-` prefix on https.
  */
 

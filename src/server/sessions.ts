@@ -16,7 +16,7 @@ export interface SessionPolicy {
   renewEveryMs: number;
 }
 
-/** Members: 10 days idle, renewed at most hourly, 30 days in all (SECURITY.md 2). */
+/** Members: 10 days idle, renewed at most hourly, 30 days in all (docs/security.md § Sessions). */
 export const MEMBER_SESSION_POLICY: SessionPolicy = {
   idleMs: 10 * DAY,
   absoluteMs: 30 * DAY,

@@ -59,7 +59,7 @@ describe('GET /members/* and /staff/*', () => {
     const staff = await createAccount('confirmed', 'staff');
     const staffRes = await get('/staff/', await logIn(staff.username, staff.password));
     expect(staffRes.status).toBe(200);
-    expect(await staffRes.text()).toContain('sealed-staff-console');
+    expect(await staffRes.text()).toContain('<h2 id="attention-title">Needs attention</h2>');
   });
 
   it('answers 404 for a page that does not exist and for traversal attempts', async () => {

@@ -5,6 +5,7 @@
  * SEALED_DIR holding small built pages.
  */
 import type { Context } from '@netlify/functions';
+import { toHtmlString } from '../../src/server/html/safe-html.ts';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,15 +37,28 @@ function page(title: string, body: string, sealed = false): string {
 
 writeSealed(
   '_forms/register.html',
-  page('Register', `<h1>Register</h1>${renderForm(forms.registerForm)}`),
+  page('Register', `<h1>Register</h1>${toHtmlString(renderForm(forms.registerForm))}`),
 );
-writeSealed('_forms/login.html', page('Log in', `<h1>Log in</h1>${renderForm(forms.loginForm)}`));
-writeSealed('_forms/verify-email.html', page('Confirm', renderForm(forms.verifyEmailForm)));
+writeSealed(
+  '_forms/login.html',
+  page('Log in', `<h1>Log in</h1>${toHtmlString(renderForm(forms.loginForm))}`),
+);
+writeSealed(
+  '_forms/verify-email.html',
+  page('Confirm', toHtmlString(renderForm(forms.verifyEmailForm))),
+);
 writeSealed(
   '_forms/reset-password.html',
-  page('New password', renderForm(forms.resetPasswordForm)),
+  page('New password', toHtmlString(renderForm(forms.resetPasswordForm))),
 );
-writeSealed('_forms/forgot-password.html', page('Reset', renderForm(forms.forgotPasswordForm)));
+writeSealed(
+  '_forms/set-password.html',
+  page('Choose your password', toHtmlString(renderForm(forms.setPasswordForm))),
+);
+writeSealed(
+  '_forms/forgot-password.html',
+  page('Reset', toHtmlString(renderForm(forms.forgotPasswordForm))),
+);
 writeSealed(
   'members/index.html',
   page('Members', '<h1>Members home</h1><p>sealed-members-home</p>', true),
@@ -58,7 +72,7 @@ writeSealed(
   page(
     'Your account',
     [forms.changePasswordForm, forms.changeEmailForm, forms.exportDataForm, forms.deleteAccountForm]
-      .map((f) => renderForm(f))
+      .map((f) => toHtmlString(renderForm(f)))
       .join(''),
     true,
   ),
@@ -73,10 +87,10 @@ const { migrateToLatest } = await import('../../src/server/store/migrations.ts')
 await migrateToLatest(getDb());
 
 /** A Netlify-like context: the client IP comes from the platform. */
-export function contextFor(ip = '203.0.113.7'): Context {
+export function contextFor(ip = '203.0.113.7', params: Record<string, string> = {}): Context {
   return {
     ip,
-    params: {},
+    params,
     requestId: 'test',
     url: new URL(SITE),
     site: { url: SITE },
@@ -93,6 +107,8 @@ export interface CallOptions {
   cookie?: string;
   headers?: Record<string, string>;
   ip?: string;
+  /** Route parameters, as Netlify passes them for `config.path` placeholders. */
+  params?: Record<string, string>;
   /** Leave out Sec-Fetch-Site (a cross-site test sets its own headers). */
   noFetchMetadata?: boolean;
 }
@@ -120,7 +136,7 @@ export function call(handler: Handler, options: CallOptions = {}): Promise<Respo
   }
   return handler(
     new Request(SITE + (options.path ?? '/api/x'), { method, headers, body }),
-    contextFor(options.ip),
+    contextFor(options.ip, options.params),
   );
 }
 

@@ -40,6 +40,8 @@ describe('the sitemap follows each page’s robots meta', () => {
       '/verify-email/email-changed/',
       '/reset-password/',
       '/reset-password/done/',
+      '/set-password/',
+      '/set-password/done/',
       '/forgot-password/check-email/',
       '/account-deleted/',
       '/404.html',

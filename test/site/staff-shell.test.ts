@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { html as markup } from '../../src/server/html/safe-html.ts';
 import {
   renderStaffPage,
   STAFF_MAIN_END,
@@ -27,7 +28,7 @@ describe('the staff console shell', () => {
       {
         title: 'Review queue',
         section: '/api/staff/review',
-        body: '<h1>Queue body</h1>',
+        body: markup`<h1>Queue body</h1>`,
         user: { firstName: 'Ann', surname: 'Lee' },
       },
       new SealedFiles(sealedDir),

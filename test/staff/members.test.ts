@@ -185,7 +185,7 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
       },
     });
     expect(flashOf(res)?.text).toMatch(/Invited Priya Kaur \(pkaur\)/);
-    const token = lastTokenFor(store.dataDir, 'priya@federation.example', '/reset-password/');
+    const token = lastTokenFor(store.dataDir, 'priya@federation.example', '/set-password/');
     expect(await resetPassword(token, 'a long staff passphrase 42')).toEqual({ ok: true });
     const login = await authenticateMember('pkaur', 'a long staff passphrase 42');
     expect(login.ok && login.user.role).toBe('staff');

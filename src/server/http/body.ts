@@ -1,7 +1,7 @@
 import { readCappedBytes } from './capped-body.ts';
 import { HttpError } from './errors.ts';
 
-/** The largest request body any function reads (SECURITY.md 26). */
+/** The largest request body any function reads (docs/security.md § Bad input). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Field values as strings, keyed by field name; a missing field reads as ''. */

@@ -4,7 +4,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Refuses a state-changing request that did not come from the site itself
- * (SECURITY.md 19): `Sec-Fetch-Site: same-origin` passes; when a browser sends
+ * (docs/security.md § CSRF and headers): `Sec-Fetch-Site: same-origin` passes; when a browser sends
  * no Fetch Metadata, `Origin` must equal the site's origin. Neither: refused.
  */
 export function assertSameOrigin(req: Request, siteUrl: string): void {

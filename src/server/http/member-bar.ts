@@ -1,18 +1,12 @@
-import { escapeHtml } from './responses.ts';
+import { html, toHtmlString, type SafeHtml } from '../html/safe-html.ts';
 
 /** The placeholder sealed pages carry where the member's name and log-out button go. */
 export const MEMBER_BAR_MARKER = '<!--member-bar-->';
 
 /** The member bar: who is logged in, a link to their account, and a log-out form. */
-export function renderMemberBar(member: { firstName: string; surname: string }): string {
-  const name = escapeHtml(`${member.firstName} ${member.surname}`.trim());
-  return (
-    `<div class="member-bar">` +
-    `<span class="member-bar__name">Logged in as <a href="/members/account/">${name}</a></span>` +
-    `<form class="member-bar__logout" method="post" action="/api/logout">` +
-    `<button type="submit" class="button button--link">Log out</button></form>` +
-    `</div>`
-  );
+export function renderMemberBar(member: { firstName: string; surname: string }): SafeHtml {
+  const name = `${member.firstName} ${member.surname}`.trim();
+  return html`<div class="member-bar"><span class="member-bar__name">Logged in as <a href="/members/account/">${name}</a></span><form class="member-bar__logout" method="post" action="/api/logout"><button type="submit" class="button button--link">Log out</button></form></div>`;
 }
 
 /** Puts the member bar into a sealed page (every occurrence of the marker). */
@@ -20,5 +14,5 @@ export function insertMemberBar(
   page: string,
   member: { firstName: string; surname: string },
 ): string {
-  return page.split(MEMBER_BAR_MARKER).join(renderMemberBar(member));
+  return page.split(MEMBER_BAR_MARKER).join(toHtmlString(renderMemberBar(member)));
 }

@@ -1,3 +1,4 @@
+import { html, toHtmlString } from '../html/safe-html.ts';
 import { functionSecurityHeaders } from '../security-headers.ts';
 
 /**
@@ -60,29 +61,14 @@ export function formSuccess(
   return seeOther(next, options.headers);
 }
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 /** A small standalone page for refusals a person may see (405, 413, 403 ...). */
 export function renderMessagePage(
   title: string,
   message: string,
   link?: { href: string; text: string },
 ): string {
-  const linkHtml = link
-    ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`
-    : '';
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title></head><body><main id="main">` +
-    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${linkHtml}</main></body></html>`
+  const linkHtml = link && html`<p><a href="${link.href}">${link.text}</a></p>`;
+  return toHtmlString(
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main id="main"><h1>${title}</h1><p>${message}</p>${linkHtml}</main></body></html>`,
   );
 }

@@ -5,7 +5,7 @@ import { renderFormPage } from './forms/page.ts';
 import { htmlResponse } from './responses.ts';
 import type { SealedFiles } from './sealed-files.ts';
 
-/** Pages whose address carries a token must not pass it on in a Referer (SECURITY.md 17). */
+/** Pages whose address carries a token must not pass it on in a Referer (docs/security.md § Tokens). */
 export const NO_REFERRER = { 'Referrer-Policy': 'no-referrer' } as const;
 
 /**

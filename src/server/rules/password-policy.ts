@@ -1,5 +1,5 @@
 /**
- * Password rules (SECURITY.md 7-8): 8 to 256 characters counted as code points
+ * Password rules (docs/security.md § Passwords): 8 to 256 characters counted as code points
  * of the NFC form, never trimmed or case-changed, not one of the most common passwords, and not
  * containing the site's name or the person's own username or email.
  */

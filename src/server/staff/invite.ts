@@ -23,7 +23,7 @@ export function staffInvitationMessage(
   username: string,
   token: string,
 ): MailMessage {
-  const link = `${site.siteUrl}/reset-password/?token=${encodeURIComponent(token)}`;
+  const link = `${site.siteUrl}/set-password/?token=${encodeURIComponent(token)}`;
   return {
     to,
     purpose: 'staff-invitation',

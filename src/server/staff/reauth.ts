@@ -1,5 +1,5 @@
 /**
- * Re-authentication for the riskiest staff actions (SECURITY.md 25): a roll
+ * Re-authentication for the riskiest staff actions (docs/security.md § Data): a roll
  * import or a members export needs the staff member's password within the
  * last 10 minutes. The time is kept on the session row, so it ends with it.
  */

@@ -2,8 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteServer, type SiteServer } from '../../../scripts/serve.ts';
 
-// The local server over the real build: netlify.toml's headers and the
-// generated dist/_headers must give every page SECURITY.md line 20's headers,
+// The local server over the real build: netlify.toml's headers and the generated
+// dist/_headers must give every page the headers of docs/security.md § CSRF and headers,
 // with exactly one Content-Security-Policy each.
 
 let server: SiteServer;

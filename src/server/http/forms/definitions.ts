@@ -99,6 +99,23 @@ export const resetPasswordForm = {
   ],
 } as const satisfies FormSpec;
 
+/** /set-password/?token=: an invited colleague chooses the password of their new staff account. */
+export const setPasswordForm = {
+  id: 'set-password',
+  action: '/api/password/set',
+  submitLabel: 'Set my password',
+  fields: [
+    { name: 'token', label: '', type: 'hidden' },
+    {
+      name: 'password',
+      label: 'Password',
+      type: 'password',
+      autocomplete: 'new-password',
+      hint: NEW_PASSWORD_HINT,
+    },
+  ],
+} as const satisfies FormSpec;
+
 /** /verify-email/?token=: one button, so link scanners that only GET consume nothing. */
 export const verifyEmailForm = {
   id: 'verify-email',

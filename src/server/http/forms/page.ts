@@ -1,4 +1,4 @@
-import { escapeHtml } from '../responses.ts';
+import { html, toHtmlString, trustedHtml } from '../../html/safe-html.ts';
 import type { SealedFiles } from '../sealed-files.ts';
 import { formMarkers, renderForm } from './render.ts';
 import type { FormSpec, FormState } from './spec.ts';
@@ -31,11 +31,8 @@ function markTitleAsError(page: string): string {
 /** A bare page when the built shell is missing (a function run without a build). */
 function fallbackPage(title: string, form: FormSpec): string {
   const { start, end } = formMarkers(form.id);
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title></head><body><main id="main">` +
-    `<h1>${escapeHtml(title)}</h1>${start}${end}</main></body></html>`
+  return toHtmlString(
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main id="main"><h1>${title}</h1>${trustedHtml(start)}${trustedHtml(end)}</main></body></html>`,
   );
 }
 
@@ -49,7 +46,7 @@ export function renderFormInShell(
   form: FormSpec,
   state: FormState,
 ): string {
-  const formHtml = renderForm(form, state);
+  const formHtml = toHtmlString(renderForm(form, state));
   const html =
     (shell && replaceForm(shell, form.id, formHtml)) ??
     replaceForm(fallbackPage(title, form), form.id, formHtml)!;

@@ -4,6 +4,7 @@ import {
   loginForm,
   registerForm,
   resetPasswordForm,
+  setPasswordForm,
   verifyEmailForm,
 } from './definitions.ts';
 
@@ -29,6 +30,13 @@ export const resetPasswordPage: FormPage = {
   page: 'reset-password',
   title: 'Choose a new password',
   form: resetPasswordForm,
+};
+
+/** /set-password/: the invitation's page, worded for a first password rather than a reset. */
+export const setPasswordPage: FormPage = {
+  page: 'set-password',
+  title: 'Choose your password',
+  form: setPasswordForm,
 };
 
 /** /verify-email/ */

@@ -1,7 +1,6 @@
 /** Small HTML pieces the console pages share: dates, tables, hidden fields. */
-import { escapeHtml } from '../../http/responses.ts';
-
-export { escapeHtml };
+import { renderHiddenInput } from '../../html/form-parts.ts';
+import { html, type HtmlValue, type SafeHtml } from '../../html/safe-html.ts';
 
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   dateStyle: 'medium',
@@ -10,16 +9,16 @@ const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
 });
 
 /** A time as `<time>`, in UK time, for people. */
-export function formatTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '<span class="staff-muted">never</span>';
+export function formatTime(ms: number | null | undefined): SafeHtml {
+  if (ms === null || ms === undefined) return html`<span class="staff-muted">never</span>`;
   const date = new Date(ms);
-  return `<time datetime="${date.toISOString()}">${escapeHtml(DATE_TIME.format(date))}</time>`;
+  return html`<time datetime="${date.toISOString()}">${DATE_TIME.format(date)}</time>`;
 }
 
-/** A column of a table: its header and how to draw a row's cell. */
+/** A column of a table: its header and how to draw a row's cell (text, or `html` markup). */
 export interface Column<T> {
   header: string;
-  cell: (row: T) => string;
+  cell: (row: T) => HtmlValue;
   /** The row header (first column naming the row), drawn as `<th scope="row">`. */
   rowHeader?: boolean;
 }
@@ -32,34 +31,28 @@ export function renderTable<T>(
   id: string,
   caption: string,
   columns: Column<T>[],
-  rows: T[],
+  rows: readonly T[],
   empty: string,
-): string {
-  if (rows.length === 0) return `<p class="staff-empty" id="${id}">${escapeHtml(empty)}</p>`;
-  const head = columns.map((c) => `<th scope="col">${escapeHtml(c.header)}</th>`).join('');
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${columns.map((c) => (c.rowHeader ? `<th scope="row">${c.cell(row)}</th>` : `<td>${c.cell(row)}</td>`)).join('')}</tr>`,
-    )
-    .join('');
-  return (
-    `<div class="staff-table" role="region" aria-labelledby="${id}-caption" tabindex="0">` +
-    `<table id="${id}"><caption id="${id}-caption">${escapeHtml(caption)}</caption>` +
-    `<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`
+): SafeHtml {
+  if (rows.length === 0) return html`<p class="staff-empty" id="${id}">${empty}</p>`;
+  const head = columns.map((c) => html`<th scope="col">${c.header}</th>`);
+  const body = rows.map(
+    (row) =>
+      html`<tr>${columns.map((c) => (c.rowHeader ? html`<th scope="row">${c.cell(row)}</th>` : html`<td>${c.cell(row)}</td>`))}</tr>`,
   );
+  return html`<div class="staff-table" role="region" aria-labelledby="${id}-caption" tabindex="0"><table id="${id}"><caption id="${id}-caption">${caption}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 /** A hidden input. */
-export function hidden(name: string, value: string): string {
-  return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
+export function hidden(name: string, value: string): SafeHtml {
+  return renderHiddenInput(name, value);
 }
 
 /** A yes/no cell that does not rely on colour alone. */
-export function yesNo(value: boolean, yes = 'Yes', no = 'No'): string {
+export function yesNo(value: boolean, yes = 'Yes', no = 'No'): SafeHtml {
   return value
-    ? `<span class="staff-yes">${escapeHtml(yes)}</span>`
-    : `<span class="staff-no">${escapeHtml(no)}</span>`;
+    ? html`<span class="staff-yes">${yes}</span>`
+    : html`<span class="staff-no">${no}</span>`;
 }
 
 /** A query string from parts, leaving out empty values. */

@@ -5,7 +5,7 @@
  */
 import { getConfig } from '../../config.ts';
 import { insertMemberBar } from '../../http/member-bar.ts';
-import { escapeHtml } from '../../http/responses.ts';
+import { html, toHtmlString, trustedHtml, type SafeHtml } from '../../html/safe-html.ts';
 import { siteFiles } from '../../http/site-files.ts';
 import type { SealedFiles } from '../../http/sealed-files.ts';
 import type { Flash } from '../http/flash.ts';
@@ -25,19 +25,15 @@ export const STAFF_SECTIONS = [
 ] as const;
 
 /** The navigation as HTML (the Astro page renders the same list). */
-export function renderStaffNav(): string {
-  const items = STAFF_SECTIONS.map(
-    (s) => `<li><a href="${s.href}">${escapeHtml(s.label)}</a></li>`,
-  ).join('');
-  return `<nav class="staff-nav" aria-label="Staff console"><ul>${items}</ul></nav>`;
+export function renderStaffNav(): SafeHtml {
+  const items = STAFF_SECTIONS.map((s) => html`<li><a href="${s.href}">${s.label}</a></li>`);
+  return html`<nav class="staff-nav" aria-label="Staff console"><ul>${items}</ul></nav>`;
 }
 
 function fallbackShell(): string {
-  return (
-    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>Staff console</title></head>` +
-    `<body><header><!--member-bar--></header><main id="main" tabindex="-1">${renderStaffNav()}` +
-    `${STAFF_MAIN_START}${STAFF_MAIN_END}</main></body></html>`
+  // The markers and the member-bar placeholder are constant comments.
+  return toHtmlString(
+    html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Staff console</title></head><body><header>${trustedHtml('<!--member-bar-->')}</header><main id="main" tabindex="-1">${renderStaffNav()}${trustedHtml(STAFF_MAIN_START + STAFF_MAIN_END)}</main></body></html>`,
   );
 }
 
@@ -46,15 +42,15 @@ export interface StaffPage {
   title: string;
   /** The section's href, marked as the current page in the navigation. */
   section: string;
-  body: string;
+  body: SafeHtml;
   flash?: Flash | null;
   user: { firstName: string; surname: string };
 }
 
-function renderFlash(flash: Flash | null | undefined): string {
-  if (!flash) return '';
+function renderFlash(flash: Flash | null | undefined): SafeHtml {
+  if (!flash) return html``;
   const role = flash.kind === 'error' ? 'alert' : 'status';
-  return `<div class="staff-flash staff-flash--${flash.kind}" role="${role}"><p>${escapeHtml(flash.text)}</p></div>`;
+  return html`<div class="staff-flash staff-flash--${flash.kind}" role="${role}"><p>${flash.text}</p></div>`;
 }
 
 /** The full HTML of a console page. */
@@ -65,13 +61,15 @@ export function renderStaffPage(page: StaffPage, files: SealedFiles = siteFiles)
   const base = from >= 0 && to >= 0 ? shell : fallbackShell();
   const start = base.indexOf(STAFF_MAIN_START);
   const end = base.indexOf(STAFF_MAIN_END, start);
-  const block = `${STAFF_MAIN_START}${renderFlash(page.flash)}${page.body}${STAFF_MAIN_END}`;
-  let html = base.slice(0, start) + block + base.slice(end + STAFF_MAIN_END.length);
+  const block = `${STAFF_MAIN_START}${toHtmlString(html`${renderFlash(page.flash)}${page.body}`)}${STAFF_MAIN_END}`;
+  let markup = base.slice(0, start) + block + base.slice(end + STAFF_MAIN_END.length);
   const title = `${page.title} | Staff console | ${getConfig().siteName}`;
-  html = html.replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`);
-  html = html.replace(
-    `<a href="${page.section}">`,
-    `<a href="${page.section}" aria-current="page">`,
+  // Replacements are functions, so a `$` in a name is not read as a replacement pattern.
+  markup = markup.replace(/<title>[^<]*<\/title>/, () =>
+    toHtmlString(html`<title>${title}</title>`),
   );
-  return insertMemberBar(html, page.user);
+  markup = markup.replace(toHtmlString(html`<a href="${page.section}">`), () =>
+    toHtmlString(html`<a href="${page.section}" aria-current="page">`),
+  );
+  return insertMemberBar(markup, page.user);
 }

@@ -3,6 +3,7 @@
  * shows), or a 303 back to a console page with a status message.
  */
 import { getConfig } from '../../config.ts';
+import type { SafeHtml } from '../../html/safe-html.ts';
 import { htmlResponse, seeOther } from '../../http/responses.ts';
 import { cookieHeaders } from '../../http/session.ts';
 import { safeNextPath } from '../../http/next-path.ts';
@@ -14,7 +15,7 @@ import type { StaffRequest } from './guard.ts';
 export function answerStaffPage(
   req: Request,
   staff: StaffRequest,
-  page: { title: string; section: string; body: string; flash?: Flash | null },
+  page: { title: string; section: string; body: SafeHtml; flash?: Flash | null },
   status = 200,
 ): Response {
   const flash = page.flash === undefined ? readFlash(req) : page.flash;
