@@ -1,12 +1,16 @@
 /**
  * GET /members/*, /staff/*: the sealed pages. No session: 303 to /login/?next=.
  * Signed in but not confirmed: 403 saying why. /staff/ needs the staff role.
- * Confirmed: the page, with the member bar, never cached by anyone else.
+ * Half signed in (second factor owed): 303 to /two-factor/. Staff without a
+ * second factor: 303 to /two-factor/setup/ for every console page.
+ * Confirmed: the page, with the member bar, never cached by anyone else; the
+ * account page is completed with the member's second factors and sessions.
  */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
 import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
+import { ACCOUNT_FILE, completeAccountPage } from '../src/server/http/account-page.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
 import { htmlResponse, renderMessagePage, seeOther } from '../src/server/http/responses.ts';
 import {
@@ -48,18 +52,21 @@ function refuse(refusal: SealedRefusal, user: SessionUser, headers: Headers): Re
 async function get(req: Request): Promise<Response> {
   const url = new URL(req.url);
   if (!url.pathname.endsWith('/')) return seeOther(`${url.pathname}/${url.search}`);
-  const { current, setCookies } = await readRequestSession(req);
+  const { current, halfSignedIn, setCookies } = await readRequestSession(req);
   const headers = cookieHeaders(setCookies);
-  if (!current) {
-    const next = encodeURIComponent(url.pathname + url.search);
-    return seeOther(`/login/?next=${next}`, headers);
-  }
+  const next = encodeURIComponent(url.pathname + url.search);
+  if (halfSignedIn) return seeOther(`/two-factor/?next=${next}`, headers);
+  if (!current) return seeOther(`/login/?next=${next}`, headers);
   const target = resolveSealedPath(url.pathname);
   const refusal = refusalFor(current.user, target);
   if (refusal) return refuse(refusal, current.user, headers);
+  // The console opens only to staff with a second factor: the others set one up first.
+  if (target!.area === 'staff' && !current.user.twoFactorEnabled)
+    return seeOther(`/two-factor/setup/?next=${next}`, headers);
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
-  return htmlResponse(insertMemberBar(page, current.user), 200, headers);
+  const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
+  return htmlResponse(insertMemberBar(completed, current.user), 200, headers);
 }
 
 export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });

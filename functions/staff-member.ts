@@ -1,7 +1,8 @@
 /**
  * GET /api/staff/members/:id: one account, its status and history.
  * POST /api/staff/members/:id: `action` revoke | suspend (`reason`) | reinstate |
- * erase (`confirm` = the username), then 303 with a status message. Staff only.
+ * erase (`confirm` = the username) | reset-two-factor (another staff account
+ * that lost every second factor), then 303 with a status message. Staff only.
  */
 import type { Config, Context } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
@@ -17,6 +18,7 @@ import {
   revokeMemberSessions,
   suspendAccount,
 } from '../src/server/staff/members.ts';
+import { resetStaffTwoFactor } from '../src/server/two-factor/two-factor.ts';
 
 function memberId(context: Context): string {
   const id = context.params?.id ?? '';
@@ -51,6 +53,9 @@ async function post(req: Request, context: Context): Promise<Response> {
       break;
     case 'reinstate':
       result = await reinstateMember(id, actor);
+      break;
+    case 'reset-two-factor':
+      result = await resetStaffTwoFactor({ id: staff.user.id, username: actor }, id);
       break;
     case 'erase':
       result = await eraseAccount(id, fields.confirm, actor);

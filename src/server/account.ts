@@ -6,7 +6,11 @@ import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { createEmailToken } from './email-tokens.ts';
 import { deliverMail, type MailMessage } from './mail.ts';
-import { accountExistsMessage, emailChangeMessage } from './mail-templates.ts';
+import {
+  accountExistsMessage,
+  emailChangeMessage,
+  passwordChangedMessage,
+} from './mail-templates.ts';
 import { hashPassword, verifyDummyPassword } from './passwords.ts';
 import {
   checkAccountPassword,
@@ -43,7 +47,7 @@ export async function changePassword(
   userId: string,
   currentPassword: unknown,
   newPassword: unknown,
-  options: CallOptions = {},
+  options: CallOptions & { userAgent?: string | null } = {},
 ): Promise<ChangePasswordResult> {
   const config = getConfig();
   const db = getDb();
@@ -64,16 +68,24 @@ export async function changePassword(
   });
   if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
   const newHash = await hashPassword(newPassword as string);
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
       .set({ password_hash: newHash, updated_at: now })
       .where('id', '=', user.id)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    const session = await createSession(user.id, user.role, { now, db: trx });
+    // The person who typed the current password keeps a fully signed-in session.
+    const session = await createSession(user.id, user.role, {
+      now,
+      db: trx,
+      twoFactorVerified: true,
+      userAgent: options.userAgent,
+    });
     return { ok: true as const, token: session.token, maxAgeSeconds: session.maxAgeSeconds };
   });
+  await deliverMail(passwordChangedMessage(config, user.email, user.first_name), config);
+  return result;
 }
 
 /** An email change request's outcome. */

@@ -17,6 +17,10 @@ export interface ServerConfig {
   warrantKey: string;
   /** True when the development warrant key is in use. */
   usingDevWarrantKey: boolean;
+  /** Secret from which the key that encrypts TOTP keys at rest is derived. */
+  totpKey: string;
+  /** True when the development TOTP key is in use. */
+  usingDevTotpKey: boolean;
   /** Mail server URL; unset means `.eml` files in `dataDir/mail/`. */
   smtpUrl: string | undefined;
   /** The site's origin, without a trailing slash. */
@@ -35,6 +39,9 @@ export interface ServerConfig {
 
 /** Key used only outside production, so a fresh checkout runs without setup. */
 export const DEV_WARRANT_KEY = 'development-only-warrant-key-do-not-use-in-production';
+
+/** TOTP encryption key used only outside production. */
+export const DEV_TOTP_KEY = 'development-only-totp-key-do-not-use-in-production';
 
 /** Thrown when the environment is unusable; the message says what to fix. */
 export class ConfigError extends Error {
@@ -78,10 +85,25 @@ function readWarrantKey(env: Env, production: boolean): { key: string; dev: bool
   return { key: DEV_WARRANT_KEY, dev: true };
 }
 
+function readTotpKey(env: Env, production: boolean): { key: string; dev: boolean } {
+  const key = env.TOTP_KEY?.trim();
+  if (key && key !== DEV_TOTP_KEY) {
+    if (key.length < 32) throw new ConfigError('TOTP_KEY must be at least 32 characters long.');
+    return { key, dev: false };
+  }
+  if (production) {
+    throw new ConfigError(
+      'TOTP_KEY must be set to a long random secret when NODE_ENV=production; the development key is refused.',
+    );
+  }
+  return { key: DEV_TOTP_KEY, dev: true };
+}
+
 /** Parses settings from an environment object (defaults to `process.env`). Throws `ConfigError`. */
 export function readConfig(env: Env = process.env): ServerConfig {
   const production = env.NODE_ENV === 'production';
   const warrant = readWarrantKey(env, production);
+  const totp = readTotpKey(env, production);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
@@ -92,6 +114,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     databaseUrl,
     warrantKey: warrant.key,
     usingDevWarrantKey: warrant.dev,
+    totpKey: totp.key,
+    usingDevTotpKey: totp.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     siteUrl,
     siteName: env.SITE_NAME?.trim() || 'Metropolitan Police Federation',

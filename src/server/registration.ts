@@ -9,7 +9,11 @@ import { getConfig, type ServerConfig } from './config.ts';
 import { generateId } from './crypto.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
 import { deliverMail, type MailMessage } from './mail.ts';
-import { accountExistsMessage, verifyEmailMessage } from './mail-templates.ts';
+import {
+  accountExistsMessage,
+  emailChangedMessages,
+  verifyEmailMessage,
+} from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
 import { isFullRollMatch, lookupRoll } from './roll.ts';
@@ -278,7 +282,8 @@ export async function verifyEmail(
 ): Promise<VerifyEmailResult> {
   const config = getConfig();
   const now = resolveNow(options.now);
-  return getDb()
+  let notices: MailMessage[] = [];
+  const result = await getDb()
     .transaction()
     .execute(async (trx): Promise<VerifyEmailResult> => {
       const used =
@@ -295,6 +300,8 @@ export async function verifyEmail(
         const changed = used.newEmail
           ? await applyEmailChange(trx, user.id, used.newEmail, now)
           : false;
+        if (changed && used.newEmail)
+          notices = emailChangedMessages(config, user.first_name, user.email, used.newEmail);
         return changed
           ? { ok: true, kind: 'email-change' }
           : { ok: false, message: INVALID_LINK_MESSAGE };
@@ -307,4 +314,7 @@ export async function verifyEmail(
         status: await promoteVerifiedUser(trx, user, config, now),
       };
     });
+  // Both addresses hear of an email change once it is made (the old one can report it).
+  for (const notice of notices) await deliverMail(notice, config);
+  return result;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_WARRANT_KEY, readConfig } from '../../src/server/config.ts';
+import { ConfigError, DEV_TOTP_KEY, DEV_WARRANT_KEY, readConfig } from '../../src/server/config.ts';
 
 describe('server configuration', () => {
   it('has working defaults for a fresh checkout', () => {
@@ -22,8 +22,21 @@ describe('server configuration', () => {
   });
   it('accepts a long secret in production and refuses a short one', () => {
     const key = 'k'.repeat(40);
-    expect(readConfig({ NODE_ENV: 'production', WARRANT_KEY: key }).warrantKey).toBe(key);
+    expect(readConfig({ NODE_ENV: 'production', WARRANT_KEY: key, TOTP_KEY: key }).warrantKey).toBe(
+      key,
+    );
     expect(() => readConfig({ WARRANT_KEY: 'short' })).toThrow(/at least 32 characters/);
+  });
+  it('refuses a missing, development or short TOTP key in production, naming TOTP_KEY', () => {
+    const warrant = { NODE_ENV: 'production', WARRANT_KEY: 'w'.repeat(40) };
+    expect(() => readConfig(warrant)).toThrow(/TOTP_KEY must be set/);
+    expect(() => readConfig({ ...warrant, TOTP_KEY: DEV_TOTP_KEY })).toThrow(
+      /TOTP_KEY.*development key is refused/,
+    );
+    expect(() => readConfig({ TOTP_KEY: 'short' })).toThrow(/TOTP_KEY must be at least 32/);
+    const config = readConfig({ ...warrant, TOTP_KEY: 't'.repeat(40) });
+    expect(config).toMatchObject({ totpKey: 't'.repeat(40), usingDevTotpKey: false });
+    expect(readConfig({}).usingDevTotpKey).toBe(true);
   });
   it('reads the store, mail, site and policy settings', () => {
     const config = readConfig({

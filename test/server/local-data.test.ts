@@ -48,7 +48,11 @@ describe('local demo data', () => {
   });
 
   it('uses random demo passwords in production', async () => {
-    useFreshDataDir({ NODE_ENV: 'production', WARRANT_KEY: 'p'.repeat(40) });
+    useFreshDataDir({
+      NODE_ENV: 'production',
+      WARRANT_KEY: 'p'.repeat(40),
+      TOTP_KEY: 't'.repeat(40),
+    });
     const logins = await prepareLocalData();
     expect(logins.map((l) => l.password)).not.toContain('walnut-harbour-lantern');
     expect(new Set(logins.map((l) => l.password)).size).toBe(3);

@@ -8,10 +8,10 @@ export function renderReauthPage(next: string, error?: string): string {
     ? `<div class="error-summary" role="alert" tabindex="-1"><p>${escapeHtml(error)}</p></div>`
     : '';
   return (
-    `<h1>Confirm your password</h1>${alert}` +
+    `<h1>Confirm your password and code</h1>${alert}` +
     renderReauthForm(
       next,
-      'Importing the roll and exporting members need your password within the last 10 minutes.',
+      'Importing the roll and exporting members need your password and a code from your authenticator app within the last 10 minutes.',
     )
   );
 }

@@ -31,7 +31,9 @@ export function renderReauthForm(next: string, intro: string): string {
     `<p>${escapeHtml(intro)}</p>` +
     `<div class="field"><label class="field__label" for="reauth-password">Your password</label>` +
     `<input class="field__input" id="reauth-password" name="password" type="password" autocomplete="current-password" required></div>` +
-    `<button type="submit" class="button">Confirm password</button></form>`
+    `<div class="field"><label class="field__label" for="reauth-code">6-digit code from your authenticator app</label>` +
+    `<input class="field__input field__input--narrow" id="reauth-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" spellcheck="false" autocapitalize="none" required></div>` +
+    `<button type="submit" class="button">Confirm password and code</button></form>`
   );
 }
 
