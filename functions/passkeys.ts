@@ -82,7 +82,7 @@ async function post(req: Request, context: Context): Promise<Response> {
       if (!name.ok)
         return jsonResponse({ ok: false, errors: { name: name.message } }, 422, headers);
       const result = await registerPasskey(
-        signedIn.current.user.id,
+        { id: signedIn.current.session.id, userId: signedIn.current.user.id },
         parseResponse(fields.response),
         name.name,
       );

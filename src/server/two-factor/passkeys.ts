@@ -137,15 +137,16 @@ export function checkPasskeyName(
 }
 
 /**
- * Verifies a registration answer and stores the passkey under `name`. Mails
- * the account a notice. Refuses an answer to another account's or a used challenge.
+ * Verifies a registration answer and stores the passkey under `name`, for the
+ * account of the signed-in `session`. Mails the account a notice. Refuses an answer to another account's or a used challenge.
  */
 export async function registerPasskey(
-  userId: string,
+  session: { id: string; userId: string },
   response: RegistrationResponseJSON,
   name: string,
   options: { now?: number } = {},
 ): Promise<{ ok: true; id: string } | { ok: false; message: string }> {
+  const userId = session.userId;
   const db = getDb();
   const now = resolveNow(options.now);
   const user = await findUserById(userId, db);
@@ -179,6 +180,14 @@ export async function registerPasskey(
           created_at: now,
           last_used_at: null,
         })
+        .execute();
+      // This session has just shown the new factor, so it stays fully signed in; the
+      // account's other sessions now owe a second step.
+      await trx
+        .updateTable('sessions')
+        .set({ two_factor_verified: 1 })
+        .where('id', '=', session.id)
+        .where('user_id', '=', user.id)
         .execute();
       await recordAudit(trx, { actor: user.username, action: 'passkey.add', target: user.id, now });
     });
