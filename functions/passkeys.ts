@@ -13,7 +13,7 @@ import { requireSignedIn, type SignedIn } from '../src/server/http/account-forms
 import { ACCOUNT_PATH } from '../src/server/http/account-page.ts';
 import { readFields } from '../src/server/http/body.ts';
 import { clientIp } from '../src/server/http/client-ip.ts';
-import { describeDevice } from '../src/server/http/device-names.ts';
+import { describeDevice } from '../src/server/device-names.ts';
 import { HttpError } from '../src/server/http/errors.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { chooseNextPath } from '../src/server/http/next-path.ts';

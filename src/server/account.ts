@@ -25,6 +25,8 @@ import { createSession } from './sessions.ts';
 import { recordAudit } from './audit.ts';
 import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
+import { describeDevice } from './device-names.ts';
+import { getTwoFactorStatus } from './two-factor/two-factor.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
@@ -161,7 +163,12 @@ export interface MemberDataExport {
     emailVerifiedAt: string | null;
     confirmedAt: string | null;
   };
-  sessions: { startedAt: string; expiresAt: string }[];
+  sessions: { startedAt: string; expiresAt: string; device: string }[];
+  twoFactor: {
+    authenticatorApp: boolean;
+    recoveryCodesLeft: number;
+    passkeys: { name: string; addedAt: string; lastUsedAt: string | null }[];
+  };
   notes: string;
 }
 
@@ -177,10 +184,11 @@ export async function exportMemberData(
   if (!user) return null;
   const sessions = await db
     .selectFrom('sessions')
-    .select(['created_at', 'expires_at', 'absolute_expires_at'])
+    .select(['created_at', 'expires_at', 'absolute_expires_at', 'user_agent'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
+  const twoFactor = await getTwoFactorStatus(userId, db);
   return {
     exportedAt: new Date(resolveNow(options.now)).toISOString(),
     account: {
@@ -199,9 +207,19 @@ export async function exportMemberData(
     sessions: sessions.map((s) => ({
       startedAt: iso(s.created_at)!,
       expiresAt: iso(Math.min(s.expires_at, s.absolute_expires_at))!,
+      device: describeDevice(s.user_agent),
     })),
+    twoFactor: {
+      authenticatorApp: twoFactor.totp,
+      recoveryCodesLeft: twoFactor.recoveryCodesLeft,
+      passkeys: twoFactor.passkeys.map((p) => ({
+        name: p.name,
+        addedAt: iso(p.createdAt)!,
+        lastUsedAt: iso(p.lastUsedAt),
+      })),
+    },
     notes:
-      'Your password is stored only as an argon2id hash and your warrant number only as a keyed hash plus its last two digits, so neither can be shown.',
+      'Your password is stored only as an argon2id hash, your warrant number only as a keyed hash plus its last two digits, your authenticator key only encrypted and your recovery codes only as hashes, so none of them can be shown.',
   };
 }
 

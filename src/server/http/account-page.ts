@@ -6,7 +6,7 @@
 import { getDb } from '../store/db.ts';
 import { listUserSessions, type SessionValidation } from '../sessions.ts';
 import { getTwoFactorStatus, type TwoFactorStatus } from '../two-factor/two-factor.ts';
-import { describeDevice } from './device-names.ts';
+import { describeDevice } from '../device-names.ts';
 import { disableTwoFactorForm, recoveryCodesForm } from './forms/definitions.ts';
 import { renderForm } from './forms/render.ts';
 import { escapeHtml } from './responses.ts';
