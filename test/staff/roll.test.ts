@@ -110,7 +110,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     ]) {
       const res = await call(reauth, '/api/staff/reauth', {
         cookie: staff.cookie,
-        form: { password: SEED_PASSWORD, next },
+        form: await reauthFields(store, staff, next),
       });
       expect(res.status, next).toBe(303);
       expect(res.headers.get('location'), next).toBe('/api/staff/roll');

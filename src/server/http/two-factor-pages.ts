@@ -9,7 +9,7 @@ import { recoveryCodeForm, setupTwoFactorForm, twoFactorCodeForm } from './forms
 import { renderFormInShell } from './forms/page.ts';
 import type { FormSpec, FormState } from './forms/spec.ts';
 import { insertMemberBar, MEMBER_BAR_MARKER } from './member-bar.ts';
-import { escapeHtml } from './responses.ts';
+import { html, toHtmlString, trustedHtml } from '../html/safe-html.ts';
 import type { SealedFiles } from './sealed-files.ts';
 
 /** Built files of the pages. */
@@ -27,20 +27,34 @@ export const TWO_FACTOR_MARKERS = {
 } as const;
 
 function fallback(title: string, markers: string[], forms: FormSpec[]): string {
-  const blocks = forms.map((f) => `<!--form:${f.id}--><!--/form:${f.id}-->`).join('');
-  return (
-    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title></head><body><header>${MEMBER_BAR_MARKER}</header>` +
-    `<main id="main"><h1>${escapeHtml(title)}</h1>${markers.join('')}${blocks}</main></body></html>`
+  const blocks = forms.map((f) => trustedHtml(`<!--form:${f.id}--><!--/form:${f.id}-->`));
+  return toHtmlString(
+    html`<!doctype html>
+      <html lang="en-GB">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${title}</title>
+        </head>
+        <body>
+          <header>${trustedHtml(MEMBER_BAR_MARKER)}</header>
+          <main id="main">
+            <h1>${title}</h1>
+            ${markers.map(trustedHtml)}${blocks}
+          </main>
+        </body>
+      </html>`,
   );
 }
 
 /** The bar on the second step: only a way out, since the person is not signed in yet. */
 function halfSignedInBar(): string {
-  return (
-    `<div class="member-bar"><form class="member-bar__logout" method="post" action="/api/logout">` +
-    `<button type="submit" class="button button--link">Cancel and log out</button></form></div>`
+  return toHtmlString(
+    html`<div class="member-bar">
+      <form class="member-bar__logout" method="post" action="/api/logout">
+        <button type="submit" class="button button--link">Cancel and log out</button>
+      </form>
+    </div>`,
   );
 }
 
@@ -52,15 +66,15 @@ function withForms(
   values: Record<string, string>,
   active?: { form: FormSpec; state: FormState },
 ): string {
-  let html = shell;
+  let page = shell;
   for (const form of forms) {
     const state =
       active && active.form.id === form.id
         ? { ...active.state, values: { ...values, ...active.state.values } }
         : { values };
-    html = renderFormInShell(html, title, form, state);
+    page = renderFormInShell(page, title, form, state);
   }
-  return html;
+  return page;
 }
 
 /** /two-factor/: the second step of signing in, with `next` kept in both forms. */
@@ -72,21 +86,29 @@ export function renderVerifyPage(
   const title = 'Enter your code';
   const forms = [twoFactorCodeForm, recoveryCodeForm];
   const shell = files.read(TWO_FACTOR_FILES.verify) ?? fallback(title, [], forms);
-  const html = withForms(shell, title, forms, { next }, active);
-  return html.split(MEMBER_BAR_MARKER).join(halfSignedInBar());
+  const page = withForms(shell, title, forms, { next }, active);
+  return page.split(MEMBER_BAR_MARKER).join(halfSignedInBar());
 }
 
 /** The QR code and the key as text, for the set-up page. */
 export function renderTotpSetup(setup: TotpSetup): string {
-  const svg = setup.qrSvg.replace(
-    '<svg ',
-    '<svg role="img" aria-labelledby="totp-qr-label" class="totp-qr__image" ',
+  // uqr's SVG holds only rectangles and path data: markup this code asked for.
+  const svg = trustedHtml(
+    setup.qrSvg.replace(
+      '<svg ',
+      '<svg role="img" aria-labelledby="totp-qr-label" class="totp-qr__image" ',
+    ),
   );
-  return (
-    `<figure class="totp-qr">${svg}` +
-    `<figcaption id="totp-qr-label">QR code for your authenticator app</figcaption></figure>` +
-    `<p>Cannot scan it? Choose “enter a setup key” in the app and type this key (spaces do not matter):</p>` +
-    `<p class="totp-key"><code id="totp-key">${escapeHtml(setup.manualKey)}</code></p>`
+  return toHtmlString(
+    html`<figure class="totp-qr">
+        ${svg}
+        <figcaption id="totp-qr-label">QR code for your authenticator app</figcaption>
+      </figure>
+      <p>
+        Cannot scan it? Choose “enter a setup key” in the app and type this key (spaces do not
+        matter):
+      </p>
+      <p class="totp-key"><code id="totp-key">${setup.manualKey}</code></p>`,
   );
 }
 
@@ -103,14 +125,14 @@ export function renderSetupPage(
     files.read(TWO_FACTOR_FILES.setup) ??
     fallback(title, [TWO_FACTOR_MARKERS.setup], [setupTwoFactorForm]);
   const filled = shell.split(TWO_FACTOR_MARKERS.setup).join(renderTotpSetup(setup));
-  const html = withForms(
+  const page = withForms(
     filled,
     title,
     [setupTwoFactorForm],
     { next },
     state ? { form: setupTwoFactorForm, state } : undefined,
   );
-  return insertMemberBar(html, user);
+  return insertMemberBar(page, user);
 }
 
 /** The recovery codes, shown once, with the way on. */
@@ -124,14 +146,18 @@ export function renderRecoveryCodesPage(
   const shell =
     files.read(TWO_FACTOR_FILES.codes) ??
     fallback(title, [TWO_FACTOR_MARKERS.codes, TWO_FACTOR_MARKERS.next], []);
-  const list = `<ol class="recovery-codes" id="recovery-codes">${codes
-    .map((c) => `<li><code>${escapeHtml(c)}</code></li>`)
-    .join('')}</ol>`;
-  const link = `<p><a class="button" href="${escapeHtml(next)}">I have saved my codes: continue</a></p>`;
-  const html = shell
+  const list = toHtmlString(
+    html`<ol class="recovery-codes" id="recovery-codes">
+      ${codes.map((c) => html`<li><code>${c}</code></li>`)}
+    </ol>`,
+  );
+  const link = toHtmlString(
+    html`<p><a class="button" href="${next}">I have saved my codes: continue</a></p>`,
+  );
+  const page = shell
     .split(TWO_FACTOR_MARKERS.codes)
     .join(list)
     .split(TWO_FACTOR_MARKERS.next)
     .join(link);
-  return insertMemberBar(html, user);
+  return insertMemberBar(page, user);
 }
