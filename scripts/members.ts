@@ -1,15 +1,17 @@
 // Operator CLI for the members area: `npm run members -- <command>`.
 // Commands: migrate, import-roll <file.csv>, create-staff <email> <username>,
-// confirm <username>, reject <username> [reason], list [--status S].
+// confirm <username>, reject <username> [reason], list [--status S], backup <file>.
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import { getConfig } from '../src/server/config.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
+import { backupSqlite, BackupTargetError } from '../src/server/store/backup.ts';
 import { importRollCsv } from '../src/server/roll.ts';
 import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
+import { StoreUnavailableError } from '../src/server/store/unavailable.ts';
 
 const USAGE = `Usage: npm run members -- <command>
 
@@ -18,7 +20,8 @@ const USAGE = `Usage: npm run members -- <command>
   create-staff <email> <username> create a staff account (asks for a password, or generates one)
   confirm <username>              confirm a pending member
   reject <username> [reason]      reject a registration, with an optional reason
-  list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)`;
+  list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)
+  backup <file>                   copy the SQLite store to a new file while the site serves`;
 
 const STATUSES: UserStatus[] = ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'];
 
@@ -137,6 +140,25 @@ async function list(args: string[]): Promise<void> {
   }
 }
 
+async function backup(file: string | undefined): Promise<void> {
+  if (!file) throw new UsageError('Name the backup file: backup <file>');
+  const config = getConfig();
+  if (config.databaseUrl) {
+    throw new UsageError(
+      'The store is PostgreSQL: back it up with its own tools, e.g.\n' +
+        '  pg_dump --format=custom --file=<file> "$DATABASE_URL"\n' +
+        'and rely on your provider’s point-in-time recovery (README, "Backups").',
+    );
+  }
+  try {
+    const result = await backupSqlite(config.dataDir, file);
+    console.log(`Backed up the store to ${result.file} (${result.bytes} bytes).`);
+  } catch (error) {
+    if (error instanceof BackupTargetError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   getConfig();
@@ -153,6 +175,8 @@ async function main(argv: string[]): Promise<void> {
       return reject(args[0], args.slice(1));
     case 'list':
       return list(args);
+    case 'backup':
+      return backup(args[0]);
     case undefined:
     case 'help':
     case '--help':
@@ -166,7 +190,11 @@ async function main(argv: string[]): Promise<void> {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof UsageError || (error as Error).name === 'ConfigError';
+  // Mistakes and an unreachable or unmigrated store are reported by their message alone.
+  const known =
+    error instanceof UsageError ||
+    (error as Error).name === 'ConfigError' ||
+    error instanceof StoreUnavailableError;
   console.error(known ? (error as Error).message : error);
   process.exitCode = known ? 2 : 1;
 } finally {

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   console.log(`  CMS:      ${server.url}/admin/${cms ? '' : ' (local backend not started)'}`);
   console.log(`  Members:  ${server.url}/members/`);
   console.log(`  Staff:    ${server.url}/staff/`);
+  for (const fn of server.scheduled)
+    console.log(`  Schedule: ${fn.name} runs ${fn.schedule} (UTC)`);
   printLogins(logins);
   console.log('\n  Ctrl-C stops the site and the CMS backend.');
 }

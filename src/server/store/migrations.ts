@@ -4,6 +4,8 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { staffConsoleMigration } from '../staff/store.ts';
+import { engineOf } from './db.ts';
+import { markSchemaCurrent } from './guarded-dialect.ts';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -196,11 +198,58 @@ export const migrations: Record<string, Migration> = {
   '0010_two_factor': twoFactor,
 };
 
-/** Runs every pending migration; throws with the failing migration's error. */
+/**
+ * The schema unqualified names resolve to on PostgreSQL (first of `search_path`),
+ * or undefined on SQLite. Kysely looks for its migration tables in every schema
+ * unless told which, so a database holding several schemas would fool it.
+ */
+async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefined> {
+  if (engineOf(db) !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
+/**
+ * Runs every pending migration; throws with the failing migration's error.
+ * The store's schema check lets this process's queries through from here on.
+ *
+ * On PostgreSQL the run holds one connection whose statement timeout is lifted
+ * (a migration may rewrite a large table), while its lock timeout stays: a
+ * migration that cannot take its lock soon fails rather than queue every
+ * request behind it. The connection's own timeout is put back afterwards.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  markSchemaCurrent(db);
+  try {
+    if (engineOf(db) !== 'postgres') return await runMigrator(db, undefined);
+    const schema = await currentPostgresSchema(db);
+    return await db.connection().execute(async (connection) => {
+      const { rows } = await sql<{
+        timeout: string;
+      }>`select current_setting('statement_timeout') as timeout`.execute(connection);
+      await sql`select set_config('statement_timeout', '0', false)`.execute(connection);
+      try {
+        return await runMigrator(connection, schema);
+      } finally {
+        await sql`select set_config('statement_timeout', ${rows[0]!.timeout}, false)`.execute(
+          connection,
+        );
+      }
+    });
+  } catch (error) {
+    markSchemaCurrent(db, false);
+    throw error;
+  }
+}
+
+async function runMigrator(
+  db: Kysely<any>,
+  schema: string | undefined,
+): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
