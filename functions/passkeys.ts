@@ -17,6 +17,7 @@ import { describeDevice } from '../src/server/device-names.ts';
 import { HttpError } from '../src/server/http/errors.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { chooseNextPath } from '../src/server/http/next-path.ts';
+import { rateLimitedError } from '../src/server/http/retry-after.ts';
 import { formSuccess, jsonResponse, wantsJson } from '../src/server/http/responses.ts';
 import { cookieHeaders, isSecureRequest, readRequestSession } from '../src/server/http/session.ts';
 import { consumeTokenBucket, LOGIN_IP_BUCKET, rateLimitKey } from '../src/server/rate-limit.ts';
@@ -95,10 +96,7 @@ async function post(req: Request, context: Context): Promise<Response> {
       const ip = clientIp(context);
       if (ip) {
         const bucket = await consumeTokenBucket(rateLimitKey('login-ip', ip), LOGIN_IP_BUCKET);
-        if (!bucket.allowed)
-          throw new HttpError(429, 'Too many attempts. Wait a minute and try again.', {
-            'Retry-After': String(bucket.retryAfter),
-          });
+        if (!bucket.allowed) throw rateLimitedError(bucket.retryAfter);
       }
       return jsonResponse({ ok: true, options: await passkeySignInOptions() });
     }

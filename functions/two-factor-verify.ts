@@ -6,7 +6,7 @@
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
 import { readFields } from '../src/server/http/body.ts';
-import { retryMessage } from '../src/server/http/form-answers.ts';
+import { describeRateLimit } from '../src/server/http/retry-after.ts';
 import { recoveryCodeForm, twoFactorCodeForm } from '../src/server/http/forms/definitions.ts';
 import { FORM_ERROR } from '../src/server/http/forms/spec.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
@@ -43,10 +43,10 @@ async function post(req: Request): Promise<Response> {
     const cookie = buildSessionCookie(result.token, result.maxAgeSeconds, isSecureRequest(req));
     return formSuccess(req, next, { headers: cookieHeaders([cookie]) });
   }
-  const locked = 'locked' in result;
-  const errors = locked ? { [FORM_ERROR]: retryMessage(result.retryAfter) } : result.errors;
+  const locked = 'locked' in result ? describeRateLimit(result.retryAfter) : null;
+  const errors = 'errors' in result ? result.errors : { [FORM_ERROR]: locked!.message };
   const status = locked ? 429 : 422;
-  if (locked) headers.set('Retry-After', String(result.retryAfter));
+  if (locked) headers.set('Retry-After', String(locked.seconds));
   if (wantsJson(req)) return jsonResponse({ ok: false, errors }, status, headers);
   const form =
     'recoveryCode' in errors || fields.code.trim() === '' ? recoveryCodeForm : twoFactorCodeForm;

@@ -9,7 +9,7 @@ import { registerMember } from '../../src/server/registration.ts';
 import { checkPassword, PASSWORD_MESSAGES } from '../../src/server/rules/password-policy.ts';
 import { createSession } from '../../src/server/sessions.ts';
 import { reauthenticateStaff } from '../../src/server/staff/reauth.ts';
-import { ENGINES, lastTokenFor, seedUser, useTestStore } from './support.ts';
+import { ENGINES, giveTotp, lastTokenFor, seedUser, totpCodeAt, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
@@ -185,8 +185,10 @@ describe.each(ENGINES)('passwords typed in other Unicode forms on %s', (engine) 
 
   it('lets staff confirm their password in another form, and rehashes a legacy hash', async () => {
     const account = await legacyAccount(HANGUL_NFD, 'staff');
+    const key = await giveTotp(store.db, account.id);
     const { session } = await createSession(account.id, 'staff', { now: T0, db: store.db });
-    expect(await reauthenticateStaff(session, HANGUL_NFC, { now: T0 })).toEqual({ ok: true });
+    const code = await totpCodeAt(key, T0);
+    expect(await reauthenticateStaff(session, HANGUL_NFC, code, { now: T0 })).toEqual({ ok: true });
     expect(await verify(await hashOf(account.username), HANGUL_NFC)).toBe(true);
     expect(await failures(account)).toBe(0);
   });
