@@ -41,7 +41,7 @@ async function setUp() {
   delete process.env.DATABASE_URL;
   const { getDb } = await import('../src/server/store/db.ts');
   const { migrateToLatest } = await import('../src/server/store/migrations.ts');
-  const { createStaff } = await import('../src/server/review.ts');
+  const { createStaff } = await import('../src/server/staff/accounts.ts');
   const { createSession } = await import('../src/server/sessions.ts');
   const db = getDb();
   await migrateToLatest(db);
@@ -110,7 +110,7 @@ async function importJob(): Promise<Figures> {
     const res = await call(roll, '/api/staff/roll', { method: 'POST', body: form });
     const id = new URL(res.headers.get('location')!, SITE).searchParams.get('preview')!;
     const page = await (await call(roll, `/api/staff/roll?preview=${id}`)).text();
-    return { id, sha: /name="sha256" value="([0-9a-f]{64})"/.exec(page)![1]! };
+    return { id, sha: /name="sha256" value="([0-9a-f]{64})"/.exec(page)![1] };
   };
   const applyIt = async (p: { id: string; sha: string }) => {
     const res = await call(apply, '/api/staff/roll/apply', {

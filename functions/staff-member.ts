@@ -11,13 +11,10 @@ import { defineHandler } from '../src/server/http/handler.ts';
 import { renderMemberPage } from '../src/server/staff/html/members-page.ts';
 import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
-import {
-  eraseAccount,
-  getMemberDetail,
-  reinstateMember,
-  revokeMemberSessions,
-  suspendAccount,
-} from '../src/server/staff/members.ts';
+import { eraseMember } from '../src/server/membership/erase.ts';
+import { suspendMember } from '../src/server/membership/end.ts';
+import { reinstateMember } from '../src/server/membership/standing.ts';
+import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
 import { resetStaffTwoFactor } from '../src/server/two-factor/two-factor.ts';
 
 function memberId(context: Context): string {
@@ -49,7 +46,7 @@ async function post(req: Request, context: Context): Promise<Response> {
       result = await revokeMemberSessions(id, actor);
       break;
     case 'suspend':
-      result = await suspendAccount(id, actor, fields.reason);
+      result = await suspendMember(id, actor, fields.reason);
       break;
     case 'reinstate':
       result = await reinstateMember(id, actor);
@@ -58,7 +55,7 @@ async function post(req: Request, context: Context): Promise<Response> {
       result = await resetStaffTwoFactor({ id: staff.user.id, username: actor }, id);
       break;
     case 'erase':
-      result = await eraseAccount(id, fields.confirm, actor);
+      result = await eraseMember(id, fields.confirm, actor);
       if (result.ok)
         return redirectWithFlash(staff, '/api/staff/members', { kind: 'ok', text: result.message });
       break;

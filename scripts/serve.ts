@@ -3,9 +3,9 @@
 // Run directly (`tsx scripts/serve.ts`) it listens on PORT (default 8888).
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorCode } from '../src/lib/error-code.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
@@ -86,7 +86,7 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
   const server = createServer((req, res) => {
     if (!site) return void res.writeHead(503).end();
     handleSiteRequest(site, req, res).catch((error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = errorCode(error);
       // A client that hangs up mid-stream is not an error worth a log line.
       if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
       console.error(`${req.method} ${req.url} failed:`, error);
@@ -120,7 +120,9 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
         server.once('error', reject);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
       });
-      const { port } = server.address() as AddressInfo;
+      const address = server.address();
+      if (typeof address !== 'object' || !address) throw new Error('The server has no port');
+      const { port } = address;
       url = `http://localhost:${port}`;
       site = { ...loaded, siteUrl: loaded.siteUrl || url };
       if (options.runSchedules ?? true) {

@@ -266,7 +266,7 @@ export function browserRequest(
 export function cookieFrom(res: Response): string {
   return res.headers
     .getSetCookie()
-    .map((line) => line.split(';')[0]!)
+    .map((line) => line.split(';')[0])
     .filter((pair) => !pair.endsWith('='))
     .join('; ');
 }

@@ -100,7 +100,7 @@ export async function zipSiteFunctions(options: {
     manifest: path.join(destDir, 'manifest.json'),
   });
   return results.map((r) => {
-    const result = r as typeof r & { bundler?: string; runtimeVersion?: string };
+    const result = r;
     return {
       name: r.name,
       zip: r.path,

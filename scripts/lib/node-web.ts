@@ -14,9 +14,9 @@ export function toWebRequest(
 ): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
+    const name = req.rawHeaders[i];
     if (name.startsWith(':')) continue;
-    headers.append(name, req.rawHeaders[i + 1]!);
+    headers.append(name, req.rawHeaders[i + 1]);
   }
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';

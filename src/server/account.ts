@@ -1,6 +1,7 @@
 /**
  * A signed-in member's own account: change password (needs the current one),
- * change email (confirmed from the new address), download their data, erase it.
+ * change email (confirmed from the new address), download their data. Erasure
+ * belongs to `membership/erase.ts`.
  */
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
@@ -15,14 +16,12 @@ import { hashPassword, verifyDummyPassword } from './passwords.ts';
 import {
   checkAccountPassword,
   PASSWORD_LOCKED_MESSAGE,
-  type PasswordCheck,
+  type AccountPasswordResult,
 } from './password-check.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
-import { loginFailureKey } from './authentication.ts';
 import { checkEmail } from './rules/email-address.ts';
 import { checkPassword } from './rules/password-policy.ts';
 import { createSession } from './sessions.ts';
-import { recordAudit } from './audit.ts';
 import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
 import { describeDevice } from './device-names.ts';
@@ -32,7 +31,7 @@ import { getTwoFactorStatus } from './two-factor/two-factor.ts';
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
 
 /** The message beside the password field for a failed check. */
-export function currentPasswordMessage(check: Exclude<PasswordCheck, 'ok'>): string {
+export function currentPasswordMessage(check: Exclude<AccountPasswordResult, 'ok'>): string {
   return check === 'locked' ? PASSWORD_LOCKED_MESSAGE : CURRENT_PASSWORD_MESSAGE;
 }
 
@@ -69,7 +68,7 @@ export async function changePassword(
     email: user.email,
   });
   if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
-  const newHash = await hashPassword(newPassword as string);
+  const newHash = await hashPassword(rules.password);
   const result = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
@@ -221,42 +220,4 @@ export async function exportMemberData(
     notes:
       'Your password is stored only as an argon2id hash, your warrant number only as a keyed hash plus its last two digits, your authenticator key only encrypted and your recovery codes only as hashes, so none of them can be shown.',
   };
-}
-
-/**
- * Erases an account: the user row, its sessions, tokens and rate-limit keys,
- * in one transaction. The audit log keeps only the anonymous id.
- */
-export async function eraseMember(
-  userId: string,
-  options: CallOptions & { actor?: string } = {},
-): Promise<boolean> {
-  const now = resolveNow(options.now);
-  return getDb()
-    .transaction()
-    .execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', userId)
-        .executeTakeFirst();
-      if (!user) return false;
-      const keys = [
-        loginFailureKey(user, user.username),
-        rateLimitKey('login-name', user.username),
-        rateLimitKey('login-name', user.email),
-        rateLimitKey('mail', user.email_lower),
-      ];
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-      await trx.deleteFrom('email_tokens').where('user_id', '=', userId).execute();
-      await trx.deleteFrom('rate_limits').where('key', 'in', keys).execute();
-      await trx.deleteFrom('users').where('id', '=', userId).execute();
-      await recordAudit(trx, {
-        actor: options.actor ?? 'self',
-        action: 'member.erase',
-        target: userId,
-        now,
-      });
-      return true;
-    });
 }

@@ -24,14 +24,21 @@ export async function findUserById(id: string, db: Db = getDb()): Promise<User |
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A user by id or by username (case-insensitive), for staff tools and the CLI. */
+/**
+ * A user by id or by username (case-insensitive), for staff tools and the CLI.
+ * An id wins over a username that happens to spell it.
+ */
 export async function findUserByRef(ref: string, db: Db = getDb()): Promise<User | undefined> {
   const value = ref.trim();
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', value), eb('username_lower', '=', value.toLowerCase())]))
-    .executeTakeFirst();
+  if (!value) return undefined;
+  return (
+    (await findUserById(value, db)) ??
+    db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_lower', '=', value.toLowerCase())
+      .executeTakeFirst()
+  );
 }
 
 /**

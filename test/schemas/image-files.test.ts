@@ -76,7 +76,7 @@ describe('imagePath in the news schema', () => {
       const result = guarded.safeParse(image);
       expect(result.success).toBe(false);
       expect(reached).toBe(false);
-      const message = result.error!.issues[0]!.message;
+      const message = result.error!.issues[0].message;
       expect(message).toContain(`“${path.basename(image)}”`);
       expect(message).toContain('The website can use JPEG, PNG, WebP, AVIF, GIF or TIFF images.');
       const fieldErrors = schema.safeParse({ ...valid, image }).error!.flatten().fieldErrors;

@@ -158,24 +158,24 @@ describe('names', () => {
     expect(checkName('محمد', 'firstName').ok).toBe(true);
   });
   it('requires each name with its own message', () => {
-    expect(checkName('', 'firstName')).toEqual({
+    expect(checkName('', 'firstName')).toMatchObject({
       ok: false,
       message: NAME_MESSAGES.firstNameRequired,
     });
-    expect(checkName(' ', 'surname')).toEqual({
+    expect(checkName(' ', 'surname')).toMatchObject({
       ok: false,
       message: NAME_MESSAGES.surnameRequired,
     });
   });
   it('allows 100 characters and refuses 101, counting code points', () => {
     expect(checkName('😀'.repeat(100), 'surname').ok).toBe(true);
-    expect(checkName('a'.repeat(101), 'surname')).toEqual({
+    expect(checkName('a'.repeat(101), 'surname')).toMatchObject({
       ok: false,
       message: 'Use 100 characters or fewer',
     });
   });
   it('refuses control characters', () => {
-    expect(checkName('Ann\u0000', 'firstName')).toEqual({
+    expect(checkName('Ann\u0000', 'firstName')).toMatchObject({
       ok: false,
       message: NAME_MESSAGES.control,
     });
@@ -188,23 +188,32 @@ describe('names', () => {
 
 describe('passwords', () => {
   it('accepts 8 to 256 characters counted as code points', () => {
-    expect(checkPassword('quiet-ember', site)).toEqual({ ok: true });
-    expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({ ok: true });
+    expect(checkPassword('quiet-ember', site)).toEqual({ ok: true, password: 'quiet-ember' });
+    expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({
+      ok: true,
+      password: '🔑🔑🔑🔑🔑🔑🔑🔑',
+    });
     expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({
       ok: false,
       message: PASSWORD_MESSAGES.tooShort,
     });
-    expect(checkPassword('x'.repeat(255) + '🔑', site)).toEqual({ ok: true });
+    expect(checkPassword('x'.repeat(255) + '🔑', site)).toEqual({
+      ok: true,
+      password: 'x'.repeat(255) + '🔑',
+    });
     expect(checkPassword('x'.repeat(257), site)).toEqual({
       ok: false,
       message: PASSWORD_MESSAGES.tooLong,
     });
   });
   it('never trims: surrounding spaces count towards the length', () => {
-    expect(checkPassword('  abc12  ', site)).toEqual({ ok: true });
+    expect(checkPassword('  abc12  ', site)).toEqual({ ok: true, password: '  abc12  ' });
   });
   it('has no composition rules', () => {
-    expect(checkPassword('correct horse battery staple', site)).toEqual({ ok: true });
+    expect(checkPassword('correct horse battery staple', site)).toEqual({
+      ok: true,
+      password: 'correct horse battery staple',
+    });
   });
   it('rejects the most common passwords whatever their case', () => {
     expect(checkPassword('password', site)).toEqual({

@@ -15,6 +15,8 @@ import { generateId } from '../../src/server/crypto.ts';
 import type { UserRole, UserStatus } from '../../src/server/store/schema.ts';
 import { hmacWarrantNumber, warrantLastTwo } from '../../src/server/warrant.ts';
 import { newUserRow } from '../../src/server/users.ts';
+import { readRollText } from '../../src/server/roll/read.ts';
+import { importRoll } from '../../src/server/roll/replace.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -242,4 +244,11 @@ export async function giveTotp(db: Db, userId: string): Promise<Uint8Array> {
 export async function totpCodeAt(key: Uint8Array, now: number): Promise<string> {
   const { generateHOTP } = await import('@oslojs/otp');
   return generateHOTP(key, BigInt(Math.floor(now / 30_000)), 6);
+}
+
+/** Reads a roll file's text and imports it as the CLI does; throws with the errors when refused. */
+export async function importRollText(text: string, actor = 'test', now?: number) {
+  const read = readRollText(text);
+  if (!read.ok) throw new Error(read.errors.join('\n'));
+  return importRoll(read.rows, actor, { now });
 }

@@ -29,8 +29,8 @@ export function readCollection(root: string, collection: string): SourceEntry[] 
       return {
         slug: name.replace(/\.mdx?$/, '').toLowerCase(),
         file,
-        data: (parse(match[1]!) ?? {}) as Record<string, unknown>,
-        body: match[2]!,
+        data: (parse(match[1]) ?? {}) as Record<string, unknown>,
+        body: match[2],
       };
     });
 }

@@ -86,7 +86,7 @@ function createPostgres(url: string, limits: StoreLimits): Db {
     connectionTimeoutMillis: limits.connectTimeoutMs,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     keepAlive: true,
-    types: types as any,
+    types: types,
   });
   pool.on('error', logIdleConnectionLost);
   // The pool listens for errors only on idle clients. A client in use whose connection
