@@ -45,7 +45,7 @@ describe('password rules judge the NFC form', () => {
       ok: false,
       message: PASSWORD_MESSAGES.tooShort,
     });
-    expect(checkPassword(CREME_NFD, context)).toEqual({ ok: true });
+    expect(checkPassword(CREME_NFD, context)).toEqual({ ok: true, password: CREME_NFC });
   });
 
   it('finds the username or email in the password whichever way either was typed', () => {
@@ -71,7 +71,7 @@ describe('password rules judge the NFC form', () => {
     // Fullwidth `ｐａｓｓｗｏｒｄ１` is another password under NFC (NFKC would make it `password1`).
     expect(
       checkPassword('\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11', context),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, password: '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11' });
   });
 });
 

@@ -6,7 +6,8 @@
 import { normalizePassword } from './password-text.ts';
 import { loadCommonPasswords } from './common-passwords.ts';
 
-export type PasswordCheck = { ok: true } | { ok: false; message: string };
+/** A checked password: `password` is the NFC form the rules judged, ready to hash. */
+export type PasswordCheck = { ok: true; password: string } | { ok: false; message: string };
 
 export const PASSWORD_MESSAGES = {
   required: 'Enter a password',
@@ -59,5 +60,5 @@ export function checkPassword(input: unknown, context: PasswordContext): Passwor
   }
   const word = siteWords(context.siteName).find((w) => lower.includes(w));
   if (word) return { ok: false, message: siteWordMessage(word) };
-  return { ok: true };
+  return { ok: true, password };
 }
