@@ -8,6 +8,8 @@ import {
   browserSupportsWebAuthn,
   startAuthentication,
   startRegistration,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 
 interface Answer {
@@ -25,9 +27,23 @@ async function postJson(url: string, body: Record<string, string> = {}): Promise
     body: JSON.stringify(body),
     credentials: 'same-origin',
   });
-  const answer = (await res.json().catch(() => ({ ok: false }))) as Answer;
-  if (!res.ok && answer.ok !== false) return { ok: false };
-  return answer;
+  const answer: unknown = await res.json().catch(() => null);
+  return isAnswer(answer) ? answer : { ok: false };
+}
+
+function isAnswer(value: unknown): value is Answer {
+  return (
+    typeof value === 'object' && value !== null && 'ok' in value && typeof value.ok === 'boolean'
+  );
+}
+
+/** True when the server sent options (made by @simplewebauthn/server for this library). */
+function hasOptions<T>(answer: Answer): answer is Answer & { options: T } {
+  return typeof answer.options === 'object' && answer.options !== null;
+}
+
+function problemText(problem: unknown, fallback: string): string {
+  return problem instanceof Error && problem.message ? problem.message : fallback;
 }
 
 function messageOf(answer: Answer, fallback: string): string {
@@ -51,8 +67,9 @@ async function signIn(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
     const options = await postJson('/api/passkeys/sign-in-options');
-    if (!options.ok) throw new Error(messageOf(options, 'Passkeys are not available right now.'));
-    const response = await startAuthentication({ optionsJSON: options.options as never });
+    if (!options.ok || !hasOptions<PublicKeyCredentialRequestOptionsJSON>(options))
+      throw new Error(messageOf(options, 'Passkeys are not available right now.'));
+    const response = await startAuthentication({ optionsJSON: options.options });
     const answer = await postJson('/api/passkeys/sign-in', {
       response: JSON.stringify(response),
       next: nextFromAddress(),
@@ -60,7 +77,7 @@ async function signIn(button: HTMLButtonElement): Promise<void> {
     if (!answer.ok) throw new Error(messageOf(answer, 'That passkey could not be checked.'));
     window.location.assign(answer.next ?? '/members/');
   } catch (problem) {
-    showError(error, (problem as Error).message || 'The passkey was not used.');
+    showError(error, problemText(problem, 'The passkey was not used.'));
     button.disabled = false;
   }
 }
@@ -72,8 +89,9 @@ async function addPasskey(form: HTMLFormElement): Promise<void> {
   if (button) button.disabled = true;
   try {
     const options = await postJson('/api/passkeys/register-options');
-    if (!options.ok) throw new Error(messageOf(options, 'Passkeys are not available right now.'));
-    const response = await startRegistration({ optionsJSON: options.options as never });
+    if (!options.ok || !hasOptions<PublicKeyCredentialCreationOptionsJSON>(options))
+      throw new Error(messageOf(options, 'Passkeys are not available right now.'));
+    const response = await startRegistration({ optionsJSON: options.options });
     const answer = await postJson('/api/passkeys/register', {
       response: JSON.stringify(response),
       name,
@@ -81,7 +99,7 @@ async function addPasskey(form: HTMLFormElement): Promise<void> {
     if (!answer.ok) throw new Error(messageOf(answer, 'The passkey was not added.'));
     window.location.assign(answer.next ?? window.location.pathname);
   } catch (problem) {
-    showError(error, (problem as Error).message || 'The passkey was not added.');
+    showError(error, problemText(problem, 'The passkey was not added.'));
     if (button) button.disabled = false;
   }
 }

@@ -8,6 +8,14 @@ import { call, createAccount, form, logIn, sessionCookieFrom } from './support.t
 const passkeys = (await import('../../functions/passkeys.ts')).default;
 const { getDb } = await import('../../src/server/store/db.ts');
 
+/** The part of the creation options these tests read. */
+interface RegisterOptions {
+  options: {
+    rp: { id: string };
+    authenticatorSelection: { residentKey: string; userVerification: string };
+  };
+}
+
 async function storedPasskey(userId: string, id: string, name = 'Old phone') {
   await getDb()
     .insertInto('passkeys')
@@ -37,7 +45,7 @@ describe('passkey functions', () => {
   it('offers sign-in options for this site to anyone, and stores the challenge once', async () => {
     const res = await post('sign-in-options', {});
     expect(res.status).toBe(200);
-    const { options } = await res.json();
+    const { options } = (await res.json()) as { options: { rpId: string; challenge: string } };
     expect(options.rpId).toBe('site.test');
     const rows = await getDb()
       .selectFrom('webauthn_challenges')
@@ -45,7 +53,7 @@ describe('passkey functions', () => {
       .where('challenge', '=', options.challenge)
       .execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.purpose).toBe('sign-in');
+    expect(rows[0].purpose).toBe('sign-in');
   });
 
   it('refuses a sign-in with an unknown passkey or an unreadable answer, starting no session', async () => {
@@ -78,7 +86,7 @@ describe('passkey functions', () => {
     const cookie = await logIn(account.username, account.password);
     const options = await post('register-options', {}, cookie);
     expect(options.status).toBe(200);
-    const body = await options.json();
+    const body = (await options.json()) as RegisterOptions;
     expect(body.options.rp.id).toBe('site.test');
     expect(body.options.authenticatorSelection.residentKey).toBe('required');
     const forged = await post(
@@ -107,7 +115,7 @@ describe('passkey functions', () => {
   it('asks staff passkeys for user verification', async () => {
     const staff = await createAccount('confirmed', 'staff');
     const cookie = await logIn(staff.username, staff.password);
-    const body = await (await post('register-options', {}, cookie)).json();
+    const body = (await (await post('register-options', {}, cookie)).json()) as RegisterOptions;
     expect(body.options.authenticatorSelection.userVerification).toBe('required');
   });
 
@@ -179,7 +187,9 @@ describe('passkey functions', () => {
       .execute();
     const res = await post('remove', form({ id: 'staff-only-key' }), cookie);
     expect(res.status).toBe(422);
-    expect((await res.json()).error).toMatch(/Staff must keep a second factor/);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /Staff must keep a second factor/,
+    );
     const kept = await getDb()
       .selectFrom('passkeys')
       .select('id')

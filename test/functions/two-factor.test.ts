@@ -61,7 +61,7 @@ async function enrol(account: { username: string; password: string }) {
   expect(page.status).toBe(200);
   const html = await page.text();
   expect(html).toContain('<svg role="img"');
-  const text = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(html)![1]!;
+  const text = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(html)![1];
   const key = decodeBase32IgnorePadding(text.replace(/ /g, ''));
   const res = await call(setup, {
     path: '/api/two-factor/setup',
@@ -70,7 +70,7 @@ async function enrol(account: { username: string; password: string }) {
   });
   expect(res.status).toBe(200);
   const codes = [...(await res.text()).matchAll(/<li><code>([a-z2-7-]+)<\/code><\/li>/g)].map(
-    (m) => m[1]!,
+    (m) => m[1],
   );
   return { key, codes, oldCookie: cookie, cookie: sessionCookieFrom(res)! };
 }
@@ -96,7 +96,7 @@ describe('setting up an authenticator', () => {
     const account = await createAccount('confirmed');
     const { cookie } = await passwordStep(account);
     const first = await (await get(pages, '/two-factor/setup/', cookie)).text();
-    const key = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(first)![1]!;
+    const key = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(first)![1];
     const wrong = await call(setup, {
       path: '/api/two-factor/setup',
       cookie,
@@ -242,16 +242,16 @@ describe('the second step of signing in (injected clock)', () => {
     const account = await createAccount('confirmed');
     const { codes } = await enrol(account);
     const half = await passwordStep(account);
-    const typed = ` ${codes[3]!.toUpperCase().replace(/-/g, ' ')} `;
+    const typed = ` ${codes[3].toUpperCase().replace(/-/g, ' ')} `;
     const res = await sendCode(half.cookie, { recoveryCode: typed, next: '/members/' });
     expect(res.status).toBe(303);
     const again = await passwordStep(account);
-    const reused = await sendCode(again.cookie, { recoveryCode: codes[3]! });
+    const reused = await sendCode(again.cookie, { recoveryCode: codes[3] });
     expect(reused.status).toBe(422);
     expect(await reused.text()).toContain(
       'That recovery code is not right or has already been used',
     );
-    expect((await sendCode(again.cookie, { recoveryCode: codes[4]! })).status).toBe(303);
+    expect((await sendCode(again.cookie, { recoveryCode: codes[4] })).status).toBe(303);
     const left = await getDb()
       .selectFrom('recovery_codes')
       .select('code_hash')
@@ -305,8 +305,7 @@ describe('a half-signed-in session', () => {
         `/two-factor/?next=${encodeURIComponent(path)}`,
       );
     }
-    const who = await (await get(session, '/api/session', cookie)).json();
-    expect(who).toEqual({ member: null });
+    expect(await (await get(session, '/api/session', cookie)).json()).toEqual({ member: null });
     for (const [fn, path, body] of [
       [
         accountPassword,
@@ -399,13 +398,13 @@ describe('turning two-factor off and new recovery codes', () => {
     });
     expect(res.status).toBe(200);
     const fresh = [...(await res.text()).matchAll(/<li><code>([a-z2-7-]+)<\/code><\/li>/g)].map(
-      (m) => m[1]!,
+      (m) => m[1],
     );
     expect(fresh).toHaveLength(10);
     expect(mailTo(account.email).some((m) => /Subject: New recovery codes/.test(m))).toBe(true);
     const half = await passwordStep(account);
-    expect((await sendCode(half.cookie, { recoveryCode: codes[0]! })).status).toBe(422);
-    expect((await sendCode(half.cookie, { recoveryCode: fresh[0]! })).status).toBe(303);
+    expect((await sendCode(half.cookie, { recoveryCode: codes[0] })).status).toBe(422);
+    expect((await sendCode(half.cookie, { recoveryCode: fresh[0] })).status).toBe(303);
   });
 });
 
@@ -435,9 +434,9 @@ describe('where you are signed in', () => {
     expect(page).toContain('Safari 17 on iOS');
     expect(page.match(/This device/g)).toHaveLength(1);
     expect(page).not.toContain('second step not finished');
-    const ids = [...page.matchAll(/name="session"\s+value="([a-z2-7]+)"/g)].map((m) => m[1]!);
+    const ids = [...page.matchAll(/name="session"\s+value="([a-z2-7]+)"/g)].map((m) => m[1]);
     expect(ids).toHaveLength(2);
-    const otherId = other.split('=')[1]!.split('.')[0]!;
+    const otherId = other.split('=')[1].split('.')[0];
     expect(ids).toContain(otherId);
     const res = await call(accountSessions, {
       path: '/api/account/sessions',
@@ -451,7 +450,7 @@ describe('where you are signed in', () => {
     // Another account's session cannot be ended from here.
     const stranger = await createAccount('confirmed');
     const theirs = await logIn(stranger.username, stranger.password);
-    const theirId = theirs.split('=')[1]!.split('.')[0]!;
+    const theirId = theirs.split('=')[1].split('.')[0];
     await call(accountSessions, {
       path: '/api/account/sessions',
       cookie: here,

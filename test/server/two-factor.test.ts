@@ -82,7 +82,7 @@ describe('TOTP keys at rest (AES-256-GCM)', () => {
     expect(a).not.toBe(b);
     expect(openBytes(a, secret)).toEqual(key);
     const raw = Buffer.from(a, 'base64url');
-    raw[15] = raw[15]! ^ 1;
+    raw[15] = raw[15] ^ 1;
     expect(() => openBytes(raw.toString('base64url'), secret)).toThrow();
     expect(() => openBytes(a, 't'.repeat(40))).toThrow();
     expect(() => openBytes('short', secret)).toThrow();
@@ -102,8 +102,8 @@ describe.each(ENGINES)('second factors in the store (%s)', (engine) => {
     const id = await account();
     const codes = await replaceRecoveryCodes(store.db, id, T0);
     const results = await Promise.all([
-      consumeRecoveryCode(store.db, id, codes[0]!, T0),
-      consumeRecoveryCode(store.db, id, codes[0]!, T0),
+      consumeRecoveryCode(store.db, id, codes[0], T0),
+      consumeRecoveryCode(store.db, id, codes[0], T0),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await consumeRecoveryCode(store.db, id, 'not-a-code', T0)).toBe(false);
@@ -113,8 +113,8 @@ describe.each(ENGINES)('second factors in the store (%s)', (engine) => {
     const a = await account();
     const b = await account();
     const codes = await replaceRecoveryCodes(store.db, a, T0);
-    expect(await consumeRecoveryCode(store.db, b, codes[0]!, T0)).toBe(false);
-    expect(await consumeRecoveryCode(store.db, a, codes[0]!, T0)).toBe(true);
+    expect(await consumeRecoveryCode(store.db, b, codes[0], T0)).toBe(false);
+    expect(await consumeRecoveryCode(store.db, a, codes[0], T0)).toBe(true);
   });
 
   it('locks out after 10 wrong codes in 10 minutes and opens again after the window', async () => {

@@ -59,7 +59,9 @@ describe.each(ENGINES)('staff and two-factor sign-in (%s)', (engine) => {
         headers: { accept: 'application/json' },
       });
       if (json.status !== 405)
-        expect((await json.json()).error).toBe(STAFF_NEEDS_TWO_FACTOR_MESSAGE);
+        expect(((await json.json()) as { error: string }).error).toBe(
+          STAFF_NEEDS_TWO_FACTOR_MESSAGE,
+        );
       const after = (await store.db.selectFrom('audit_log').select('id').execute()).length;
       expect(after).toBe(before);
     },

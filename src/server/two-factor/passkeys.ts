@@ -82,12 +82,24 @@ async function consumeChallenge(
   return Number(result.numDeletedRows) === 1;
 }
 
+const TRANSPORTS: readonly string[] = [
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+];
+
+function isTransport(value: unknown): value is AuthenticatorTransportFuture {
+  return typeof value === 'string' && TRANSPORTS.includes(value);
+}
+
 function parseTransports(text: string): AuthenticatorTransportFuture[] {
   try {
     const value: unknown = JSON.parse(text);
-    return Array.isArray(value)
-      ? (value.filter((t) => typeof t === 'string') as AuthenticatorTransportFuture[])
-      : [];
+    return Array.isArray(value) ? value.filter(isTransport) : [];
   } catch {
     return [];
   }

@@ -31,7 +31,7 @@ export const STAFF_HALF_SIGNED_IN_MESSAGE =
  */
 export async function requireStaff(req: Request): Promise<StaffRequest> {
   const { current, halfSignedIn, setCookies } = await readRequestSession(req);
-  const headers: Record<string, string> = setCookies.length ? { 'Set-Cookie': setCookies[0]! } : {};
+  const headers: Record<string, string> = setCookies.length ? { 'Set-Cookie': setCookies[0] } : {};
   if (halfSignedIn) throw new HttpError(403, STAFF_HALF_SIGNED_IN_MESSAGE, headers);
   if (!current || current.user.role !== 'staff' || current.user.status !== 'confirmed') {
     const hint = current ? '' : ' If you are staff, log in first.';
