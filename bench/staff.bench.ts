@@ -51,7 +51,16 @@ async function setUp() {
     .select('id')
     .where('username', '=', 'benchstaff')
     .executeTakeFirstOrThrow();
-  const { token } = await createSession(staff.id, 'staff');
+  // The console needs a second factor: give the bench account an authenticator.
+  const { getConfig } = await import('../src/server/config.ts');
+  const { sealBytes } = await import('../src/server/two-factor/secret-box.ts');
+  const { generateTotpKey } = await import('../src/server/two-factor/totp.ts');
+  await db
+    .updateTable('users')
+    .set({ totp_secret: sealBytes(generateTotpKey(), getConfig().totpKey) })
+    .where('id', '=', staff.id)
+    .execute();
+  const { token } = await createSession(staff.id, 'staff', { twoFactorVerified: true });
   const call = (
     handler: (r: Request, c: never) => Promise<Response>,
     p: string,

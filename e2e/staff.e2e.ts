@@ -4,6 +4,7 @@ import { launchBrowser } from './support/browser';
 import { readMailTo } from './support/outbox';
 import { expectAxeClean } from './support/page';
 import { runMembersCli, startSite, type RunningSite } from './support/server';
+import { completeTotpSetup } from './support/totp';
 
 const HEADER = 'warrant_number,surname,status\n';
 
@@ -113,7 +114,14 @@ describe('the staff console in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/login/');
     await page.fill('#login-username', 'office_lead');
     await page.fill('#login-password', staffPassword);
-    await Promise.all([page.waitForURL(/\/staff\/$/), page.click('#login button[type="submit"]')]);
+    // Staff without a second factor are sent to set one up before the console opens.
+    await Promise.all([
+      page.waitForURL(/\/two-factor\/setup\//),
+      page.click('#login button[type="submit"]'),
+    ]);
+    const { recoveryCodes } = await completeTotpSetup(page);
+    expect(recoveryCodes).toHaveLength(10);
+    await Promise.all([page.waitForURL(/\/staff\/$/), page.click('text=I have saved my codes')]);
     expect(await page.textContent('h1')).toBe('Staff console');
     await expectAxeClean(page);
     const anonymous = await fetch(`${site.url}/api/staff/review`);

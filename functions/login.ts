@@ -1,4 +1,7 @@
-/** POST /api/login: username or email and password; starts a new session and goes to `next`. */
+/**
+ * POST /api/login: username or email and password; starts a new session and
+ * goes to `next`, through /two-factor/ when the account has a second factor.
+ */
 import type { Config, Context } from '@netlify/functions';
 import { authenticateMember } from '../src/server/authentication.ts';
 import { getConfig } from '../src/server/config.ts';
@@ -15,6 +18,17 @@ import { formSuccess } from '../src/server/http/responses.ts';
 import { cookieHeaders, isSecureRequest } from '../src/server/http/session.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
 
+/**
+ * Where a correct password leads: the second step when the account has a
+ * second factor, set-up for staff without one, else `next` itself. `next`
+ * travels on in the query so it is honoured at the end.
+ */
+function afterPassword(secondFactor: 'required' | 'setup' | 'none', next: string): string {
+  if (secondFactor === 'none') return next;
+  const path = secondFactor === 'required' ? '/two-factor/' : '/two-factor/setup/';
+  return `${path}?next=${encodeURIComponent(next)}`;
+}
+
 async function post(req: Request, context: Context): Promise<Response> {
   const fields = await readFields(req, fieldNames(loginForm));
   const next = chooseNextPath(fields.next, req.headers.get('referer'), getConfig().siteUrl);
@@ -26,10 +40,13 @@ async function post(req: Request, context: Context): Promise<Response> {
     return answerInvalid(req, siteFiles, loginPage, { values, errors: missing });
   const result = await authenticateMember(fields.username, fields.password, {
     ip: clientIp(context),
+    userAgent: req.headers.get('user-agent'),
   });
   if (result.ok) {
     const cookie = buildSessionCookie(result.token, result.maxAgeSeconds, isSecureRequest(req));
-    return formSuccess(req, next, { headers: cookieHeaders([cookie]) });
+    return formSuccess(req, afterPassword(result.secondFactor, next), {
+      headers: cookieHeaders([cookie]),
+    });
   }
   if (result.reason === 'rate-limited') {
     return answerRateLimited(req, siteFiles, loginPage, result.retryAfter, values);

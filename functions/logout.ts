@@ -10,8 +10,9 @@ import { cookieHeaders, isSecureRequest, readRequestSession } from '../src/serve
 
 async function post(req: Request): Promise<Response> {
   await readNoFields(req);
-  const { current } = await readRequestSession(req);
-  if (current) await invalidateSession(current.session.id);
+  const { current, halfSignedIn } = await readRequestSession(req);
+  const session = current ?? halfSignedIn;
+  if (session) await invalidateSession(session.session.id);
   const blank = buildBlankSessionCookie(isSecureRequest(req));
   return formSuccess(req, '/', { headers: cookieHeaders([blank]) });
 }

@@ -1,14 +1,18 @@
 /**
  * GET /members/*, /staff/*: the sealed pages, and the images of sealed content under
- * /members/_assets/. No session: 303 to /login/?next=. Signed in but not confirmed:
- * 403 saying why. /staff/ needs the staff role, and its overview is drawn per request with
- * what needs attention. Confirmed: the page (with the member
- * bar) or the file, never cached by anyone else.
+ * /members/_assets/. No session: 303 to /login/?next=. Half signed in (second
+ * factor owed): 303 to /two-factor/. Signed in but not confirmed: 403 saying why.
+ * /staff/ needs the staff role; staff without a second factor: 303 to
+ * /two-factor/setup/ for every console page; the overview is drawn per request with
+ * what needs attention. Confirmed: the page (with the member bar; the account page
+ * completed with the member's second factors and devices) or the file, never cached
+ * by anyone else.
  */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
 import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
+import { ACCOUNT_FILE, completeAccountPage } from '../src/server/http/account-page.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
 import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import {
@@ -75,16 +79,18 @@ async function get(req: Request): Promise<Response> {
   if (!asset && !url.pathname.endsWith('/')) {
     return seeOther(withTrailingSlash(url.pathname, url.search));
   }
-  const { current, setCookies } = await readRequestSession(req);
+  const { current, halfSignedIn, setCookies } = await readRequestSession(req);
   const headers = cookieHeaders(setCookies);
-  if (!current) {
-    const next = encodeURIComponent(url.pathname + url.search);
-    return seeOther(`/login/?next=${next}`, headers);
-  }
+  const next = encodeURIComponent(url.pathname + url.search);
+  if (halfSignedIn) return seeOther(`/two-factor/?next=${next}`, headers);
+  if (!current) return seeOther(`/login/?next=${next}`, headers);
   if (asset) return serveAsset(asset, current.user, headers);
   const target = resolveSealedPath(url.pathname);
   const refusal = refusalFor(current.user, target);
   if (refusal) return refuse(refusal, current.user, headers);
+  // The console opens only to staff with a second factor: the others set one up first.
+  if (target!.area === 'staff' && !current.user.twoFactorEnabled)
+    return seeOther(`/two-factor/setup/?next=${next}`, headers);
   if (url.pathname === '/staff/') {
     // The overview shows what needs attention now, so it is drawn per request.
     const body = renderOverviewPage(await loadOverview());
@@ -98,7 +104,8 @@ async function get(req: Request): Promise<Response> {
   }
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
-  return htmlResponse(insertMemberBar(page, current.user), 200, headers);
+  const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
+  return htmlResponse(insertMemberBar(completed, current.user), 200, headers);
 }
 
 export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });

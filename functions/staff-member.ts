@@ -1,7 +1,8 @@
 /**
  * GET /api/staff/members/:id: one account, its status and history.
  * POST /api/staff/members/:id: `action` revoke | suspend (`reason`) | reinstate |
- * erase (`confirm` = the username), then 303 with a status message. Staff only.
+ * erase (`confirm` = the username) | reset-two-factor (another staff account
+ * that lost every second factor), then 303 with a status message. Staff only.
  */
 import type { Config, Context } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
@@ -14,6 +15,7 @@ import { eraseMember } from '../src/server/membership/erase.ts';
 import { suspendMember } from '../src/server/membership/end.ts';
 import { reinstateMember } from '../src/server/membership/standing.ts';
 import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
+import { resetStaffTwoFactor } from '../src/server/two-factor/two-factor.ts';
 
 function memberId(context: Context): string {
   const id = context.params?.id ?? '';
@@ -48,6 +50,9 @@ async function post(req: Request, context: Context): Promise<Response> {
       break;
     case 'reinstate':
       result = await reinstateMember(id, actor);
+      break;
+    case 'reset-two-factor':
+      result = await resetStaffTwoFactor({ id: staff.user.id, username: actor }, id);
       break;
     case 'erase':
       result = await eraseMember(id, fields.confirm, actor);

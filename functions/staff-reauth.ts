@@ -1,6 +1,6 @@
 /**
  * GET /api/staff/reauth: the password re-entry page (`next`).
- * POST /api/staff/reauth: `password`, `next` → stamps the session and 303 to `next`,
+ * POST /api/staff/reauth: `password`, `code`, `next` → stamps the session and 303 to `next`,
  * or the page again (422) when the password is wrong. Staff only.
  */
 import type { Config } from '@netlify/functions';
@@ -20,7 +20,7 @@ async function get(req: Request): Promise<Response> {
   const staff = await requireStaff(req);
   const next = consolePath(new URL(req.url).searchParams.get('next') ?? '', '/api/staff/roll');
   return answerStaffPage(req, staff, {
-    title: 'Confirm your password',
+    title: 'Confirm your password and code',
     section: '',
     body: renderReauthPage(next),
   });
@@ -28,15 +28,15 @@ async function get(req: Request): Promise<Response> {
 
 async function post(req: Request): Promise<Response> {
   const staff = await requireStaff(req);
-  const fields = await readFields(req, ['password', 'next']);
+  const fields = await readFields(req, ['password', 'code', 'next']);
   const next = consolePath(fields.next, '/api/staff/roll');
-  const result = await reauthenticateStaff(staff.session, fields.password);
+  const result = await reauthenticateStaff(staff.session, fields.password, fields.code);
   if (!result.ok) {
     return answerStaffPage(
       req,
       staff,
       {
-        title: 'Error: Confirm your password',
+        title: 'Error: Confirm your password and code',
         section: '',
         body: renderReauthPage(next, result.message),
         flash: null,
@@ -46,7 +46,7 @@ async function post(req: Request): Promise<Response> {
   }
   return redirectWithFlash(staff, next, {
     kind: 'ok',
-    text: 'Password confirmed: you can import or export for the next 10 minutes.',
+    text: 'Password and code confirmed: you can import or export for the next 10 minutes.',
   });
 }
 

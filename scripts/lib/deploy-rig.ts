@@ -226,12 +226,15 @@ export function productionEnv(options: {
   smtpUrl: string;
   siteUrl: string;
   warrantKey: string;
+  /** The key that encrypts authenticator keys; a fixed test value unless given. */
+  totpKey?: string;
 }): Record<string, string> {
   return {
     NODE_ENV: 'production',
     CONTEXT: 'production',
     DATABASE_URL: options.databaseUrl,
     WARRANT_KEY: options.warrantKey,
+    TOTP_KEY: options.totpKey ?? 'deploy-test-totp-key-0123456789abcdef',
     SMTP_URL: options.smtpUrl,
     SITE_URL: options.siteUrl,
     URL: options.siteUrl,

@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { sealAssets } from './sealed/sealed-assets.ts';
 
-/** URL prefixes whose pages are members-only and must never be served from dist/. */
-export const SEALED_PREFIXES = ['members', 'staff'] as const;
+/**
+ * URL prefixes whose pages are members-only (or filled in per account, as the
+ * two-factor pages are) and must never be served from dist/.
+ */
+export const SEALED_PREFIXES = ['members', 'staff', 'two-factor'] as const;
 
 /**
  * Moves every sealed page out of the public output once Astro has written it,

@@ -7,7 +7,11 @@ import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { createEmailToken } from './email-tokens.ts';
 import { deliverMail, type MailMessage } from './mail.ts';
-import { accountExistsMessage, emailChangeMessage } from './mail-templates.ts';
+import {
+  accountExistsMessage,
+  emailChangeMessage,
+  passwordChangedMessage,
+} from './mail-templates.ts';
 import { hashPassword, verifyDummyPassword } from './passwords.ts';
 import {
   checkAccountPassword,
@@ -20,6 +24,8 @@ import { checkPassword } from './rules/password-policy.ts';
 import { createSession } from './sessions.ts';
 import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
+import { describeDevice } from './device-names.ts';
+import { getTwoFactorStatus } from './two-factor/two-factor.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
@@ -42,7 +48,7 @@ export async function changePassword(
   userId: string,
   currentPassword: unknown,
   newPassword: unknown,
-  options: CallOptions = {},
+  options: CallOptions & { userAgent?: string | null } = {},
 ): Promise<ChangePasswordResult> {
   const config = getConfig();
   const db = getDb();
@@ -63,16 +69,24 @@ export async function changePassword(
   });
   if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
   const newHash = await hashPassword(rules.password);
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
       .set({ password_hash: newHash, updated_at: now })
       .where('id', '=', user.id)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    const session = await createSession(user.id, user.role, { now, db: trx });
+    // The person who typed the current password keeps a fully signed-in session.
+    const session = await createSession(user.id, user.role, {
+      now,
+      db: trx,
+      twoFactorVerified: true,
+      userAgent: options.userAgent,
+    });
     return { ok: true as const, token: session.token, maxAgeSeconds: session.maxAgeSeconds };
   });
+  await deliverMail(passwordChangedMessage(config, user.email, user.first_name), config);
+  return result;
 }
 
 /** An email change request's outcome. */
@@ -148,7 +162,12 @@ export interface MemberDataExport {
     emailVerifiedAt: string | null;
     confirmedAt: string | null;
   };
-  sessions: { startedAt: string; expiresAt: string }[];
+  sessions: { startedAt: string; expiresAt: string; device: string }[];
+  twoFactor: {
+    authenticatorApp: boolean;
+    recoveryCodesLeft: number;
+    passkeys: { name: string; addedAt: string; lastUsedAt: string | null }[];
+  };
   notes: string;
 }
 
@@ -164,10 +183,11 @@ export async function exportMemberData(
   if (!user) return null;
   const sessions = await db
     .selectFrom('sessions')
-    .select(['created_at', 'expires_at', 'absolute_expires_at'])
+    .select(['created_at', 'expires_at', 'absolute_expires_at', 'user_agent'])
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
+  const twoFactor = await getTwoFactorStatus(userId, db);
   return {
     exportedAt: new Date(resolveNow(options.now)).toISOString(),
     account: {
@@ -186,8 +206,18 @@ export async function exportMemberData(
     sessions: sessions.map((s) => ({
       startedAt: iso(s.created_at)!,
       expiresAt: iso(Math.min(s.expires_at, s.absolute_expires_at))!,
+      device: describeDevice(s.user_agent),
     })),
+    twoFactor: {
+      authenticatorApp: twoFactor.totp,
+      recoveryCodesLeft: twoFactor.recoveryCodesLeft,
+      passkeys: twoFactor.passkeys.map((p) => ({
+        name: p.name,
+        addedAt: iso(p.createdAt)!,
+        lastUsedAt: iso(p.lastUsedAt),
+      })),
+    },
     notes:
-      'Your password is stored only as an argon2id hash and your warrant number only as a keyed hash plus its last two digits, so neither can be shown.',
+      'Your password is stored only as an argon2id hash, your warrant number only as a keyed hash plus its last two digits, your authenticator key only encrypted and your recovery codes only as hashes, so none of them can be shown.',
   };
 }

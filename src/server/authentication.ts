@@ -18,6 +18,7 @@ import { createSession, type Session, type SessionUser } from './sessions.ts';
 import { getDb } from './store/db.ts';
 import type { User } from './store/schema.ts';
 import { findUserByLogin, upgradePasswordHash, type CallOptions } from './users.ts';
+import { hasSecondFactor } from './two-factor/two-factor.ts';
 
 /** The one message for every failed sign-in. */
 export const LOGIN_FAILED_MESSAGE =
@@ -25,7 +26,19 @@ export const LOGIN_FAILED_MESSAGE =
 
 /** A sign-in's outcome. `retryAfter` (seconds) only comes from the per-IP limit. */
 export type AuthenticationResult =
-  | { ok: true; token: string; session: Session; user: SessionUser; maxAgeSeconds: number }
+  | {
+      ok: true;
+      token: string;
+      session: Session;
+      user: SessionUser;
+      maxAgeSeconds: number;
+      /**
+       * `required`: the account has a second factor and this session is half
+       * signed in until /two-factor/ accepts it; `setup`: a staff account
+       * without one, which must set one up before the console opens; `none`.
+       */
+      secondFactor: 'required' | 'setup' | 'none';
+    }
   | { ok: false; reason: 'invalid'; message: string }
   | { ok: false; reason: 'rate-limited'; retryAfter: number };
 
@@ -43,6 +56,7 @@ function toSessionUser(user: User): SessionUser {
     email: user.email,
     role: user.role,
     status: user.status,
+    twoFactorEnabled: user.totp_secret !== null,
   };
 }
 
@@ -56,7 +70,7 @@ const INVALID = { ok: false, reason: 'invalid', message: LOGIN_FAILED_MESSAGE } 
 export async function authenticateMember(
   login: unknown,
   password: unknown,
-  options: CallOptions = {},
+  options: CallOptions & { userAgent?: string | null } = {},
 ): Promise<AuthenticationResult> {
   const db = getDb();
   const now = resolveNow(options.now);
@@ -86,9 +100,21 @@ export async function authenticateMember(
   if (!verified.match) return INVALID;
   if (verified.rehash) await upgradePasswordHash(user, passwordText, db);
   await resetRateLimit(key, { db });
-  const created = await createSession(user.id, user.role, { now, db });
+  const twoFactor = await hasSecondFactor(db, user.id);
+  const created = await createSession(user.id, user.role, {
+    now,
+    db,
+    twoFactorVerified: false,
+    userAgent: options.userAgent,
+  });
   // Staff sign-ins open the console (roll, members, exports): keep a record of each.
   if (user.role === 'staff')
     await recordAudit(db, { actor: user.username, action: 'staff.sign-in', now });
-  return { ok: true, ...created, user: toSessionUser(user) };
+  const secondFactor = twoFactor ? 'required' : user.role === 'staff' ? 'setup' : 'none';
+  return {
+    ok: true,
+    ...created,
+    user: { ...toSessionUser(user), twoFactorEnabled: twoFactor },
+    secondFactor,
+  };
 }

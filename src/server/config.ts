@@ -49,6 +49,10 @@ export interface ServerConfig {
   warrantKey: string;
   /** True when the development warrant key is in use. */
   usingDevWarrantKey: boolean;
+  /** Secret from which the key that encrypts TOTP keys at rest is derived. */
+  totpKey: string;
+  /** True when the development TOTP key is in use. */
+  usingDevTotpKey: boolean;
   /** Mail server URL; unset means `.eml` files in `dataDir/mail/`. */
   smtpUrl: string | undefined;
   /** The site's origin, without a trailing slash. */
@@ -69,6 +73,9 @@ export interface ServerConfig {
 
 /** Key used only outside production, so a fresh checkout runs without setup. */
 export const DEV_WARRANT_KEY = 'development-only-warrant-key-do-not-use-in-production';
+
+/** TOTP encryption key used only outside production. */
+export const DEV_TOTP_KEY = 'development-only-totp-key-do-not-use-in-production';
 
 /** Thrown when the environment is unusable; the message says what to fix. */
 export class ConfigError extends Error {
@@ -171,6 +178,11 @@ export const PRODUCTION_REQUIREMENTS: readonly ProductionRequirement[] = [
     (value) => value === DEV_WARRANT_KEY,
   ),
   required(
+    'TOTP_KEY',
+    'another long random secret (`openssl rand -base64 48`) that encrypts authenticator keys at rest, kept for good',
+    (value) => value === DEV_TOTP_KEY,
+  ),
+  required(
     'SMTP_URL',
     'the mail server, e.g. smtps://user:password@smtp.example.org:465 (without it no email would be sent)',
   ),
@@ -232,6 +244,21 @@ function readWarrantKey(env: Env, production: boolean): { key: string; dev: bool
   return { key: DEV_WARRANT_KEY, dev: true };
 }
 
+function readTotpKey(env: Env, production: boolean): { key: string; dev: boolean } {
+  const key = env.TOTP_KEY?.trim();
+  if (key && key !== DEV_TOTP_KEY) {
+    if (key.length < 32) throw new ConfigError('TOTP_KEY must be at least 32 characters long.');
+    return { key, dev: false };
+  }
+  if (production) {
+    throw new ConfigError(
+      'TOTP_KEY must be set to a long random secret in production; the development key is refused.',
+      ['TOTP_KEY'],
+    );
+  }
+  return { key: DEV_TOTP_KEY, dev: true };
+}
+
 function readWholeNumber(
   env: Env,
   name: string,
@@ -289,6 +316,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
   const production = isProduction(env);
   if (production) assertProductionReady(env);
   const warrant = readWarrantKey(env, production);
+  const totp = readTotpKey(env, production);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL.');
@@ -302,6 +330,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     storeLimits: readStoreLimits(env),
     warrantKey: warrant.key,
     usingDevWarrantKey: warrant.dev,
+    totpKey: totp.key,
+    usingDevTotpKey: totp.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     siteUrl,
     siteName: env.SITE_NAME?.trim() || 'Metropolitan Police Federation',

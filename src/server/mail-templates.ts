@@ -104,3 +104,81 @@ export function rejectedMessage(
     body: `We could not confirm your registration for the ${site.siteName} members area. ${why}\n\nIf you think this is a mistake, reply to the federation office using the contact details on ${site.siteUrl}/ and we will look again.`,
   });
 }
+
+/** What to do when a security notice describes something the member did not do. */
+function notMeAdvice(site: Site): string {
+  return `If this was not you, reset your password at ${site.siteUrl}/forgot-password/ at once and tell the federation office using the contact details on ${site.siteUrl}/ so we can look into it.`;
+}
+
+/** Security notice: the password was changed (by the member or through a reset link). */
+export function passwordChangedMessage(site: Site, to: string, firstName: string): MailMessage {
+  return compose(site, to, firstName, {
+    purpose: 'password-changed',
+    subject: `Your ${site.siteName} password was changed`,
+    body: `The password of your ${site.siteName} members account was just changed, and every other device was signed out.\n\n${notMeAdvice(site)}`,
+  });
+}
+
+/**
+ * Security notice of an email change, to the old address (`toOld`) and the new
+ * one: the old address is told how to report a change it did not make.
+ */
+export function emailChangedMessages(
+  site: Site,
+  firstName: string,
+  oldEmail: string,
+  newEmail: string,
+): MailMessage[] {
+  return [
+    compose(site, oldEmail, firstName, {
+      purpose: 'email-changed-old',
+      subject: `The email address of your ${site.siteName} account was changed`,
+      body: `The email address of your ${site.siteName} members account was changed from this address to ${newEmail}. We will not write to this address again.\n\nIf you did not make this change, your account may be in someone else's hands: contact the federation office at once using the details on ${site.siteUrl}/ and quote this email, so we can put it right.`,
+    }),
+    compose(site, newEmail, firstName, {
+      purpose: 'email-changed-new',
+      subject: `Your ${site.siteName} account now uses this address`,
+      body: `Your ${site.siteName} members account now uses this email address.\n\n${notMeAdvice(site)}`,
+    }),
+  ];
+}
+
+/** Security notice: two-factor sign-in was turned off (by the member, or reset by `byStaff`). */
+export function twoFactorOffMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  byStaff?: string,
+): MailMessage {
+  const who = byStaff
+    ? `A member of staff (${byStaff}) reset two-factor sign-in on your ${site.siteName} account, as you asked. Your authenticator app, passkeys and recovery codes no longer work here, and you were signed out everywhere. Set it up again the next time you sign in.`
+    : `Two-factor sign-in was turned off on your ${site.siteName} members account. Your authenticator app, passkeys and recovery codes no longer work here; signing in now needs only your password.`;
+  return compose(site, to, firstName, {
+    purpose: 'two-factor-off',
+    subject: `Two-factor sign-in was turned off on your ${site.siteName} account`,
+    body: `${who}\n\n${notMeAdvice(site)}`,
+  });
+}
+
+/** Security notice: new recovery codes were made and the old ones stopped working. */
+export function recoveryCodesMessage(site: Site, to: string, firstName: string): MailMessage {
+  return compose(site, to, firstName, {
+    purpose: 'recovery-codes',
+    subject: `New recovery codes for your ${site.siteName} account`,
+    body: `New recovery codes were made for your ${site.siteName} members account. The old codes no longer work.\n\n${notMeAdvice(site)}`,
+  });
+}
+
+/** Security notice: a passkey was added. */
+export function passkeyAddedMessage(
+  site: Site,
+  to: string,
+  firstName: string,
+  name: string,
+): MailMessage {
+  return compose(site, to, firstName, {
+    purpose: 'passkey-added',
+    subject: `A passkey was added to your ${site.siteName} account`,
+    body: `A passkey named "${name}" was added to your ${site.siteName} members account. It can be used to sign in without a password. You can remove it from your account page at ${site.siteUrl}/members/account/.\n\n${notMeAdvice(site)}`,
+  });
+}

@@ -7,7 +7,7 @@ import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
 import { deliverMail } from './mail.ts';
-import { passwordResetMessage } from './mail-templates.ts';
+import { passwordChangedMessage, passwordResetMessage } from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import {
   consumeRateLimit,
@@ -72,8 +72,9 @@ export async function resetPassword(
   const basic = checkPassword(password, { siteName: config.siteName });
   if (!basic.ok) return { ok: false, errors: { password: basic.message } };
   const newHash = await hashPassword(basic.password);
+  let changed: { email: string; first_name: string } | undefined;
   try {
-    return await getDb()
+    const result = await getDb()
       .transaction()
       .execute(async (trx): Promise<ResetPasswordResult> => {
         const used = await consumeEmailToken(trx, token, 'reset', { now });
@@ -103,8 +104,13 @@ export async function resetPassword(
           .where('used_at', 'is', null)
           .execute();
         await resetRateLimit(loginFailureKey(user, user.username), { db: trx });
+        changed = user;
         return { ok: true };
       });
+    const notify = changed as { email: string; first_name: string } | undefined;
+    if (notify)
+      await deliverMail(passwordChangedMessage(config, notify.email, notify.first_name), config);
+    return result;
   } catch (error) {
     if (error instanceof RollBack) return error.result;
     throw error;

@@ -9,7 +9,11 @@ import { getConfig, type ServerConfig } from './config.ts';
 import { generateId } from './crypto.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
 import { deliverMail, type MailMessage } from './mail.ts';
-import { accountExistsMessage, verifyEmailMessage } from './mail-templates.ts';
+import {
+  accountExistsMessage,
+  emailChangedMessages,
+  verifyEmailMessage,
+} from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
 import { isClaimRace } from './membership/change.ts';
@@ -270,7 +274,7 @@ export async function verifyEmail(
   const config = getConfig();
   const now = resolveNow(options.now);
   const auto = config.confirmPolicy === 'auto';
-  let outcome: { result: VerifyEmailResult; confirmed?: User };
+  let outcome: { result: VerifyEmailResult; confirmed?: User; notices?: MailMessage[] };
   try {
     outcome = await useVerificationLink(token, auto, now);
   } catch (error) {
@@ -279,6 +283,8 @@ export async function verifyEmail(
     outcome = await useVerificationLink(token, false, now);
   }
   if (outcome.confirmed) await sendConfirmed(outcome.confirmed);
+  // Both addresses hear of an email change once it is made (the old one can report it).
+  for (const notice of outcome.notices ?? []) await deliverMail(notice, config);
   return outcome.result;
 }
 
@@ -286,7 +292,7 @@ async function useVerificationLink(
   token: unknown,
   autoConfirm: boolean,
   now: number,
-): Promise<{ result: VerifyEmailResult; confirmed?: User }> {
+): Promise<{ result: VerifyEmailResult; confirmed?: User; notices?: MailMessage[] }> {
   return getDb()
     .transaction()
     .execute(async (trx) => {
@@ -308,6 +314,16 @@ async function useVerificationLink(
           result: changed
             ? { ok: true, kind: 'email-change' }
             : { ok: false, message: INVALID_LINK_MESSAGE },
+          ...(changed && used.newEmail
+            ? {
+                notices: emailChangedMessages(
+                  getConfig(),
+                  user.first_name,
+                  user.email,
+                  used.newEmail,
+                ),
+              }
+            : {}),
         };
       }
       if (user.status !== 'unverified')

@@ -43,6 +43,8 @@ export interface Session {
   createdAt: number;
   expiresAt: number;
   absoluteExpiresAt: number;
+  /** True once a second factor (or a passkey) was accepted for this session. */
+  twoFactorVerified: boolean;
 }
 
 /** What a request learns about the signed-in person. */
@@ -54,6 +56,8 @@ export interface SessionUser {
   email: string;
   role: UserRole;
   status: UserStatus;
+  /** True when the account has a second factor: TOTP or at least one passkey. */
+  twoFactorEnabled: boolean;
 }
 
 /** A validated session; `renewed` means the cookie should be sent again with the new Max-Age. */
@@ -68,6 +72,22 @@ export interface SessionValidation {
 interface Options {
   now?: number | Date;
   db?: Db;
+}
+
+/** How a new session begins. */
+interface CreateOptions extends Options {
+  /** The second factor was accepted (or a passkey used): the session is fully signed in. */
+  twoFactorVerified?: boolean;
+  /** The browser's User-Agent, kept for the list of signed-in devices (cut to 512 characters). */
+  userAgent?: string | null;
+}
+
+/**
+ * True for a session that has passed the password but still owes its second
+ * factor: it may reach only /two-factor/ (and sign out).
+ */
+export function isHalfSignedIn(validation: Pick<SessionValidation, 'session' | 'user'>): boolean {
+  return validation.user.twoFactorEnabled && !validation.session.twoFactorVerified;
 }
 
 const TOKEN_SHAPE = /^([a-z2-7]{26})\.([A-Za-z0-9_-]{43})$/;
@@ -87,7 +107,7 @@ export function sessionMaxAge(
 export async function createSession(
   userId: string,
   role: UserRole,
-  options: Options = {},
+  options: CreateOptions = {},
 ): Promise<{ token: string; session: Session; maxAgeSeconds: number }> {
   const now = resolveNow(options.now);
   const db = options.db ?? getDb();
@@ -100,6 +120,7 @@ export async function createSession(
     createdAt: now,
     expiresAt: now + policy.idleMs,
     absoluteExpiresAt: now + policy.absoluteMs,
+    twoFactorVerified: options.twoFactorVerified ?? false,
   };
   await db
     .insertInto('sessions')
@@ -110,6 +131,8 @@ export async function createSession(
       created_at: now,
       expires_at: session.expiresAt,
       absolute_expires_at: session.absoluteExpiresAt,
+      two_factor_verified: session.twoFactorVerified ? 1 : 0,
+      user_agent: options.userAgent ? options.userAgent.slice(0, 512) : null,
     })
     .execute();
   return { token: `${id}.${secret}`, session, maxAgeSeconds: sessionMaxAge(session, now) };
@@ -138,6 +161,7 @@ export async function validateSessionToken(
       'sessions.created_at',
       'sessions.expires_at',
       'sessions.absolute_expires_at',
+      'sessions.two_factor_verified',
       'users.id as user_id',
       'users.first_name',
       'users.surname',
@@ -145,6 +169,18 @@ export async function validateSessionToken(
       'users.email',
       'users.role',
       'users.status',
+      (eb) =>
+        eb
+          .or([
+            eb('users.totp_secret', 'is not', null),
+            eb.exists(
+              eb
+                .selectFrom('passkeys')
+                .select('passkeys.id')
+                .whereRef('passkeys.user_id', '=', 'users.id'),
+            ),
+          ])
+          .as('two_factor_enabled'),
     ])
     .where('sessions.id', '=', id)
     .executeTakeFirst();
@@ -160,6 +196,7 @@ export async function validateSessionToken(
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     absoluteExpiresAt: row.absolute_expires_at,
+    twoFactorVerified: Number(row.two_factor_verified) === 1,
   };
   const lastRenewed = row.expires_at - policy.idleMs;
   let renewed = false;
@@ -180,8 +217,73 @@ export async function validateSessionToken(
     email: row.email,
     role: row.role,
     status: row.status,
+    twoFactorEnabled: Boolean(Number(row.two_factor_enabled)),
   };
   return { session, user, renewed, maxAgeSeconds: sessionMaxAge(session, now) };
+}
+
+/** One of a member's live sessions, for the list of signed-in devices. */
+export interface SessionSummary {
+  id: string;
+  createdAt: number;
+  /** When the session was last used, to the renewal interval (an hour for members, a minute for staff). */
+  lastUsedAt: number;
+  userAgent: string | null;
+  twoFactorVerified: boolean;
+}
+
+/** A user's live sessions, most recently used first. */
+export async function listUserSessions(
+  userId: string,
+  role: UserRole,
+  options: Options = {},
+): Promise<SessionSummary[]> {
+  const now = resolveNow(options.now);
+  const policy = sessionPolicyFor(role);
+  const rows = await (options.db ?? getDb())
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'expires_at', 'user_agent', 'two_factor_verified'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .where('absolute_expires_at', '>', now)
+    .execute();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      lastUsedAt: Math.max(r.created_at, r.expires_at - policy.idleMs),
+      userAgent: r.user_agent,
+      twoFactorVerified: Number(r.two_factor_verified) === 1,
+    }))
+    .sort((a, b) => b.lastUsedAt - a.lastUsedAt || b.createdAt - a.createdAt);
+}
+
+/** Ends one session of a user (signing out another device); false when it was not theirs or is gone. */
+export async function invalidateOwnSession(
+  userId: string,
+  sessionId: string,
+  options: Pick<Options, 'db'> = {},
+): Promise<boolean> {
+  const result = await (options.db ?? getDb())
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Ends every session of a user but one (sign out everywhere else); returns how many ended. */
+export async function invalidateOtherSessions(
+  userId: string,
+  keepSessionId: string,
+  options: Pick<Options, 'db'> = {},
+): Promise<number> {
+  const result = await (options.db ?? getDb())
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepSessionId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Ends one session (logout). */

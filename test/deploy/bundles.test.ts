@@ -301,6 +301,7 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
     const refusals = [
       ['DATABASE_URL', {}],
       ['WARRANT_KEY', {}],
+      ['TOTP_KEY', {}],
       ['SMTP_URL', {}],
       ['SITE_URL', { URL: '' }],
     ] as const;

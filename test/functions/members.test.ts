@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { call, createAccount, logIn } from './support.ts';
+import { giveTotp, totpCodeAt } from '../server/support.ts';
+import { call, createAccount, form, logIn, sessionCookieFrom } from './support.ts';
 
 const members = (await import('../../functions/members.ts')).default;
+const verify = (await import('../../functions/two-factor-verify.ts')).default;
+const { getDb } = await import('../../src/server/store/db.ts');
 
 function get(path: string, cookie?: string) {
   return call(members, { method: 'GET', path, cookie });
@@ -57,9 +60,36 @@ describe('GET /members/* and /staff/*', () => {
     expect(memberRes.status).toBe(403);
     expect(await memberRes.text()).toContain('status-page-staff-only');
     const staff = await createAccount('confirmed', 'staff');
-    const staffRes = await get('/staff/', await logIn(staff.username, staff.password));
+    const key = await giveTotp(getDb(), staff.id);
+    const half = await logIn(staff.username, staff.password);
+    const verified = await call(verify, {
+      path: '/api/two-factor/verify',
+      cookie: half,
+      body: form({ code: await totpCodeAt(key, Date.now()), next: '/staff/' }),
+    });
+    const staffRes = await get('/staff/', sessionCookieFrom(verified)!);
     expect(staffRes.status).toBe(200);
     expect(await staffRes.text()).toContain('<h2 id="attention-title">Needs attention</h2>');
+  });
+
+  it('sends staff without a second factor to set one up from every console page', async () => {
+    const staff = await createAccount('confirmed', 'staff');
+    const login = (await import('../../functions/login.ts')).default;
+    const res = await call(login, {
+      path: '/api/login',
+      body: form({ username: staff.username, password: staff.password, next: '/staff/' }),
+    });
+    expect(res.headers.get('location')).toBe('/two-factor/setup/?next=%2Fstaff%2F');
+    const cookie = sessionCookieFrom(res)!;
+    for (const path of ['/staff/', '/staff/newsletter/', '/staff/anything/']) {
+      const page = await get(path, cookie);
+      expect(page.status, path).toBe(303);
+      expect(page.headers.get('location'), path).toBe(
+        `/two-factor/setup/?next=${encodeURIComponent(path)}`,
+      );
+    }
+    // The members area stays open to them.
+    expect((await get('/members/', cookie)).status).toBe(200);
   });
 
   it('answers 404 for a page that does not exist and for traversal attempts', async () => {

@@ -19,6 +19,7 @@ describe('functions in production without the settings production needs', () => 
     process.env.NODE_ENV = 'production';
     process.env.DATABASE_URL = 'postgres://site@db.example.org/site';
     process.env.WARRANT_KEY = 'k'.repeat(40);
+    process.env.TOTP_KEY = 't'.repeat(40);
     delete process.env.SMTP_URL;
     setConfig(undefined);
   });
@@ -56,6 +57,6 @@ describe('functions in production without the settings production needs', () => 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/SMTP_URL is not set: set it to the mail server/);
     expect(lines[0]).toMatch(/SITE_URL is not https \(http:\/\/site\.test\)/);
-    expect(lines[0]).not.toMatch(/DATABASE_URL|WARRANT_KEY/);
+    expect(lines[0]).not.toMatch(/DATABASE_URL|WARRANT_KEY|TOTP_KEY/);
   });
 });

@@ -22,6 +22,7 @@ delete process.env.SMTP_URL;
 const { renderForm } = await import('../../src/server/http/forms/render.ts');
 const forms = await import('../../src/server/http/forms/definitions.ts');
 const { SEALED_REFUSALS, statusPageFile } = await import('../../src/server/http/sealed-pages.ts');
+const { ACCOUNT_MARKERS } = await import('../../src/server/http/account-page.ts');
 
 /** Writes a built-looking page under sealed/. */
 function writeSealed(relative: string, html: string): void {
@@ -73,7 +74,8 @@ writeSealed(
     'Your account',
     [forms.changePasswordForm, forms.changeEmailForm, forms.exportDataForm, forms.deleteAccountForm]
       .map((f) => toHtmlString(renderForm(f)))
-      .join(''),
+      .join('') +
+      `<section>${ACCOUNT_MARKERS.twoFactor}</section><section>${ACCOUNT_MARKERS.sessions}</section>`,
     true,
   ),
 );
@@ -194,6 +196,9 @@ export async function countRows(): Promise<Record<string, number>> {
     'roll_entries',
     'roll_imports',
     'audit_log',
+    'recovery_codes',
+    'passkeys',
+    'webauthn_challenges',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -111,6 +111,20 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     const token = lastTokenFor(store.dataDir, 'moved@example.org', '/verify-email/');
     expect(await verifyEmail(token, { now: T0 })).toEqual({ ok: true, kind: 'email-change' });
     expect(await emailOf(id)).toBe('moved@example.org');
+    // Both addresses hear of it; the old one is told how to report a change it did not make.
+    const outbox = readOutbox(store.dataDir);
+    const toOld = outbox.filter(
+      (m) => m.to.includes(email) && m.text.includes('was changed from this address'),
+    );
+    expect(toOld).toHaveLength(1);
+    expect(toOld[0]!.text).toContain('moved@example.org');
+    expect(toOld[0]!.text).toMatch(
+      /If you did not make this change.*contact the federation office/s,
+    );
+    const toNew = outbox.filter(
+      (m) => m.to.includes('moved@example.org') && m.text.includes('now uses this email address'),
+    );
+    expect(toNew).toHaveLength(1);
   });
 
   it('checks the new address and the password for an email change', async () => {

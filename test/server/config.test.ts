@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   DEFAULT_STORE_LIMITS,
+  DEV_TOTP_KEY,
   DEV_WARRANT_KEY,
   readConfig,
 } from '../../src/server/config.ts';
@@ -24,6 +25,7 @@ describe('server configuration', () => {
     NODE_ENV: 'production',
     DATABASE_URL: 'postgres://site@db.example.org/site',
     WARRANT_KEY: 'k'.repeat(40),
+    TOTP_KEY: 't'.repeat(40),
     SMTP_URL: 'smtps://user:secret@smtp.example.org:465',
     SITE_URL: 'https://www.example.org',
   };
@@ -80,9 +82,27 @@ describe('server configuration', () => {
   it('names every missing setting at once', () => {
     expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(
       expect.objectContaining({
-        variables: ['DATABASE_URL', 'WARRANT_KEY', 'SMTP_URL', 'SITE_URL'],
+        variables: ['DATABASE_URL', 'WARRANT_KEY', 'TOTP_KEY', 'SMTP_URL', 'SITE_URL'],
       }),
     );
+  });
+  it('refuses a missing, development or short TOTP key, naming TOTP_KEY', () => {
+    const { TOTP_KEY: _unset, ...withoutTotp } = PRODUCTION;
+    expect(() => readConfig(withoutTotp)).toThrow(
+      expect.objectContaining({ variables: ['TOTP_KEY'] }),
+    );
+    expect(() => readConfig(withoutTotp)).toThrow(
+      /TOTP_KEY is not set: set it to another long random secret/,
+    );
+    expect(() => readConfig({ ...PRODUCTION, TOTP_KEY: DEV_TOTP_KEY })).toThrow(
+      /TOTP_KEY has its development value/,
+    );
+    expect(() => readConfig({ TOTP_KEY: 'short' })).toThrow(/TOTP_KEY must be at least 32/);
+    expect(readConfig(PRODUCTION)).toMatchObject({
+      totpKey: 't'.repeat(40),
+      usingDevTotpKey: false,
+    });
+    expect(readConfig({}).usingDevTotpKey).toBe(true);
   });
 
   it('takes the site URL from Netlify when SITE_URL is unset: URL in production, DEPLOY_PRIME_URL elsewhere', () => {

@@ -9,7 +9,7 @@ import { registerMember } from '../../src/server/registration.ts';
 import { checkPassword, PASSWORD_MESSAGES } from '../../src/server/rules/password-policy.ts';
 import { createSession } from '../../src/server/sessions.ts';
 import { reauthenticateStaff } from '../../src/server/staff/reauth.ts';
-import { ENGINES, lastTokenFor, seedUser, useTestStore } from './support.ts';
+import { ENGINES, giveTotp, lastTokenFor, seedUser, totpCodeAt, useTestStore } from './support.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
@@ -45,7 +45,7 @@ describe('password rules judge the NFC form', () => {
       ok: false,
       message: PASSWORD_MESSAGES.tooShort,
     });
-    expect(checkPassword(CREME_NFD, context)).toEqual({ ok: true });
+    expect(checkPassword(CREME_NFD, context)).toEqual({ ok: true, password: CREME_NFC });
   });
 
   it('finds the username or email in the password whichever way either was typed', () => {
@@ -71,7 +71,7 @@ describe('password rules judge the NFC form', () => {
     // Fullwidth `ｐａｓｓｗｏｒｄ１` is another password under NFC (NFKC would make it `password1`).
     expect(
       checkPassword('\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11', context),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, password: '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11' });
   });
 });
 
@@ -185,8 +185,10 @@ describe.each(ENGINES)('passwords typed in other Unicode forms on %s', (engine) 
 
   it('lets staff confirm their password in another form, and rehashes a legacy hash', async () => {
     const account = await legacyAccount(HANGUL_NFD, 'staff');
+    const key = await giveTotp(store.db, account.id);
     const { session } = await createSession(account.id, 'staff', { now: T0, db: store.db });
-    expect(await reauthenticateStaff(session, HANGUL_NFC, { now: T0 })).toEqual({ ok: true });
+    const code = await totpCodeAt(key, T0);
+    expect(await reauthenticateStaff(session, HANGUL_NFC, code, { now: T0 })).toEqual({ ok: true });
     expect(await verify(await hashOf(account.username), HANGUL_NFC)).toBe(true);
     expect(await failures(account)).toBe(0);
   });

@@ -226,6 +226,26 @@ export async function countRows(
   return Number(row.n);
 }
 
+/** Turns TOTP on for an account with a fresh key (sealed under the current TOTP_KEY); returns the key. */
+export async function giveTotp(db: Db, userId: string): Promise<Uint8Array> {
+  const { getConfig } = await import('../../src/server/config.ts');
+  const { sealBytes } = await import('../../src/server/two-factor/secret-box.ts');
+  const { generateTotpKey } = await import('../../src/server/two-factor/totp.ts');
+  const key = generateTotpKey();
+  await db
+    .updateTable('users')
+    .set({ totp_secret: sealBytes(key, getConfig().totpKey), totp_last_step: null })
+    .where('id', '=', userId)
+    .execute();
+  return key;
+}
+
+/** The code an authenticator app shows for `key` at `now` (RFC 6238, 30 s, 6 digits). */
+export async function totpCodeAt(key: Uint8Array, now: number): Promise<string> {
+  const { generateHOTP } = await import('@oslojs/otp');
+  return generateHOTP(key, BigInt(Math.floor(now / 30_000)), 6);
+}
+
 /** Reads a roll file's text and imports it as the CLI does; throws with the errors when refused. */
 export async function importRollText(text: string, actor = 'test', now?: number) {
   const read = readRollText(text);

@@ -15,6 +15,7 @@ import {
   auditText,
   call,
   flashOf,
+  reauthFields,
   signIn,
   type SignedIn,
   useStaffStore,
@@ -149,10 +150,10 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
       method: 'POST',
     });
     expect(refused.status).toBe(303);
-    expect(flashOf(refused)?.text).toMatch(/Confirm your password first/);
+    expect(flashOf(refused)?.text).toMatch(/Confirm your password and a code first/);
     await call(reauth, '/api/staff/reauth', {
       cookie: staff.cookie,
-      form: { password: SEED_PASSWORD, next: '/api/staff/members' },
+      form: await reauthFields(store, staff, '/api/staff/members'),
     });
     const res = await call(exportFn, '/api/staff/export', { cookie: staff.cookie, method: 'POST' });
     expect(res.status).toBe(200);

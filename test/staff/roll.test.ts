@@ -11,6 +11,7 @@ import {
   auditText,
   call,
   flashOf,
+  reauthFields,
   rollUpload,
   signIn,
   type SignedIn,
@@ -34,7 +35,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
   async function confirmPassword(who: SignedIn = staff) {
     const res = await call(reauth, '/api/staff/reauth', {
       cookie: who.cookie,
-      form: { password: SEED_PASSWORD, next: '/api/staff/roll' },
+      form: await reauthFields(store, who, '/api/staff/roll'),
     });
     expect(res.status).toBe(303);
   }
@@ -75,14 +76,17 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(page).not.toContain('type="file"');
     const res = await upload(`${HEADER}123456,Smith,serving\n`);
     expect(res.status).toBe(303);
-    expect(flashOf(res)?.text).toMatch(/Confirm your password first/);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password and a code first/);
     expect(await store.db.selectFrom('roll_pending_imports').selectAll().execute()).toHaveLength(0);
   });
 
   it('refuses a wrong password, and counts the re-authentication in the audit log', async () => {
     const wrong = await call(reauth, '/api/staff/reauth', {
       cookie: staff.cookie,
-      form: { password: 'not-my-password', next: '/api/staff/roll' },
+      form: {
+        ...(await reauthFields(store, staff, '/api/staff/roll')),
+        password: 'not-my-password',
+      },
     });
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain('That password is not right');
@@ -101,7 +105,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     ]) {
       const res = await call(reauth, '/api/staff/reauth', {
         cookie: staff.cookie,
-        form: { password: SEED_PASSWORD, next },
+        form: await reauthFields(store, staff, next),
       });
       expect(res.status, next).toBe(303);
       expect(res.headers.get('location'), next).toBe('/api/staff/roll');
@@ -120,7 +124,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(now + 11 * MINUTE);
     const res = await upload(`${HEADER}123456,Smith,serving\n`);
-    expect(flashOf(res)?.text).toMatch(/Confirm your password first/);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password and a code first/);
   });
 
   it('names every bad line and changes nothing when one line is wrong', async () => {

@@ -3,9 +3,11 @@
  * real `Request`s with a real session cookie, and the functions' default exports.
  */
 import type { Context } from '@netlify/functions';
+import { generateHOTP } from '@oslojs/otp';
 import { createSession } from '../../src/server/sessions.ts';
 import {
   useTestStore,
+  giveTotp,
   seedUser,
   SEED_PASSWORD,
   type EngineName,
@@ -28,18 +30,31 @@ export interface SignedIn {
   username: string;
   cookie: string;
   sessionId: string;
+  /** The account's TOTP key, when it has one. */
+  totpKey?: Uint8Array;
 }
 
-/** Seeds an account and signs it in. */
+/**
+ * Seeds an account and signs it in. Staff get an authenticator (TOTP key in
+ * `totpKey`) and a session that has passed the second step, as the console
+ * requires; `twoFactor: false` leaves a staff account without one.
+ */
 export async function signIn(
   store: TestStore,
   username: string,
   role: 'staff' | 'member' = 'staff',
   now = Date.now(),
+  options: { twoFactor?: boolean } = {},
 ): Promise<SignedIn> {
   const id = await seedUser(store.db, { username, role, status: 'confirmed', now });
-  const { token, session } = await createSession(id, role, { now, db: store.db });
-  return { id, username, cookie: `session=${token}`, sessionId: session.id };
+  const twoFactor = options.twoFactor ?? role === 'staff';
+  const totpKey = twoFactor ? await giveTotp(store.db, id) : undefined;
+  const { token, session } = await createSession(id, role, {
+    now,
+    db: store.db,
+    twoFactorVerified: twoFactor,
+  });
+  return { id, username, cookie: `session=${token}`, sessionId: session.id, totpKey };
 }
 
 export interface CallInit {
@@ -51,6 +66,27 @@ export interface CallInit {
   crossSite?: boolean;
   params?: Record<string, string>;
   headers?: Record<string, string>;
+}
+
+/**
+ * The re-authentication form's fields: the seeded password and the current
+ * TOTP code. The account's last used step is forgotten first, so a suite can
+ * re-authenticate many times within one 30-second window; refusing a reused
+ * code is tested on its own in test/two-factor.
+ */
+export async function reauthFields(
+  store: TestStore,
+  who: SignedIn,
+  next: string,
+): Promise<Record<string, string>> {
+  if (!who.totpKey) throw new Error(`${who.username} has no authenticator`);
+  await store.db
+    .updateTable('users')
+    .set({ totp_last_step: null })
+    .where('id', '=', who.id)
+    .execute();
+  const code = generateHOTP(who.totpKey, BigInt(Math.floor(Date.now() / 30_000)), 6);
+  return { password: SEED_PASSWORD, code, next };
 }
 
 /** Calls a function as the site's own page would (same-origin), unless told otherwise. */

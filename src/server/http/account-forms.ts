@@ -1,4 +1,5 @@
 import type { SessionValidation } from '../sessions.ts';
+import { ACCOUNT_FILE, ACCOUNT_PATH, completeAccountPage } from './account-page.ts';
 import { renderFormInShell } from './forms/page.ts';
 import type { FormSpec, FormState } from './forms/spec.ts';
 import { FORM_ERROR } from './forms/spec.ts';
@@ -8,9 +9,7 @@ import { htmlResponse, jsonResponse, seeOther, wantsJson } from './responses.ts'
 import { cookieHeaders, readRequestSession } from './session.ts';
 import type { SealedFiles } from './sealed-files.ts';
 
-/** The account page, where the account forms live. */
-export const ACCOUNT_PATH = '/members/account/';
-const ACCOUNT_FILE = 'members/account/index.html';
+export { ACCOUNT_PATH };
 
 /** A signed-in request: its session and any cookie renewal to send back. */
 export interface SignedIn {
@@ -24,18 +23,24 @@ export interface SignedIn {
  * for scripts, a 303 to the login page (coming back to the account page) otherwise.
  */
 export async function requireSignedIn(req: Request): Promise<SignedIn | Response> {
-  const { current, token, setCookies } = await readRequestSession(req);
+  const { current, halfSignedIn, token, setCookies } = await readRequestSession(req);
   if (current && token) return { current, token, setCookies };
   const headers = cookieHeaders(setCookies);
+  const next = encodeURIComponent(ACCOUNT_PATH);
+  if (halfSignedIn) {
+    if (wantsJson(req))
+      return jsonResponse({ ok: false, error: 'Finish signing in first.' }, 401, headers);
+    return seeOther(`/two-factor/?next=${next}`, headers);
+  }
   if (wantsJson(req)) return jsonResponse({ ok: false, error: 'Log in first.' }, 401, headers);
-  return seeOther(`/login/?next=${encodeURIComponent(ACCOUNT_PATH)}`, headers);
+  return seeOther(`/login/?next=${next}`, headers);
 }
 
 /**
  * Answers an account form that cannot go through: JSON errors for scripts,
  * or the sealed account page with this form's errors beside its fields.
  */
-export function answerAccountInvalid(
+export async function answerAccountInvalid(
   req: Request,
   files: SealedFiles,
   signedIn: SignedIn,
@@ -43,11 +48,13 @@ export function answerAccountInvalid(
   state: FormState & { errors: Readonly<Record<string, string>> },
   status = 422,
   extraHeaders: HeadersInit = {},
-): Response {
+): Promise<Response> {
   const headers = cookieHeaders(signedIn.setCookies);
   for (const [name, value] of new Headers(extraHeaders)) headers.set(name, value);
   if (wantsJson(req)) return jsonResponse({ ok: false, errors: state.errors }, status, headers);
-  const page = renderFormInShell(files.read(ACCOUNT_FILE), 'Your account', form, state);
+  const shell = files.read(ACCOUNT_FILE);
+  const completed = shell ? await completeAccountPage(shell, signedIn.current) : null;
+  const page = renderFormInShell(completed, 'Your account', form, state);
   return htmlResponse(insertMemberBar(page, signedIn.current.user), status, headers);
 }
 
@@ -59,7 +66,7 @@ export function answerAccountRateLimited(
   form: FormSpec,
   retryAfterSeconds: number,
   values: Readonly<Record<string, string>> = {},
-): Response {
+): Promise<Response> {
   const wait = describeRateLimit(retryAfterSeconds);
   return answerAccountInvalid(
     req,

@@ -1,4 +1,4 @@
-import { validateSessionToken, type SessionValidation } from '../sessions.ts';
+import { isHalfSignedIn, validateSessionToken, type SessionValidation } from '../sessions.ts';
 import {
   buildBlankSessionCookie,
   buildSessionCookie,
@@ -8,8 +8,14 @@ import {
 
 /** The session a request carries, if valid, and the cookies to send back with the answer. */
 export interface RequestSession {
-  /** The validated session and its user, or null. */
+  /**
+   * The validated, fully signed-in session and its user, or null. A session
+   * still owing its second factor is never here, so every page and function
+   * that reads `current` refuses it without a check of its own.
+   */
   current: SessionValidation | null;
+  /** A half-signed-in session (password accepted, second factor not yet): only /two-factor/ uses it. */
+  halfSignedIn: SessionValidation | null;
   /** The raw token (only when it validated), for ending the session. */
   token: string | null;
   /** `Set-Cookie` lines the answer must carry: a renewal, or a deletion of a dead cookie. */
@@ -29,14 +35,18 @@ export function isSecureRequest(req: Request): boolean {
 export async function readRequestSession(req: Request): Promise<RequestSession> {
   const secure = isSecureRequest(req);
   const token = readSessionCookie(req.headers.get('cookie'), secure);
-  if (!token) return { current: null, token: null, setCookies: [] };
-  const current = await validateSessionToken(token);
-  if (!current)
-    return { current: null, token: null, setCookies: [buildBlankSessionCookie(secure)] };
-  const setCookies = current.renewed
-    ? [buildSessionCookie(token, current.maxAgeSeconds, secure)]
-    : [];
-  return { current, token, setCookies };
+  if (!token) return { current: null, halfSignedIn: null, token: null, setCookies: [] };
+  const valid = await validateSessionToken(token);
+  if (!valid)
+    return {
+      current: null,
+      halfSignedIn: null,
+      token: null,
+      setCookies: [buildBlankSessionCookie(secure)],
+    };
+  const setCookies = valid.renewed ? [buildSessionCookie(token, valid.maxAgeSeconds, secure)] : [];
+  if (isHalfSignedIn(valid)) return { current: null, halfSignedIn: valid, token, setCookies };
+  return { current: valid, halfSignedIn: null, token, setCookies };
 }
 
 /** Headers carrying `Set-Cookie` lines (a Headers object keeps each one separately). */

@@ -1,13 +1,15 @@
 /**
  * Re-authentication for the riskiest staff actions (docs/security.md § Data): a roll
- * import or a members export needs the staff member's password within the
- * last 10 minutes. The time is kept on the session row, so it ends with it.
+ * import or a members export needs the staff member's password and a code from
+ * their authenticator app within the last 10 minutes. The time is kept on the
+ * session row, so it ends with it.
  */
 import { recordAudit } from '../audit.ts';
 import { MINUTE, resolveNow } from '../clock.ts';
 import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
+import { checkTotpCode } from '../two-factor/two-factor.ts';
 
 /** How recent a password entry must be for an import or export. */
 export const REAUTH_WINDOW_MS = 10 * MINUTE;
@@ -17,7 +19,11 @@ export const REAUTH_MESSAGES = {
   wrong: 'That password is not right. Try again.',
   locked: PASSWORD_LOCKED_MESSAGE,
   needed:
-    'Confirm your password first: importing or exporting needs it within the last 10 minutes.',
+    'Confirm your password and a code first: importing or exporting needs them within the last 10 minutes.',
+  codeWrong:
+    'That code is not right or has already been used. Wait for the next code and try again.',
+  noTotp:
+    'Importing and exporting need a code from an authenticator app: set one up at /two-factor/setup/ first.',
 } as const;
 
 /**
@@ -50,21 +56,29 @@ export async function hasRecentReauth(
 export async function reauthenticateStaff(
   session: { id: string; userId: string },
   password: string,
+  code: string,
   options: Pick<CallOptions, 'now'> = {},
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const now = resolveNow(options.now);
   const db = getDb();
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'password_hash'])
+    .select(['id', 'username', 'password_hash', 'totp_secret'])
     .where('id', '=', session.userId)
     .executeTakeFirst();
   if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong };
+  if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.noTotp };
   const check = await checkAccountPassword(user, password, { now });
   if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked };
   if (check === 'wrong') {
     await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
     return { ok: false, message: REAUTH_MESSAGES.wrong };
+  }
+  const second = await checkTotpCode(user.id, code, { now });
+  if (!second.ok) {
+    if ('locked' in second) return { ok: false, message: REAUTH_MESSAGES.locked };
+    await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
+    return { ok: false, message: Object.values(second.errors)[0] ?? REAUTH_MESSAGES.codeWrong };
   }
   await db
     .updateTable('sessions')

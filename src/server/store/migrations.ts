@@ -227,10 +227,70 @@ function sqlIn(column: string, values: string[]) {
   return sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 }
 
+/**
+ * Two-factor sign-in: the encrypted TOTP key and its last used step on the
+ * account, the session's second-factor flag and browser, recovery code
+ * hashes, passkeys and WebAuthn challenges.
+ */
+const twoFactor: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
+    await db.schema.alterTable('users').addColumn('totp_pending_secret', 'text').execute();
+    await db.schema.alterTable('users').addColumn('totp_last_step', 'bigint').execute();
+    await db.schema
+      .alterTable('sessions')
+      .addColumn('two_factor_verified', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+    await db.schema
+      .createTable('recovery_codes')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .execute();
+    await db.schema
+      .createIndex('recovery_codes_user')
+      .on('recovery_codes')
+      .column('user_id')
+      .execute();
+    await db.schema
+      .createTable('passkeys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('public_key', 'text', (c) => c.notNull())
+      .addColumn('counter', 'bigint', (c) => c.notNull())
+      .addColumn('transports', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('passkeys_user').on('passkeys').column('user_id').execute();
+    await db.schema
+      .createTable('webauthn_challenges')
+      .addColumn('challenge', 'text', (c) => c.primaryKey())
+      .addColumn('purpose', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('webauthn_challenges').ifExists().execute();
+    await db.schema.dropTable('passkeys').ifExists().execute();
+    await db.schema.dropTable('recovery_codes').ifExists().execute();
+    await db.schema.alterTable('sessions').dropColumn('user_agent').execute();
+    await db.schema.alterTable('sessions').dropColumn('two_factor_verified').execute();
+    await db.schema.alterTable('users').dropColumn('totp_last_step').execute();
+    await db.schema.alterTable('users').dropColumn('totp_pending_secret').execute();
+    await db.schema.alterTable('users').dropColumn('totp_secret').execute();
+  },
+};
+
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_staff_console': staffConsole,
+  '0010_two_factor': twoFactor,
   '0013_membership': membership,
 };
 

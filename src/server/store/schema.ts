@@ -2,7 +2,7 @@
  * Table types for Kysely. Times are milliseconds since the epoch (bigint in
  * Postgres, parsed back to numbers), flags are 0/1 integers on both engines.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** A member's or staff user's place in the registration process. */
 export type UserStatus = 'unverified' | 'pending' | 'confirmed' | 'rejected' | 'suspended';
@@ -45,6 +45,12 @@ export interface UsersTable {
   verified_at: number | null;
   confirmed_at: number | null;
   updated_at: number;
+  /** TOTP key (RFC 6238), AES-256-GCM encrypted with TOTP_KEY; null when TOTP is off. */
+  totp_secret: string | null;
+  /** A key shown on the set-up page, kept (encrypted) until one code from it is accepted. */
+  totp_pending_secret: string | null;
+  /** The last TOTP time step accepted (30 s steps since the epoch), so a code works once. */
+  totp_last_step: number | null;
 }
 
 export interface SessionsTable {
@@ -59,6 +65,50 @@ export interface SessionsTable {
   absolute_expires_at: number;
   /** When a staff member last typed their password again (null: only at sign-in). */
   reauthenticated_at: number | null;
+  /**
+   * 1 once a second factor was accepted for this session (or it began with a
+   * passkey). A session of an account with a second factor and 0 here is
+   * half signed in: it reaches only /two-factor/.
+   */
+  two_factor_verified: Generated<number>;
+  /** The browser's User-Agent when the session began, for the list of signed-in devices. */
+  user_agent: string | null;
+}
+
+/** One single-use recovery code of an account with a second factor. */
+export interface RecoveryCodesTable {
+  /** Hex SHA-256 of the normalised code (80 random bits, so a plain hash is enough). */
+  code_hash: string;
+  user_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A WebAuthn credential (passkey) registered to an account. */
+export interface PasskeysTable {
+  /** Credential id, base64url as WebAuthn gives it. */
+  id: string;
+  user_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  /** Signature counter last reported by the authenticator. */
+  counter: number;
+  /** JSON array of transports (`usb`, `internal`, `hybrid` ...). */
+  transports: string;
+  /** The name the person gave it. */
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A WebAuthn challenge waiting for its answer; used once, then deleted. */
+export interface WebauthnChallengesTable {
+  /** The challenge, base64url. */
+  challenge: string;
+  /** `register` (needs `user_id`) or `sign-in`. */
+  purpose: string;
+  user_id: string | null;
+  expires_at: number;
 }
 
 export interface EmailTokensTable {
@@ -147,6 +197,9 @@ export interface Database {
   roll_pending_imports: RollPendingImportsTable;
   roll_lapses: RollLapsesTable;
   audit_log: AuditLogTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -154,3 +207,4 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type PasskeyRow = Selectable<PasskeysTable>;

@@ -195,6 +195,87 @@ export const deleteAccountForm = {
   ],
 } as const satisfies FormSpec;
 
+const CODE_FIELD = {
+  name: 'code',
+  label: '6-digit code from your authenticator app',
+  type: 'text',
+  autocomplete: 'one-time-code',
+  inputmode: 'numeric',
+  verbatim: true,
+  narrow: true,
+} as const;
+
+/** /two-factor/: the second step of signing in with a code from the authenticator app. */
+export const twoFactorCodeForm = {
+  id: 'two-factor-code',
+  action: '/api/two-factor/verify',
+  submitLabel: 'Continue',
+  fields: [CODE_FIELD, { name: 'next', label: '', type: 'hidden' }],
+} as const satisfies FormSpec;
+
+/** /two-factor/: the second step with a recovery code instead (a lost phone). */
+export const recoveryCodeForm = {
+  id: 'two-factor-recovery',
+  action: '/api/two-factor/verify',
+  submitLabel: 'Use recovery code',
+  fields: [
+    {
+      name: 'recoveryCode',
+      label: 'Recovery code',
+      type: 'text',
+      autocomplete: 'off',
+      hint: 'One of the ten codes you saved when you set up two-factor sign-in, e.g. abcd-efgh-ijkl-mnop. Each works once.',
+      verbatim: true,
+    },
+    { name: 'next', label: '', type: 'hidden' },
+  ],
+} as const satisfies FormSpec;
+
+/** /two-factor/setup/: one code from the new key turns TOTP on; the answer shows the recovery codes. */
+export const setupTwoFactorForm = {
+  id: 'two-factor-setup',
+  action: '/api/two-factor/setup',
+  submitLabel: 'Turn on two-factor sign-in',
+  enhance: false,
+  fields: [
+    { ...CODE_FIELD, hint: 'The code your app shows now for this account.' },
+    { name: 'next', label: '', type: 'hidden' },
+  ],
+} as const satisfies FormSpec;
+
+/** Account page: turn two-factor sign-in off (members only), with the password and a code. */
+export const disableTwoFactorForm = {
+  id: 'two-factor-off',
+  action: '/api/two-factor/disable',
+  submitLabel: 'Turn two-factor sign-in off',
+  submitClass: 'button--warning',
+  fields: [
+    {
+      name: 'password',
+      label: 'Current password',
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+    CODE_FIELD,
+  ],
+} as const satisfies FormSpec;
+
+/** Account page: new recovery codes, shown once on the answer page. */
+export const recoveryCodesForm = {
+  id: 'recovery-codes',
+  action: '/api/two-factor/recovery-codes',
+  submitLabel: 'Make new recovery codes',
+  enhance: false,
+  fields: [
+    {
+      name: 'password',
+      label: 'Current password',
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+  ],
+} as const satisfies FormSpec;
+
 /** The field names a form accepts, as the body parser's allow-list. */
 export function fieldNames<F extends FormSpec>(form: F): F['fields'][number]['name'][] {
   return form.fields.map((f) => f.name);

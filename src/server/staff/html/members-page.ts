@@ -142,6 +142,18 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
       ),
     );
   }
+  if (m.role === 'staff') {
+    actions.push(
+      action(
+        m.id,
+        'reset-two-factor',
+        'Reset two-factor sign-in',
+        `<p>Only when this staff member has lost their authenticator and their recovery codes and has asked you in person or by phone. ` +
+          `It removes their authenticator app, passkeys and recovery codes and signs them out; they set it up again when they next sign in. You cannot reset your own.</p>`,
+        'button button--warning',
+      ),
+    );
+  }
   const history = renderTable(
     'history',
     `History of ${m.username}, newest first`,

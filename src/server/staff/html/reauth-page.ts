@@ -5,7 +5,7 @@ import { REAUTH_PASSWORD_ID, renderReauthForm } from './roll-page.ts';
 
 /** The re-authentication page's main block, with an error when the password was wrong. */
 export function renderReauthPage(next: string, error?: string): SafeHtml {
-  return html`<h1>Confirm your password</h1>${
+  return html`<h1>Confirm your password and code</h1>${
     error &&
     renderErrorSummary({
       id: 'reauth-errors',
@@ -13,7 +13,7 @@ export function renderReauthPage(next: string, error?: string): SafeHtml {
     })
   }${renderReauthForm(
     next,
-    'Importing the roll and exporting members need your password within the last 10 minutes.',
+    'Importing the roll and exporting members need your password and a code from your authenticator app within the last 10 minutes.',
     error,
   )}`;
 }

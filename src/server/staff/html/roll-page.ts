@@ -30,9 +30,28 @@ const MAX_ERRORS_SHOWN = 200;
 /** The id of the re-authentication form's password field, for error links. */
 export const REAUTH_PASSWORD_ID = 'reauth-password';
 
-/** The password re-entry form; `error` is shown beside the field. */
+/** The password and code re-entry form; `error` is shown beside the password field. */
 export function renderReauthForm(next: string, intro: string, error?: string): SafeHtml {
-  return html`<form method="post" action="/api/staff/reauth" class="staff-reauth">${hidden('next', next)}<p>${intro}</p>${renderField({ id: REAUTH_PASSWORD_ID, name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password', required: true, error })}<button type="submit" class="button">Confirm password</button></form>`;
+  const password = renderField({
+    id: REAUTH_PASSWORD_ID,
+    name: 'password',
+    label: 'Your password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    error,
+  });
+  const code = renderField({
+    id: 'reauth-code',
+    name: 'code',
+    label: '6-digit code from your authenticator app',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    verbatim: true,
+    narrow: true,
+    required: true,
+  });
+  return html`<form method="post" action="/api/staff/reauth" class="staff-reauth">${hidden('next', next)}<p>${intro}</p>${password}${code}<button type="submit" class="button">Confirm password and code</button></form>`;
 }
 
 const ROLL_FILE_ID = 'roll-file';
