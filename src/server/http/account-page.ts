@@ -4,7 +4,7 @@
  * request at the markers the page carries.
  */
 import { describeDevice } from '../device-names.ts';
-import { html, toHtmlString, trustedHtml, type SafeHtml } from '../html/safe-html.ts';
+import { html, toHtmlString, type SafeHtml } from '../html/safe-html.ts';
 import { getDb } from '../store/db.ts';
 import { listUserSessions, type SessionSummary, type SessionValidation } from '../sessions.ts';
 import { PASSKEY_NAME_MAX } from '../two-factor/passkeys.ts';
@@ -115,13 +115,13 @@ export function renderTwoFactorSection(status: TwoFactorStatus, role: string): S
         Each recovery code signs you in once if you lose your phone. Making new codes stops the old
         ones working.
       </p>
-      ${trustedHtml(renderForm(recoveryCodesForm))}`;
+      ${renderForm(recoveryCodesForm)}`;
   const off =
     status.totp &&
     role !== 'staff' &&
     html`<h3>Turn two-factor sign-in off</h3>
       <p>This removes your authenticator app, passkeys and recovery codes from your account.</p>
-      ${trustedHtml(renderForm(disableTwoFactorForm))}`;
+      ${renderForm(disableTwoFactorForm)}`;
   return html`${totp}${codes}${off}${renderPasskeys(status)}`;
 }
 

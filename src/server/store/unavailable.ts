@@ -6,8 +6,6 @@
  */
 import { errorCode } from '../../lib/error-code.ts';
 
-import { errorCode } from '../../lib/error-code.ts';
-
 /** Why the store cannot serve a request just now. */
 export type StoreUnavailableReason = 'unreachable' | 'timeout' | 'busy' | 'schema';
 

@@ -148,8 +148,7 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
         m.id,
         'reset-two-factor',
         'Reset two-factor sign-in',
-        `<p>Only when this staff member has lost their authenticator and their recovery codes and has asked you in person or by phone. ` +
-          `It removes their authenticator app, passkeys and recovery codes and signs them out; they set it up again when they next sign in. You cannot reset your own.</p>`,
+        html`<p>Only when this staff member has lost their authenticator and their recovery codes and has asked you in person or by phone. It removes their authenticator app, passkeys and recovery codes and signs them out; they set it up again when they next sign in. You cannot reset your own.</p>`,
         'button button--warning',
       ),
     );
