@@ -13,6 +13,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   purpose: string;
+  /** An HTML alternative to `text` (newsletters). */
+  html?: string;
+  /** Extra header fields, e.g. `List-Unsubscribe`. */
+  headers?: Record<string, string>;
 }
 
 let transport: { key: string; transporter: Transporter } | undefined;
@@ -45,6 +49,8 @@ export async function sendMail(
     to: message.to,
     subject: message.subject,
     text: message.text,
+    ...(message.html ? { html: message.html } : {}),
+    ...(message.headers ? { headers: message.headers } : {}),
   });
   if (config.smtpUrl) return;
   const dir = outboxDir(config);
