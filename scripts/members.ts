@@ -1,6 +1,6 @@
 // Operator CLI for the members area: `npm run members -- <command>`.
 // Commands: migrate, import-roll <file.csv>, create-staff <email> <username>,
-// confirm <username>, reject <username> [reason], list [--status S].
+// confirm <username>, reject <username> [reason], list [--status S], newsletter-send <slug>.
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
@@ -10,6 +10,9 @@ import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { importRollCsv } from '../src/server/roll.ts';
 import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
+import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
+import { queueArticle } from '../src/server/newsletter/queue.ts';
+import { drainUntilEmpty } from '../src/server/newsletter/run.ts';
 
 const USAGE = `Usage: npm run members -- <command>
 
@@ -18,7 +21,9 @@ const USAGE = `Usage: npm run members -- <command>
   create-staff <email> <username> create a staff account (asks for a password, or generates one)
   confirm <username>              confirm a pending member
   reject <username> [reason]      reject a registration, with an optional reason
-  list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)`;
+  list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)
+  newsletter-send <slug>          email a published news article to every subscriber (once ever),
+                                  then send the queue now at NEWSLETTER_RATE`;
 
 const STATUSES: UserStatus[] = ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'];
 
@@ -137,6 +142,30 @@ async function list(args: string[]): Promise<void> {
   }
 }
 
+async function newsletterSend(slug: string | undefined): Promise<void> {
+  if (!slug) throw new UsageError('Name the article: newsletter-send <slug>');
+  await migrateToLatest(getDb());
+  const article = readNewsletterArticle(slug.trim().toLowerCase());
+  if (!article) {
+    throw new UsageError(
+      `No published article "${slug}" in the last build (sealed/). Build the site, and check the slug and that the article is not a draft.`,
+    );
+  }
+  const result = await queueArticle(article, { source: 'cli', actor: actor() });
+  if (result.queued) console.log(`Queued "${article.title}" for ${result.recipients} subscribers.`);
+  else
+    console.log(
+      `"${article.title}" was already queued on ${new Date(result.queuedAt).toISOString()}; it is never sent twice. Sending whatever is still queued.`,
+    );
+  const report = await drainUntilEmpty({
+    onProgress: (r) => process.stdout.write(`\rSent ${r.sent}, ${r.remaining} waiting…`),
+  });
+  process.stdout.write('\n');
+  console.log(
+    `Sent ${report.sent}; bounced ${report.bounced}; failed ${report.failed}; ${report.retried} to retry later; ${report.remaining} still waiting.`,
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   getConfig();
@@ -153,6 +182,8 @@ async function main(argv: string[]): Promise<void> {
       return reject(args[0], args.slice(1));
     case 'list':
       return list(args);
+    case 'newsletter-send':
+      return newsletterSend(args[0]);
     case undefined:
     case 'help':
     case '--help':

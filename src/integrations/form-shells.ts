@@ -12,6 +12,9 @@ export const FORM_PAGES = [
   'forgot-password',
   'reset-password',
   'verify-email',
+  'newsletter',
+  'newsletter/confirm',
+  'newsletter/unsubscribe',
 ] as const;
 
 /**
