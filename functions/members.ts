@@ -8,6 +8,7 @@ import { getConfig } from '../src/server/config.ts';
 import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
+import { insertNewsletterStatus } from '../src/server/http/newsletter-status.ts';
 import { htmlResponse, renderMessagePage, seeOther } from '../src/server/http/responses.ts';
 import {
   resolveSealedPath,
@@ -59,9 +60,14 @@ async function get(req: Request): Promise<Response> {
   if (refusal) return refuse(refusal, current.user, headers);
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
-  return htmlResponse(insertMemberBar(page, current.user), 200, headers);
+  const personal = await insertNewsletterStatus(page, current.user);
+  return htmlResponse(insertMemberBar(personal, current.user), 200, headers);
 }
 
 export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });
 
-export const config: Config = { path: ['/members', '/members/*', '/staff', '/staff/*'] };
+export const config: Config = {
+  path: ['/members', '/members/*', '/staff', '/staff/*'],
+  // The staff newsletter page is drawn by its own function.
+  excludedPath: ['/staff/newsletter', '/staff/newsletter/'],
+};

@@ -21,6 +21,11 @@ import { createSession } from './sessions.ts';
 import { recordAudit } from './audit.ts';
 import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
+import {
+  eraseMemberSubscription,
+  exportMemberSubscription,
+  type SubscriptionExport,
+} from './newsletter/subscribers.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
@@ -150,6 +155,8 @@ export interface MemberDataExport {
     confirmedAt: string | null;
   };
   sessions: { startedAt: string; expiresAt: string }[];
+  /** The newsletter subscription at the account's address, if any. */
+  newsletter: SubscriptionExport | null;
   notes: string;
 }
 
@@ -188,14 +195,15 @@ export async function exportMemberData(
       startedAt: iso(s.created_at)!,
       expiresAt: iso(Math.min(s.expires_at, s.absolute_expires_at))!,
     })),
+    newsletter: await exportMemberSubscription(user, db),
     notes:
       'Your password is stored only as an argon2id hash and your warrant number only as a keyed hash plus its last two digits, so neither can be shown.',
   };
 }
 
 /**
- * Erases an account: the user row, its sessions, tokens and rate-limit keys,
- * in one transaction. The audit log keeps only the anonymous id.
+ * Erases an account: the user row, its sessions, tokens, rate-limit keys and
+ * newsletter subscription, in one transaction. The audit log keeps only the anonymous id.
  */
 export async function eraseMember(
   userId: string,
@@ -219,6 +227,7 @@ export async function eraseMember(
       ];
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx.deleteFrom('email_tokens').where('user_id', '=', userId).execute();
+      await eraseMemberSubscription(trx, user);
       await trx.deleteFrom('rate_limits').where('key', 'in', keys).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
       await recordAudit(trx, {

@@ -4,6 +4,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { staffConsoleMigration } from '../staff/store.ts';
+import { engineOf } from './db.ts';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -275,11 +276,22 @@ export const migrations: Record<string, Migration> = {
   '0011_newsletter': newsletter,
 };
 
-/** Runs every pending migration; throws with the failing migration's error. */
+/**
+ * Runs every pending migration; throws with the failing migration's error.
+ * On Postgres the bookkeeping tables are kept in the connection's current
+ * schema: Kysely otherwise finds them in any schema of the database and skips
+ * creating its own, which breaks a store living in one schema among several.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const schema =
+    engineOf(db) === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]
+          ?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
