@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
+import { queueLocalDeploy } from './lib/newsletter-deploy.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
 import { onShutdown } from './lib/processes.ts';
 import { handleSiteRequest, type Site } from './lib/site-handler.ts';
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     await closeDb();
   });
   console.log(`Serving dist/ and ${server.functionCount} functions on ${url}`);
+  await queueLocalDeploy();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

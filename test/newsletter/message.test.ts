@@ -83,3 +83,16 @@ describe('a newsletter email', () => {
     );
   });
 });
+
+describe('NEWSLETTER_RATE', () => {
+  it('defaults to 60 a minute and refuses anything but a whole number of at least 1', async () => {
+    const { readNewsletterRate, DEFAULT_NEWSLETTER_RATE } =
+      await import('../../src/server/newsletter/worker.ts');
+    expect(readNewsletterRate({})).toBe(DEFAULT_NEWSLETTER_RATE);
+    expect(DEFAULT_NEWSLETTER_RATE).toBe(60);
+    expect(readNewsletterRate({ NEWSLETTER_RATE: ' 600 ' })).toBe(600);
+    for (const bad of ['0', '-5', '1.5', 'fast', '1e3x']) {
+      expect(() => readNewsletterRate({ NEWSLETTER_RATE: bad })).toThrow(/NEWSLETTER_RATE/);
+    }
+  });
+});

@@ -34,6 +34,7 @@ export async function startSmtpSink(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    socket.setNoDelay(true);
     socket.setEncoding('utf8');
     let buffer = '';
     let inData = false;

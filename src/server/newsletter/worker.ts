@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import { MINUTE } from '../clock.ts';
-import { getConfig, type ServerConfig } from '../config.ts';
+import { ConfigError, getConfig, type ServerConfig } from '../config.ts';
 import { generateId } from '../crypto.ts';
 import { consumeRateLimit } from '../rate-limit.ts';
 import { engineOf, getDb, type Db } from '../store/db.ts';
@@ -54,7 +54,9 @@ export function readNewsletterRate(env: Record<string, string | undefined> = pro
   if (!raw) return DEFAULT_NEWSLETTER_RATE;
   const rate = Number(raw);
   if (!Number.isInteger(rate) || rate < 1) {
-    throw new Error(`NEWSLETTER_RATE must be a whole number of messages per minute, not "${raw}".`);
+    throw new ConfigError(
+      `NEWSLETTER_RATE must be a whole number of messages per minute, not "${raw}".`,
+    );
   }
   return rate;
 }
