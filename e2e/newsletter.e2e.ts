@@ -77,8 +77,12 @@ afterAll(async () => {
   project?.remove();
 });
 
+const began = Date.now();
+const step = (n: number) => console.log(`newsletter e2e: step ${n} at ${Date.now() - began} ms`);
+
 describe('the newsletter', () => {
   it('goes from a subscription on an article to a sent email, a one-click unsubscribe and the console', async () => {
+    step(1);
     // 1. Subscribe from the foot of an article, JavaScript off.
     const article = await openPage(browser, `${site.url}/news/assaults-on-officers-keep-rising/`, {
       javaScriptEnabled: false,
@@ -91,6 +95,7 @@ describe('the newsletter', () => {
     ]);
     await article.close();
 
+    step(2);
     // 2. Confirm from the outbox: the link opens a page whose button POSTs.
     const [confirmation] = readMailTo(site.dataDir, READER);
     const link = /http:\/\/localhost:\d+\/newsletter\/confirm\/\?token=[A-Za-z0-9_-]+/.exec(
@@ -100,13 +105,15 @@ describe('the newsletter', () => {
     await expectAxeClean(confirm.page);
     await Promise.all([
       confirm.page.waitForURL('**/newsletter/confirmed/'),
-      confirm.page.click('button[type="submit"]'),
+      confirm.page.click('#newsletter-confirm button[type="submit"]'),
     ]);
     await confirm.close();
 
+    step(3);
     // 3. The build with the ticked article goes live: its start-up queues it for the subscriber.
     published = await servePublished(site.dataDir);
 
+    step(4);
     // 4. The scheduled worker runs once.
     await promisify(execFile)(
       process.execPath,
@@ -123,6 +130,7 @@ describe('the newsletter', () => {
       },
     );
 
+    step(5);
     // 5. The email: subject, both unsubscribe headers, the visible link.
     const email = readMailTo(site.dataDir, READER)
       .map((m) => m.replace(/\r?\n[ \t]+/g, ' '))
@@ -137,12 +145,14 @@ describe('the newsletter', () => {
     expect(email).toContain('The award is now agreed and will be paid from April.');
     expect(email).toMatch(/\/newsletter\/unsubscribe\/\?token=/);
 
+    step(6);
     // 6. One click, as a mailbox provider sends it: no cookies, no Origin, multipart body.
     const body = new FormData();
     body.set('List-Unsubscribe', 'One-Click');
     const oneClick = await fetch(header![1]!, { method: 'POST', body });
     expect(oneClick.status).toBe(200);
 
+    step(7);
     // 7. The console shows the address as unsubscribed and the send as sent.
     const { stdout } = await runMembersCli(
       site,
@@ -166,5 +176,5 @@ describe('the newsletter', () => {
     await login.page.waitForURL('**/staff/newsletter/?status=unsubscribed');
     expect(await login.page.textContent('#subscribers')).toContain(READER);
     await login.close();
-  });
+  }, 240_000);
 });
