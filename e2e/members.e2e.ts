@@ -185,6 +185,21 @@ describe('joining the members area in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe('/members/');
     await expectAxeClean(page);
 
+    // A `next` that would leave the site ends on the members home, with the script and without.
+    for (const javaScriptEnabled of [true, false]) {
+      const attempt = await open(`/login/?next=${encodeURIComponent('/.//evil.example')}`, {
+        javaScriptEnabled,
+      });
+      await attempt.page.fill('#login-username', good.username!);
+      await attempt.page.fill('#login-password', good.password!);
+      await Promise.all([
+        attempt.page.waitForURL((u) => u.pathname !== '/login/' && u.pathname !== '/api/login'),
+        attempt.page.click('#login button[type="submit"]'),
+      ]);
+      expect(attempt.page.url(), `JavaScript ${javaScriptEnabled}`).toBe(site.url + '/members/');
+      await attempt.close();
+    }
+
     // Only the expected answers (422 for mistakes, 403 while pending) may show up in the console.
     expect(errors.filter((e) => !/status of (422|403)/.test(e))).toEqual([]);
     await close();

@@ -9,6 +9,7 @@ import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
 import { insertNewsletterStatus } from '../src/server/http/newsletter-status.ts';
+import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import { htmlResponse, renderMessagePage, seeOther } from '../src/server/http/responses.ts';
 import {
   resolveSealedPath,
@@ -48,7 +49,7 @@ function refuse(refusal: SealedRefusal, user: SessionUser, headers: Headers): Re
 
 async function get(req: Request): Promise<Response> {
   const url = new URL(req.url);
-  if (!url.pathname.endsWith('/')) return seeOther(`${url.pathname}/${url.search}`);
+  if (!url.pathname.endsWith('/')) return seeOther(withTrailingSlash(url.pathname, url.search));
   const { current, setCookies } = await readRequestSession(req);
   const headers = cookieHeaders(setCookies);
   if (!current) {

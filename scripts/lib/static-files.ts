@@ -59,7 +59,8 @@ export async function findStaticFile(
   const html = await fileStats(filePath + '.html');
   if (html) return { kind: 'file', filePath: filePath + '.html', stats: html };
   if (await fileStats(path.join(filePath, 'index.html'))) {
-    return { kind: 'slash', location: pathname + '/' + search };
+    // `/.//host` parses to the path `//host`: one leading slash keeps the 301 on this site.
+    return { kind: 'slash', location: pathname.replace(/^\/+/, '/') + '/' + search };
   }
   return null;
 }

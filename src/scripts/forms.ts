@@ -23,6 +23,21 @@ function fillHiddenFromUrl(form: HTMLFormElement): void {
   }
 }
 
+/**
+ * Where to go after a successful post: `next` resolved against this page when
+ * it stays on this origin (the server only sends such paths), else this page.
+ */
+function sameOriginTarget(next: string | undefined): string {
+  if (typeof next !== 'string' || !next.startsWith('/')) return window.location.href;
+  try {
+    const target = new URL(next, window.location.href);
+    if (target.origin === window.location.origin) return target.href;
+  } catch {
+    // an unreadable value falls through to this page
+  }
+  return window.location.href;
+}
+
 function clearErrors(form: HTMLFormElement): void {
   for (const error of form.querySelectorAll('.field__error')) error.remove();
   for (const field of form.querySelectorAll('.field--error'))
@@ -129,7 +144,7 @@ async function submitEnhanced(
     if (button) button.disabled = false;
   }
   if (answer.ok) {
-    window.location.assign(answer.next ?? window.location.href);
+    window.location.assign(sameOriginTarget(answer.next));
     return;
   }
   showErrors(form, answer);

@@ -124,6 +124,17 @@ describe('static files', () => {
     expect(res.headers.get('location')).toBe('/news/?page=2');
   });
 
+  it.each(['/.//news', '/%2e//news', '/a/..//news', '/.///news', '/%2E//news?page=2'])(
+    'keeps the trailing-slash redirect of %s on this site',
+    async (rawPath) => {
+      const res = await rawGet(rawPath);
+      expect(res.status).toBe(301);
+      const location = String(res.headers.location);
+      expect(location).toMatch(/^\/news\/(\?page=2)?$/);
+      expect(new URL(location, server.url).origin).toBe(new URL(server.url).origin);
+    },
+  );
+
   it('answers unknown paths with 404 and the site’s 404 page', async () => {
     const res = await fetch(server.url + '/no/such/page');
     expect(res.status).toBe(404);

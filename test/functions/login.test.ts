@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, countRows, createAccount, form, logIn, sessionCookieFrom } from './support.ts';
+import { sampleRedirectAttacks } from '../support/redirect-attacks.ts';
+import { call, countRows, createAccount, form, logIn, SITE, sessionCookieFrom } from './support.ts';
 
 const login = (await import('../../functions/login.ts')).default;
 const logout = (await import('../../functions/logout.ts')).default;
@@ -59,6 +60,47 @@ describe('POST /api/login', () => {
       const res = await post({ username: account.username, password: account.password, next });
       expect(res.headers.get('location'), next).toBe('/members/');
     }
+  });
+
+  it('answers the reported dot-segment redirects with the members home, by field and by the login page address', async () => {
+    const account = await createAccount('confirmed');
+    for (const next of ['/.//evil.example', '/%2e//evil.example']) {
+      const byField = await post({ username: account.username, password: account.password, next });
+      expect(byField.headers.get('location'), next).toBe('/members/');
+      const byReferer = await post(
+        { username: account.username, password: account.password },
+        { headers: { referer: `${SITE}/login/?next=${encodeURIComponent(next)}` } },
+      );
+      expect(byReferer.headers.get('location'), next).toBe('/members/');
+      const byScript = await post(
+        { username: account.username, password: account.password, next },
+        { json: true },
+      );
+      expect(((await byScript.json()) as { next: string }).next, next).toBe('/members/');
+    }
+  });
+
+  it('sends every generated encoding to a same-origin path, by field and by Referer', async () => {
+    const account = await createAccount('confirmed');
+    const leaks: string[] = [];
+    for (const [i, next] of sampleRedirectAttacks(1500).entries()) {
+      const fields = { username: account.username, password: account.password };
+      const res =
+        i % 2 === 0
+          ? await post({ ...fields, next }, { ip: `198.51.100.${i % 250}` })
+          : await post(fields, {
+              ip: `198.51.100.${i % 250}`,
+              headers: { referer: `${SITE}/login/?next=${encodeURIComponent(next)}` },
+            });
+      const location = res.headers.get('location') ?? '';
+      if (
+        res.status !== 303 ||
+        new URL(location, SITE).origin !== SITE ||
+        location.startsWith('//')
+      )
+        leaks.push(`${JSON.stringify(next)} → ${res.status} ${location}`);
+    }
+    expect(leaks).toEqual([]);
   });
 
   it('fails identically for an unknown user, a wrong password and a pending member’s wrong password', async () => {

@@ -15,6 +15,14 @@ describe('GET /members/* and /staff/*', () => {
     expect(res.headers.get('cache-control')).toBe('private, no-store');
   });
 
+  it('keeps the trailing-slash redirect on this site for a path that starts with two slashes', async () => {
+    const res = await get('/.//members');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const plain = await get('/members/news?x=1');
+    expect(plain.headers.get('location')).toBe('/members/news/?x=1');
+  });
+
   it('serves a confirmed member the page with their name and a log-out form', async () => {
     const account = await createAccount('confirmed');
     const cookie = await logIn(account.username, account.password);

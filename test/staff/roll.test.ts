@@ -98,6 +98,25 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(await auditText(store)).not.toContain(SEED_PASSWORD);
   });
 
+  it('returns to a console page after re-authentication whatever next says', async () => {
+    for (const next of [
+      '/.//evil.example',
+      '/%2e//evil.example',
+      '/api/staff/%2e%2e/%2e%2e//evil',
+    ]) {
+      const res = await call(reauth, '/api/staff/reauth', {
+        cookie: staff.cookie,
+        form: { password: SEED_PASSWORD, next },
+      });
+      expect(res.status, next).toBe(303);
+      expect(res.headers.get('location'), next).toBe('/api/staff/roll');
+      const page = await call(reauth, `/api/staff/reauth?next=${encodeURIComponent(next)}`, {
+        cookie: staff.cookie,
+      });
+      expect(await page.text(), next).toContain('name="next" value="/api/staff/roll"');
+    }
+  });
+
   it('keeps the re-authentication for 10 minutes only (injected clock)', async () => {
     await confirmPassword();
     const now = Date.now();
