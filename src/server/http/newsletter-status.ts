@@ -4,7 +4,7 @@
  */
 import { readMemberNewsletter } from '../newsletter/subscribers.ts';
 import type { Db } from '../store/db.ts';
-import { escapeHtml } from './responses.ts';
+import { html, toHtmlString } from '../html/safe-html.ts';
 
 /** The placeholder in the built account page. */
 export const NEWSLETTER_STATUS_MARKER = '<!--newsletter-status-->';
@@ -18,14 +18,14 @@ export async function renderNewsletterStatus(
   db?: Db,
 ): Promise<string> {
   const { status } = await readMemberNewsletter(user.id, db);
-  const address = `<strong>${escapeHtml(user.email)}</strong>`;
   const text =
     status === 'subscribed'
-      ? `The newsletter is <strong>on</strong>: we email it to ${address}.`
+      ? html`The newsletter is <strong>on</strong>: we email it to <strong>${user.email}</strong>.`
       : status === 'bounced'
-        ? `The newsletter is <strong>off</strong>: emails to ${address} could not be delivered. Switch it on to try again.`
-        : 'The newsletter is <strong>off</strong>.';
-  return `<p class="newsletter-status" id="newsletter-status">${text}</p>`;
+        ? html`The newsletter is <strong>off</strong>: emails to
+            <strong>${user.email}</strong> could not be delivered. Switch it on to try again.`
+        : html`The newsletter is <strong>off</strong>.`;
+  return toHtmlString(html`<p class="newsletter-status" id="newsletter-status">${text}</p>`);
 }
 
 /** Puts the member's newsletter status into the account page (other pages pass through). */

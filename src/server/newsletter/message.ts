@@ -11,7 +11,7 @@
  */
 import type { ServerConfig } from '../config.ts';
 import { generateSecret } from '../crypto.ts';
-import { escapeHtml } from '../http/responses.ts';
+import { html, toHtmlString, trustedHtml, type SafeHtml } from '../html/safe-html.ts';
 import type { NewsletterArticle } from './articles.ts';
 
 type Site = Pick<ServerConfig, 'siteName' | 'siteUrl'>;
@@ -125,38 +125,90 @@ function absolute(site: Site, pathOrUrl: string): string {
   return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${site.siteUrl}${pathOrUrl}`;
 }
 
-function button(href: string, label: string): string {
-  return (
-    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px;"><tr>` +
-    `<td style="background:#1d4f91;border-radius:4px;padding:12px 20px;">` +
-    `<a href="${escapeHtml(href)}" style="${FONT}color:#ffffff;font-size:16px;font-weight:bold;text-decoration:none;">${escapeHtml(label)}</a>` +
-    `</td></tr></table>`
-  );
+function button(href: string, label: string): SafeHtml {
+  return html`<table
+    role="presentation"
+    cellpadding="0"
+    cellspacing="0"
+    border="0"
+    style="margin:8px 0 16px;"
+  >
+    <tr>
+      <td style="background:#1d4f91;border-radius:4px;padding:12px 20px;">
+        <a
+          href="${href}"
+          style="${FONT}color:#ffffff;font-size:16px;font-weight:bold;text-decoration:none;"
+          >${label}</a
+        >
+      </td>
+    </tr>
+  </table>`;
 }
 
-function frame(site: Site, title: string, rows: string[], unsubscribePage: string): string {
-  const footer =
-    `<p style="${FONT}font-size:13px;line-height:1.5;color:#505a5f;margin:0 0 8px;">` +
-    `You get this email because you subscribed to the ${escapeHtml(site.siteName)} newsletter. ` +
-    `<a href="${escapeHtml(unsubscribePage)}" style="color:#1d4f91;text-decoration:underline;">Unsubscribe</a> ` +
-    `with one button, no login needed.</p>` +
-    `<p style="${FONT}font-size:13px;color:#505a5f;margin:0;"><a href="${escapeHtml(site.siteUrl)}/" style="color:#1d4f91;">${escapeHtml(site.siteUrl.replace(/^https?:\/\//, ''))}</a></p>`;
-  return (
-    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title></head>` +
-    `<body style="margin:0;padding:0;background:#eef0f2;">` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#eef0f2;"><tr><td align="center" style="padding:24px 8px;">` +
-    `<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;">` +
-    `<tr><td style="${FONT}background:#0b2f5b;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:bold;">${escapeHtml(site.siteName)}</td></tr>` +
-    rows.map((row) => `<tr><td style="padding:0 24px;">${row}</td></tr>`).join('') +
-    `<tr><td style="padding:24px;border-top:1px solid #dfe3e6;">${footer}</td></tr>` +
-    `</table></td></tr></table></body></html>`
+function frame(site: Site, title: string, content: SafeHtml, unsubscribePage: string): string {
+  const footer = html`<p
+      style="${FONT}font-size:13px;line-height:1.5;color:#505a5f;margin:0 0 8px;"
+    >
+      You get this email because you subscribed to the ${site.siteName} newsletter.
+      <a href="${unsubscribePage}" style="color:#1d4f91;text-decoration:underline;">Unsubscribe</a>
+      with one button, no login needed.
+    </p>
+    <p style="${FONT}font-size:13px;color:#505a5f;margin:0;">
+      <a href="${site.siteUrl}/" style="color:#1d4f91;"
+        >${site.siteUrl.replace(/^https?:\/\//, '')}</a
+      >
+    </p>`;
+  return toHtmlString(
+    html`<!doctype html>
+      <html lang="en-GB">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${title}</title>
+        </head>
+        <body style="margin:0;padding:0;background:#eef0f2;">
+          <table
+            role="presentation"
+            width="100%"
+            cellpadding="0"
+            cellspacing="0"
+            border="0"
+            style="background:#eef0f2;"
+          >
+            <tr>
+              <td align="center" style="padding:24px 8px;">
+                <table
+                  role="presentation"
+                  width="600"
+                  cellpadding="0"
+                  cellspacing="0"
+                  border="0"
+                  style="width:100%;max-width:600px;background:#ffffff;"
+                >
+                  <tr>
+                    <td
+                      style="${FONT}background:#0b2f5b;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:bold;"
+                    >
+                      ${site.siteName}
+                    </td>
+                  </tr>
+                  <tr>
+                    <td style="padding:0 24px;">${content}</td>
+                  </tr>
+                  <tr>
+                    <td style="padding:24px;border-top:1px solid #dfe3e6;">${footer}</td>
+                  </tr>
+                </table>
+              </td>
+            </tr>
+          </table>
+        </body>
+      </html>`,
   );
 }
 
 /**
- * Renders one variant of an article's email with `placeholder` where each
+ * Renders one variant of an article's email with a placeholder where each
  * reader's unsubscribe token goes. The teaser never reads `bodyHtml`.
  */
 export function prepareMessage(
@@ -167,45 +219,57 @@ export function prepareMessage(
   const placeholder = `unsubscribe-${generateSecret().replace(/[^A-Za-z0-9]/g, '')}`;
   const articleUrl = absolute(site, article.path);
   const unsubscribePage = unsubscribePageUrl(site, placeholder);
-  const heading =
-    `<h1 style="${FONT}font-size:26px;line-height:1.25;margin:24px 0 12px;">` +
-    `<a href="${escapeHtml(articleUrl)}" style="color:#1b1b1b;text-decoration:none;">${escapeHtml(article.title)}</a></h1>` +
-    `<p style="${FONT}font-size:18px;line-height:1.5;margin:0 0 16px;">${escapeHtml(article.summary)}</p>`;
+  const heading = html`<h1 style="${FONT}font-size:26px;line-height:1.25;margin:24px 0 12px;">
+      <a href="${articleUrl}" style="color:#1b1b1b;text-decoration:none;">${article.title}</a>
+    </h1>
+    <p style="${FONT}font-size:18px;line-height:1.5;margin:0 0 16px;">${article.summary}</p>`;
   const textFooter = `\n\n--\nYou get this email because you subscribed to the ${site.siteName} newsletter.\nUnsubscribe (one button, no login needed): ${unsubscribePage}\n${site.siteUrl}/\n`;
   const subject = article.title;
 
   if (variant === 'teaser') {
     const login = `${site.siteUrl}/login/?next=${encodeURIComponent(`/members/news/${article.slug}/`)}`;
     const note = `This article is for members of the ${site.siteName}. Log in to read it in full.`;
-    const html = frame(
-      site,
-      article.title,
-      [
-        heading +
-          `<p style="${STYLES.p}">${escapeHtml(note)}</p>` +
-          button(login, 'Log in to read the article'),
-      ],
-      unsubscribePage,
-    );
+    const content = html`${heading}
+      <p style="${STYLES.p}">${note}</p>
+      ${button(login, 'Log in to read the article')}`;
     const text = `${article.title}\n\n${article.summary}\n\n${note}\n${login}${textFooter}`;
-    return { subject, text, html, placeholder };
+    return {
+      subject,
+      text,
+      html: frame(site, article.title, content, unsubscribePage),
+      placeholder,
+    };
   }
 
   const hero =
     article.imagePath && !article.membersOnly
-      ? `<img src="${escapeHtml(absolute(site, article.imagePath))}" alt="${escapeHtml(article.imageAlt ?? '')}" width="552" style="display:block;width:100%;max-width:552px;height:auto;border:0;margin:0 0 16px;">`
-      : '';
-  const readOnline = `<p style="${STYLES.p}"><a href="${escapeHtml(articleUrl)}" style="${STYLES.a}">Read this article on our website</a></p>`;
-  const body = prepareArticleHtml(article.bodyHtml, site);
-  let html = frame(site, article.title, [heading + hero + body + readOnline], unsubscribePage);
+      ? html`<img
+          src="${absolute(site, article.imagePath)}"
+          alt="${article.imageAlt ?? ''}"
+          width="552"
+          style="display:block;width:100%;max-width:552px;height:auto;border:0;margin:0 0 16px;"
+        />`
+      : null;
+  const readOnline = html`<p style="${STYLES.p}">
+    <a href="${articleUrl}" style="${STYLES.a}">Read this article on our website</a>
+  </p>`;
+  // The body is the site's own build output (markdown rendered by Astro), made fit for mail.
+  const body = trustedHtml(prepareArticleHtml(article.bodyHtml, site));
+  let htmlPart = frame(
+    site,
+    article.title,
+    html`${heading}${hero}${body}${readOnline}`,
+    unsubscribePage,
+  );
   let text = `${article.title}\n\n${article.summary}\n\n${articleText(article.bodyHtml, site)}\n\nRead it on our website: ${articleUrl}${textFooter}`;
-  if (Buffer.byteLength(html) > MAX_HTML_BYTES) {
+  if (Buffer.byteLength(htmlPart) > MAX_HTML_BYTES) {
     // Too long for mail clients: the summary and a link, not a clipped message.
-    const more = `<p style="${STYLES.p}">This article is long, so read it on our website.</p>${button(articleUrl, 'Read the article')}`;
-    html = frame(site, article.title, [heading + hero + more], unsubscribePage);
+    const more = html`<p style="${STYLES.p}">This article is long, so read it on our website.</p>
+      ${button(articleUrl, 'Read the article')}`;
+    htmlPart = frame(site, article.title, html`${heading}${hero}${more}`, unsubscribePage);
     text = `${article.title}\n\n${article.summary}\n\nRead it on our website: ${articleUrl}${textFooter}`;
   }
-  return { subject, text, html, placeholder };
+  return { subject, text, html: htmlPart, placeholder };
 }
 
 /** A prepared variant addressed to one reader, with their unsubscribe token and headers. */
