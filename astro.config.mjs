@@ -8,8 +8,10 @@ import cspHeaders from './src/integrations/csp-headers.ts';
 import formShells from './src/integrations/form-shells.ts';
 import sealedLeakGuard from './src/integrations/sealed/leak-guard.ts';
 import decapBrowserShims from './src/cms/vite-plugin.ts';
+import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
 
-const site = process.env.SITE_URL ?? 'http://localhost:8888';
+// Throws, before anything is written, for a production deploy that does not know its address.
+const site = resolveBuildSiteUrl(process.env);
 const privatePath = /^\/(members|staff|admin)\//;
 
 export default defineConfig({

@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/site/**', 'test/adapter/site/**'],
+          // test/deploy: `npm run test:deploy` (vitest.deploy.config.ts).
+          exclude: ['test/site/**', 'test/adapter/site/**', 'test/deploy/**'],
         },
       },
       {

@@ -1,18 +1,21 @@
 // Operator CLI for the members area: `npm run members -- <command>`.
 // Commands: migrate, import-roll <file.csv>, create-staff <email> <username>,
-// confirm <username>, reject <username> [reason], list [--status S], newsletter-send <slug>.
+// confirm <username>, reject <username> [reason], list [--status S], backup <file>,
+// newsletter-send <slug>.
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import { getConfig } from '../src/server/config.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
+import { backupSqlite, BackupTargetError } from '../src/server/store/backup.ts';
 import { importRollCsv } from '../src/server/roll.ts';
 import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
 import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
 import { queueArticle } from '../src/server/newsletter/queue.ts';
 import { drainUntilEmpty } from '../src/server/newsletter/run.ts';
+import { StoreUnavailableError } from '../src/server/store/unavailable.ts';
 
 const USAGE = `Usage: npm run members -- <command>
 
@@ -23,7 +26,8 @@ const USAGE = `Usage: npm run members -- <command>
   reject <username> [reason]      reject a registration, with an optional reason
   list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)
   newsletter-send <slug>          email a published news article to every subscriber (once ever),
-                                  then send the queue now at NEWSLETTER_RATE`;
+                                  then send the queue now at NEWSLETTER_RATE
+  backup <file>                   copy the SQLite store to a new file while the site serves`;
 
 const STATUSES: UserStatus[] = ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'];
 
@@ -166,6 +170,25 @@ async function newsletterSend(slug: string | undefined): Promise<void> {
   );
 }
 
+async function backup(file: string | undefined): Promise<void> {
+  if (!file) throw new UsageError('Name the backup file: backup <file>');
+  const config = getConfig();
+  if (config.databaseUrl) {
+    throw new UsageError(
+      'The store is PostgreSQL: back it up with its own tools, e.g.\n' +
+        '  pg_dump --format=custom --file=<file> "$DATABASE_URL"\n' +
+        'and rely on your provider’s point-in-time recovery (README, "Backups").',
+    );
+  }
+  try {
+    const result = await backupSqlite(config.dataDir, file);
+    console.log(`Backed up the store to ${result.file} (${result.bytes} bytes).`);
+  } catch (error) {
+    if (error instanceof BackupTargetError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   getConfig();
@@ -184,6 +207,8 @@ async function main(argv: string[]): Promise<void> {
       return list(args);
     case 'newsletter-send':
       return newsletterSend(args[0]);
+    case 'backup':
+      return backup(args[0]);
     case undefined:
     case 'help':
     case '--help':
@@ -197,7 +222,11 @@ async function main(argv: string[]): Promise<void> {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof UsageError || (error as Error).name === 'ConfigError';
+  // Mistakes and an unreachable or unmigrated store are reported by their message alone.
+  const known =
+    error instanceof UsageError ||
+    (error as Error).name === 'ConfigError' ||
+    error instanceof StoreUnavailableError;
   console.error(known ? (error as Error).message : error);
   process.exitCode = known ? 2 : 1;
 } finally {

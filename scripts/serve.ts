@@ -12,6 +12,12 @@ import { loadFunctions } from './lib/functions.ts';
 import { queueLocalDeploy } from './lib/newsletter-deploy.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
 import { onShutdown } from './lib/processes.ts';
+import {
+  loadScheduledFunctions,
+  startScheduler,
+  type ScheduledFunction,
+  type Scheduler,
+} from './lib/scheduler.ts';
 import { handleSiteRequest, type Site } from './lib/site-handler.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -30,6 +36,8 @@ export interface SiteServerOptions {
   host?: string;
   /** The site's public origin, given to functions as `context.site.url` (default: the listening URL). */
   siteUrl?: string;
+  /** Run the functions that declare `config.schedule` on their schedule (default true). */
+  runSchedules?: boolean;
 }
 
 /** A site server that is not listening until `listen()`. */
@@ -42,12 +50,14 @@ export interface SiteServer {
   readonly url: string;
   /** The number of functions routed. */
   readonly functionCount: number;
+  /** The functions run on a schedule. */
+  readonly scheduled: readonly ScheduledFunction[];
   readonly server: Server;
 }
 
 /** Loads everything the handler needs; rule syntax errors stop the start. */
 async function loadSite(
-  options: Required<Omit<SiteServerOptions, 'port' | 'host'>>,
+  options: Required<Omit<SiteServerOptions, 'port' | 'host' | 'runSchedules'>>,
 ): Promise<Site> {
   const configPath = path.join(options.root, 'netlify.toml');
   const [headerRules, redirectRules, functions] = await Promise.all([
@@ -71,6 +81,8 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
   const functionsDir = path.resolve(root, options.functionsDir ?? 'functions');
   let site: Site | null = null;
   let url = '';
+  let scheduled: ScheduledFunction[] = [];
+  let scheduler: Scheduler | null = null;
 
   const server = createServer((req, res) => {
     if (!site) return void res.writeHead(503).end();
@@ -96,13 +108,15 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
     get functionCount() {
       return site?.functions.length ?? 0;
     },
+    get scheduled() {
+      return scheduled;
+    },
     async listen() {
-      const loaded = await loadSite({
-        root,
-        distDir,
-        functionsDir,
-        siteUrl: options.siteUrl ?? '',
-      });
+      const [loaded, schedules] = await Promise.all([
+        loadSite({ root, distDir, functionsDir, siteUrl: options.siteUrl ?? '' }),
+        loadScheduledFunctions(functionsDir),
+      ]);
+      scheduled = schedules;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -110,9 +124,14 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
       const { port } = server.address() as AddressInfo;
       url = `http://localhost:${port}`;
       site = { ...loaded, siteUrl: loaded.siteUrl || url };
+      if (options.runSchedules ?? true) {
+        scheduler = startScheduler(scheduled, { siteUrl: () => site?.siteUrl ?? url });
+      }
       return url;
     },
     close() {
+      scheduler?.stop();
+      scheduler = null;
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -140,7 +159,11 @@ async function main(): Promise<void> {
     await server.close();
     await closeDb();
   });
-  console.log(`Serving dist/ and ${server.functionCount} functions on ${url}`);
+  console.log(
+    `Serving dist/ and ${server.functionCount} functions on ${url}; on a schedule: ${
+      server.scheduled.map((f) => `${f.name} (${f.schedule})`).join(', ') || 'none'
+    }`,
+  );
   await queueLocalDeploy();
 }
 

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   console.log(`  CMS:      ${server.url}/admin/${cms ? '' : ' (local backend not started)'}`);
   console.log(`  Members:  ${server.url}/members/`);
   console.log(`  Staff:    ${server.url}/staff/`);
+  for (const fn of server.scheduled)
+    console.log(`  Schedule: ${fn.name} runs ${fn.schedule} (UTC)`);
   printLogins(logins);
   // The build is live: as after a Netlify deploy, queue its newly ticked newsletter articles.
   await queueLocalDeploy();

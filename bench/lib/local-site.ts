@@ -54,10 +54,10 @@ export function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Seeds the demo accounts into `dataDir` in a child process (whose config reads
- * DATA_DIR) and returns the confirmed member's login.
+ * Seeds the demo accounts into `dataDir` (or the store `env` names) in a child
+ * process whose config reads its environment, and returns the confirmed member's login.
  */
-export async function seedDemoMember(dataDir: string): Promise<Login> {
+export async function seedDemoMember(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Login> {
   const script = `
     const { prepareLocalData } = await import('./src/server/local-data.ts');
     const { closeDb } = await import('./src/server/store/db.ts');
@@ -66,7 +66,7 @@ export async function seedDemoMember(dataDir: string): Promise<Login> {
     process.stdout.write(JSON.stringify(logins.find((l) => l.role === 'member')));`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir },
+    env: { ...process.env, DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

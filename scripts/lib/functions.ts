@@ -91,6 +91,8 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
     };
     const name = path.basename(fileName, path.extname(fileName));
     const paths = toArray(mod.config?.path as string | string[] | undefined);
+    // Scheduled functions have no path: the scheduler runs them (scheduler.ts).
+    if (mod.config?.schedule && paths.length === 0) continue;
     if (typeof mod.default !== 'function' || paths.length === 0) {
       console.warn(`functions/${fileName}: no default export or no config.path; not routed`);
       continue;

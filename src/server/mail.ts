@@ -1,6 +1,7 @@
 /**
- * Outgoing email through nodemailer: SMTP when SMTP_URL is set, otherwise each
- * message is written as an `.eml` file in DATA_DIR/mail/ (local runs, tests).
+ * Outgoing email through nodemailer: SMTP when SMTP_URL is set, otherwise (never
+ * in production) each message is written as an `.eml` file in DATA_DIR/mail/
+ * (local runs, tests).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -39,11 +40,18 @@ export function outboxDir(config: ServerConfig = getConfig()): string {
 
 let sequence = 0;
 
-/** Sends a message (or writes it to the outbox). */
+/**
+ * Sends a message (or writes it to the outbox outside production). Throws when
+ * the message cannot be sent; in production without SMTP it never reaches here,
+ * since the configuration is refused at start.
+ */
 export async function sendMail(
   message: MailMessage,
   config: ServerConfig = getConfig(),
 ): Promise<void> {
+  if (!config.smtpUrl && config.production) {
+    throw new Error('SMTP_URL is not set: production mail is never written to an outbox');
+  }
   const info = await transporterFor(config).sendMail({
     from: `${config.siteName} <${config.mailFrom}>`,
     to: message.to,

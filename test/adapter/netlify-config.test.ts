@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHeaderRules, headersForPath } from '../../scripts/lib/netlify-rules.ts';
 import { BASE_SECURITY_HEADERS } from '../../src/server/security-headers.ts';
+import { BUNDLED_FUNCTIONS_DIR } from '../../scripts/lib/function-bundles.ts';
+import { readDeploySettings } from '../../scripts/lib/netlify-zip.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const configPath = path.join(root, 'netlify.toml');
@@ -18,12 +20,22 @@ describe('netlify.toml', () => {
     }
   });
 
-  it('ships the sealed pages and the files the server code reads with the functions', () => {
-    const toml = readFileSync(configPath, 'utf8');
-    expect(toml).toMatch(/^\s*publish = "dist"$/m);
-    expect(toml).toMatch(/^\s*directory = "functions"$/m);
-    const included = toml.match(/^\s*included_files = (\[.*\])$/m)?.[1] ?? '[]';
-    expect(JSON.parse(included)).toEqual(['sealed/**', 'data/common-passwords.txt']);
-    expect(toml).toMatch(/^\s*node_bundler = "esbuild"$/m);
+  it('points Netlify at the bundles its build command makes, each zipped as it is', async () => {
+    const settings = await readDeploySettings(root);
+    expect(settings.buildCommand).toBe('npm run build:netlify');
+    expect(path.relative(root, settings.functionsDirectory)).toBe(BUNDLED_FUNCTIONS_DIR);
+    expect(settings.functions['*']).toMatchObject({
+      node_bundler: 'none',
+      included_files: ['sealed/_forms/**', 'data/common-passwords.txt'],
+    });
+    expect(settings.functions.members).toMatchObject({ included_files: ['sealed/**'] });
+  });
+
+  it('runs the build and the functions on one supported Node major', async () => {
+    const { environment } = await readDeploySettings(root);
+    expect(['22', '24']).toContain(environment.NODE_VERSION);
+    expect(environment.AWS_LAMBDA_JS_RUNTIME).toBe(`nodejs${environment.NODE_VERSION}.x`);
+    const engines = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node;
+    expect(engines).toContain(`^${environment.NODE_VERSION}`);
   });
 });

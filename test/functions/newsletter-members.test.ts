@@ -8,7 +8,7 @@ import { NEWSLETTER_STATUS_MARKER } from '../../src/server/http/newsletter-statu
 import { listAudit } from '../../src/server/audit.ts';
 
 // The built account page carries the newsletter marker; the build lists two articles.
-const sealed = path.join(process.cwd(), 'sealed');
+const sealed = process.env.SEALED_DIR!;
 writeFileSync(
   path.join(sealed, 'members/account/index.html'),
   `<!doctype html><html lang="en"><head><title>Your account</title></head><body><header><!--member-bar--></header><main id="main">${NEWSLETTER_STATUS_MARKER}</main></body></html>`,

@@ -18,7 +18,7 @@ for (const [file, title, f] of [
   ['newsletter/confirm', 'Confirm', newsletterConfirmForm],
   ['newsletter/unsubscribe', 'Unsubscribe', newsletterUnsubscribeForm],
 ] as const) {
-  const target = path.join(process.cwd(), 'sealed', '_forms', `${file}.html`);
+  const target = path.join(process.env.SEALED_DIR!, '_forms', `${file}.html`);
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(
     target,

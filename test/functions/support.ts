@@ -1,8 +1,8 @@
 /**
  * Handler tests call each function's default export with real `Request`s,
  * against a real SQLite store in a temporary DATA_DIR. Import this module
- * before any function: it sets the environment and the working directory
- * (whose sealed/ holds small built pages) that the functions read at import.
+ * before any function: it sets the environment the functions read, with
+ * SEALED_DIR holding small built pages.
  */
 import type { Context } from '@netlify/functions';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,9 +14,9 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'functions-test-'));
 export const DATA_DIR = path.join(root, 'data');
 process.env.DATA_DIR = DATA_DIR;
 process.env.SITE_URL = SITE;
+process.env.SEALED_DIR = path.join(root, 'sealed');
 delete process.env.DATABASE_URL;
 delete process.env.SMTP_URL;
-process.chdir(root);
 
 const { renderForm } = await import('../../src/server/http/forms/render.ts');
 const forms = await import('../../src/server/http/forms/definitions.ts');

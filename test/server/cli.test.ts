@@ -116,3 +116,21 @@ describe('members CLI', () => {
     expect(bare.stdout).toMatch(/Usage: npm run members/);
   });
 });
+
+describe('members CLI on a store that was never migrated', () => {
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'members-cli-empty-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('says to run the migrations instead of printing a stack trace', async () => {
+    const result = await members('list');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /no migrations table .*run the migrations \(npm run members -- migrate\)/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((await members('migrate')).code).toBe(0);
+    expect(await members('list')).toMatchObject({ code: 0, stdout: 'No accounts.\n' });
+  });
+});

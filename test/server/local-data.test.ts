@@ -48,7 +48,9 @@ describe('local demo data', () => {
   });
 
   it('uses random demo passwords in production', async () => {
-    useFreshDataDir({ NODE_ENV: 'production', WARRANT_KEY: 'p'.repeat(40) });
+    useFreshDataDir({ WARRANT_KEY: 'p'.repeat(40) });
+    // Production proper needs PostgreSQL and SMTP; the seeding only reads the flag.
+    setConfig({ ...readConfig({ DATA_DIR: dir!, WARRANT_KEY: 'p'.repeat(40) }), production: true });
     const logins = await prepareLocalData();
     expect(logins.map((l) => l.password)).not.toContain('walnut-harbour-lantern');
     expect(new Set(logins.map((l) => l.password)).size).toBe(3);

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/server/store/unavailable.ts';
 import { migrateToLatest, migrations } from '../../src/server/store/migrations.ts';
 import { engineOf, isUniqueViolation } from '../../src/server/store/db.ts';
 import { ENGINES, seedUser, useTestStore } from './support.ts';
@@ -63,5 +65,30 @@ describe.each(ENGINES)('the store on %s', (engine) => {
     expect(
       await store.db.selectFrom('sessions').select('id').where('user_id', '=', id).execute(),
     ).toEqual([]);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL session settings', () => {
+  // One connection, so the queries below use the connection the migrations ran on.
+  const store = useTestStore('postgres', {
+    DATABASE_POOL_MAX: '1',
+    DATABASE_STATEMENT_TIMEOUT_MS: '1234',
+    DATABASE_LOCK_TIMEOUT_MS: '567',
+  });
+
+  it('limits each connection’s statements, lock waits and idle transactions, also after migrating', async () => {
+    const setting = async (name: string) =>
+      (await sql<{ value: string }>`select current_setting(${name}) as value`.execute(store.db))
+        .rows[0]!.value;
+    expect(await setting('statement_timeout')).toBe('1234ms');
+    expect(await setting('lock_timeout')).toBe('567ms');
+    expect(await setting('idle_in_transaction_session_timeout')).toBe('2468ms');
+  });
+
+  it('cancels a statement that runs past the timeout as the store being unavailable', async () => {
+    const error = await sql`select pg_sleep(3)`.execute(store.db).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as StoreUnavailableError).reason).toBe('timeout');
+    expect((error as Error).message).toMatch(/^57014 /);
   });
 });

@@ -37,6 +37,26 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
+/** A fresh, empty schema in TEST_DATABASE_URL, and a URL whose connections use it. */
+export async function createTestSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL!;
+  const schema = `test_${generateId()}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create schema ${schema}`);
+  return {
+    url: withSearchPath(base, schema),
+    drop: () => run(`drop schema ${schema} cascade`),
+  };
+}
+
 /** Opens a migrated store and installs it as the process-wide one. */
 export async function openTestStore(
   engine: EngineName = 'sqlite',
@@ -44,17 +64,8 @@ export async function openTestStore(
 ): Promise<TestStore> {
   await closeDb();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'members-test-'));
-  let databaseUrl: string | undefined;
-  let schema: string | undefined;
-  if (engine === 'postgres') {
-    const base = process.env.TEST_DATABASE_URL!;
-    schema = `test_${generateId()}`;
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    databaseUrl = withSearchPath(base, schema);
-  }
+  const schema = engine === 'postgres' ? await createTestSchema() : undefined;
+  const databaseUrl = schema?.url;
   const config = readConfig({
     DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -70,12 +81,7 @@ export async function openTestStore(
     async close() {
       await closeDb();
       setConfig(undefined);
-      if (schema) {
-        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      await schema?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

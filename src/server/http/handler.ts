@@ -1,4 +1,6 @@
 import type { Context } from '@netlify/functions';
+import { ConfigError } from '../config.ts';
+import { classifyStoreError, type StoreUnavailableError } from '../store/unavailable.ts';
 import { assertSameOrigin } from './csrf.ts';
 import { HttpError, isHttpError } from './errors.ts';
 import { htmlResponse, jsonResponse, renderMessagePage, wantsJson } from './responses.ts';
@@ -23,12 +25,14 @@ const TITLES: Record<number, string> = {
   413: 'Request too large',
   415: 'Unsupported form encoding',
   429: 'Too many attempts',
+  503: 'The members area is briefly unavailable',
 };
 
 /**
  * Wraps per-method handlers into a Netlify function: answers 405 with `Allow`
  * for other methods, refuses cross-site posts (403), turns an `HttpError` into
- * its 4xx answer, and any other failure into a plain 500 that reveals nothing.
+ * its 4xx answer, a store that is out of reach into a 503 with `Retry-After`,
+ * and any other failure into a plain 500 that reveals nothing.
  */
 export function defineHandler(handlers: MethodHandlers, options: HandlerOptions) {
   const allow = allowedMethods(handlers);
@@ -36,11 +40,16 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const handler = handlers[method as keyof MethodHandlers];
     try {
+      // Reading the configuration comes first: a refused one answers every request alike.
+      const siteUrl = options.siteUrl();
       if (!handler) throw methodNotAllowed(allow);
-      assertSameOrigin(req, options.siteUrl());
+      assertSameOrigin(req, siteUrl);
       return await handler(req, context);
     } catch (error) {
       if (isHttpError(error)) return refuse(req, error);
+      if (error instanceof ConfigError) return answerConfigRefused(req, error);
+      const unavailable = classifyStoreError(error);
+      if (unavailable) return answerStoreUnavailable(req, unavailable);
       console.error(`function error ${new URL(req.url).pathname}:`, error);
       return refuse(req, {
         status: 500,
@@ -49,6 +58,44 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
       });
     }
   };
+}
+
+/**
+ * 503 with `Retry-After` (RFC 9110 §15.6.4, §10.2.3) for a store that is out of
+ * reach, timed out, locked or not migrated, and one log line saying which.
+ */
+export function answerStoreUnavailable(req: Request, error: StoreUnavailableError): Response {
+  console.error(
+    `store unavailable (${error.reason}) on ${req.method} ${new URL(req.url).pathname}: ${error.message}`,
+  );
+  return refuse(req, {
+    status: 503,
+    message: 'We cannot reach the members’ records just now. Please try again in a minute.',
+    headers: { 'Retry-After': String(error.retryAfterSeconds) },
+  });
+}
+
+const loggedRefusals = new Set<string>();
+
+/** Logs a refused configuration once per process (it does not change until a redeploy). */
+export function logConfigRefusal(error: ConfigError): void {
+  if (loggedRefusals.has(error.message)) return;
+  loggedRefusals.add(error.message);
+  console.error(`configuration refused, every request answers 503: ${error.message}`);
+}
+
+/**
+ * 503 for every request while the configuration is refused (production
+ * settings missing, or a value that cannot be read), with one log line per
+ * process naming the variables and what to set.
+ */
+export function answerConfigRefused(req: Request, error: ConfigError): Response {
+  logConfigRefusal(error);
+  return refuse(req, {
+    status: 503,
+    message: 'The members area is not available just now. Please try again later.',
+    headers: { 'Retry-After': '300' },
+  });
 }
 
 function allowedMethods(handlers: MethodHandlers): string {

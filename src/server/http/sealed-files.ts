@@ -10,7 +10,13 @@ import path from 'node:path';
 export class SealedFiles {
   private readonly cache = new Map<string, string>();
 
-  constructor(readonly root: string) {}
+  /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
+  constructor(private readonly rootOf: string | (() => string)) {}
+
+  /** The folder files are read from. */
+  get root(): string {
+    return typeof this.rootOf === 'string' ? this.rootOf : this.rootOf();
+  }
 
   /**
    * The file at `relative` under the root, or null when it does not exist.
@@ -18,8 +24,9 @@ export class SealedFiles {
    * the second line of defence against escaping the root.
    */
   read(relative: string): string | null {
-    const full = path.resolve(this.root, relative);
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) return null;
+    const root = this.root;
+    const full = path.resolve(root, relative);
+    if (full !== root && !full.startsWith(root + path.sep)) return null;
     const cached = this.cache.get(full);
     if (cached !== undefined) return cached;
     const text = readOrNull(full);

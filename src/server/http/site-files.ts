@@ -1,9 +1,10 @@
-import path from 'node:path';
+import { getConfig } from '../config.ts';
 import { SealedFiles } from './sealed-files.ts';
 
 /**
  * The built HTML only functions read: sealed pages and form-page shells, in
- * `sealed/` beside the function bundle (netlify.toml `included_files`), or in
- * the working directory when served locally. Read once per process.
+ * the configured sealed folder (`sealed/` found from the code: the project's
+ * when run from source, the bundle's in a deployed function). Read once per
+ * file per process.
  */
-export const siteFiles = new SealedFiles(path.resolve('sealed'));
+export const siteFiles = new SealedFiles(() => getConfig().sealedDir);

@@ -1,18 +1,13 @@
 /** Loads data/common-passwords.txt once (lower case, one per line, `#` comments). */
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findUpward } from '../paths.ts';
 
 const FILE = 'data/common-passwords.txt';
 let cached: Set<string> | undefined;
 
 function findFile(): string {
-  // From the working directory (functions run from the repository root), or from this module.
-  const candidates = [
-    path.resolve(FILE),
-    fileURLToPath(new URL(`../../../${FILE}`, import.meta.url)),
-  ];
-  const found = candidates.find((c) => fs.existsSync(c));
+  // In the project (run from source) or at the bundle's root (netlify.toml `included_files`).
+  const found = findUpward(FILE);
   if (!found) throw new Error(`${FILE} is missing: it must ship with the server code.`);
   return found;
 }

@@ -1,13 +1,26 @@
 /**
  * The store: Kysely over better-sqlite3 (default) or pg (when DATABASE_URL is
  * set). Functions share one instance per process through `getDb()`.
+ *
+ * better-sqlite3 is imported only when a SQLite store first runs a query, so a
+ * process on PostgreSQL (a deployed function) never loads the native module and
+ * a bundle can leave it out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { getConfig, type ServerConfig } from '../config.ts';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Dialect,
+} from 'kysely';
+import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
+import { attachGuard, GuardedDialect } from './guarded-dialect.ts';
+import { migrations } from './migrations.ts';
 import type { Database as Schema } from './schema.ts';
 
 /** The typed database handle every domain function uses. */
@@ -26,7 +39,39 @@ export function engineOf(db: Kysely<any>): Engine {
 const PG_INT8 = 20;
 const PG_FLOAT8 = 701;
 
-function createPostgres(url: string): Db {
+/** Closes idle connections after this long, so a frozen serverless instance holds few. */
+const IDLE_TIMEOUT_MS = 10_000;
+
+/**
+ * One line for a connection that failed while idle in the pool (a terminated
+ * backend, a failover, a network drop). The pool has already dropped it and
+ * the next query opens a new one; without this listener the process would exit.
+ */
+function logIdleConnectionLost(error: Error): void {
+  const code = (error as { code?: string }).code;
+  console.error(
+    `store: an idle PostgreSQL connection was lost (${code ? `${code} ` : ''}${error.message}); the next query opens a new one`,
+  );
+}
+
+/** Session settings for each new connection, so no statement or lock wait outlives a request. */
+function sessionSettings(limits: StoreLimits) {
+  return async (connection: DatabaseConnection) => {
+    await connection.executeQuery(
+      CompiledQuery.raw(
+        `select set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false), ` +
+          `set_config('idle_in_transaction_session_timeout', $3, false)`,
+        [
+          String(limits.statementTimeoutMs),
+          String(limits.lockTimeoutMs),
+          String(2 * limits.statementTimeoutMs),
+        ],
+      ),
+    );
+  };
+}
+
+function createPostgres(url: string, limits: StoreLimits): Db {
   // Times are stored as bigint milliseconds, well inside Number's safe range.
   const types = {
     getTypeParser(oid: number, format?: any) {
@@ -35,23 +80,74 @@ function createPostgres(url: string): Db {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as any });
-  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: limits.poolMax,
+    connectionTimeoutMillis: limits.connectTimeoutMs,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
+    keepAlive: true,
+    types: types as any,
+  });
+  pool.on('error', logIdleConnectionLost);
+  // The pool listens for errors only on idle clients. A client in use whose connection
+  // ends would emit 'error' with no listener and end the process; its query (or the
+  // next one) fails instead, and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return guarded(new PostgresDialect({ pool }), sessionSettings(limits));
 }
 
-function createSqlite(dataDir: string): Db {
+/** Wraps a dialect with error classification, connection set-up and the schema check. */
+function guarded(
+  dialect: Dialect,
+  prepareConnection?: (connection: DatabaseConnection) => Promise<void>,
+): Db {
+  const latestMigration = Object.keys(migrations).at(-1)!;
+  const wrapper = new GuardedDialect(dialect, { latestMigration, prepareConnection });
+  const db = new Kysely<Schema>({ dialect: wrapper });
+  attachGuard(db, wrapper);
+  return db;
+}
+
+/** The SQLite file of a store kept in `dataDir`. */
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'site.db');
+}
+
+/** Opens the SQLite file with the settings every connection needs (loads better-sqlite3). */
+export async function openSqlite(
+  file: string,
+  limits: Pick<StoreLimits, 'lockTimeoutMs'> = DEFAULT_STORE_LIMITS,
+  options: BetterSqlite3.Options = {},
+): Promise<BetterSqlite3.Database> {
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(file, { timeout: limits.lockTimeoutMs, ...options });
+  database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${Math.trunc(limits.lockTimeoutMs)}`);
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  return database;
+}
+
+function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = new Database(path.join(dataDir, 'site.db'));
-  file.pragma('journal_mode = WAL');
-  file.pragma('busy_timeout = 5000');
-  file.pragma('foreign_keys = ON');
-  file.pragma('synchronous = NORMAL');
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }) });
+  const file = sqliteFile(dataDir);
+  return guarded(new SqliteDialect({ database: () => openSqlite(file, limits) }));
 }
 
-/** Opens a new store for the given settings (tests and CLIs; functions use `getDb`). */
-export function createDb(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Db {
-  const db = config.databaseUrl ? createPostgres(config.databaseUrl) : createSqlite(config.dataDir);
+/**
+ * Opens a new store for the given settings (tests and CLIs; functions use `getDb`).
+ * Its queries fail with `StoreUnavailableError` when the database is out of reach,
+ * timed out, locked, or older than the code's latest migration (until
+ * `migrateToLatest` runs on it in this process).
+ */
+export function createDb(
+  config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'> &
+    Partial<Pick<ServerConfig, 'storeLimits'>>,
+): Db {
+  const limits = config.storeLimits ?? DEFAULT_STORE_LIMITS;
+  const db = config.databaseUrl
+    ? createPostgres(config.databaseUrl, limits)
+    : createSqlite(config.dataDir, limits);
   engines.set(db, config.databaseUrl ? 'postgres' : 'sqlite');
   return db;
 }

@@ -5,6 +5,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { staffConsoleMigration } from '../staff/store.ts';
 import { engineOf } from './db.ts';
+import { markSchemaCurrent } from './guarded-dialect.ts';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -277,21 +278,57 @@ export const migrations: Record<string, Migration> = {
 };
 
 /**
+ * The schema unqualified names resolve to on PostgreSQL (first of `search_path`),
+ * or undefined on SQLite. Kysely looks for its migration tables in every schema
+ * unless told which, so a database holding several schemas would fool it.
+ */
+async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefined> {
+  if (engineOf(db) !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
+/**
  * Runs every pending migration; throws with the failing migration's error.
- * On Postgres the bookkeeping tables are kept in the connection's current
- * schema: Kysely otherwise finds them in any schema of the database and skips
- * creating its own, which breaks a store living in one schema among several.
+ * The store's schema check lets this process's queries through from here on.
+ *
+ * On PostgreSQL the run holds one connection whose statement timeout is lifted
+ * (a migration may rewrite a large table), while its lock timeout stays: a
+ * migration that cannot take its lock soon fails rather than queue every
+ * request behind it. The connection's own timeout is put back afterwards.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const schema =
-    engineOf(db) === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]
-          ?.schema
-      : undefined;
+  markSchemaCurrent(db);
+  try {
+    if (engineOf(db) !== 'postgres') return await runMigrator(db, undefined);
+    const schema = await currentPostgresSchema(db);
+    return await db.connection().execute(async (connection) => {
+      const { rows } = await sql<{
+        timeout: string;
+      }>`select current_setting('statement_timeout') as timeout`.execute(connection);
+      await sql`select set_config('statement_timeout', '0', false)`.execute(connection);
+      try {
+        return await runMigrator(connection, schema);
+      } finally {
+        await sql`select set_config('statement_timeout', ${rows[0]!.timeout}, false)`.execute(
+          connection,
+        );
+      }
+    });
+  } catch (error) {
+    markSchemaCurrent(db, false);
+    throw error;
+  }
+}
+
+async function runMigrator(
+  db: Kysely<any>,
+  schema: string | undefined,
+): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    ...(schema ? { migrationTableSchema: schema } : {}),
+    migrationTableSchema: schema,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;

@@ -1,0 +1,201 @@
+/**
+ * Wraps a Kysely dialect so that every way the database can fail a request
+ * reaches the caller as a `StoreUnavailableError` (see unavailable.ts), each new
+ * connection gets its session settings before first use, and the schema is
+ * checked against the code's latest migration once per process.
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import { classifyStoreError, rethrowClassified, StoreUnavailableError } from './unavailable.ts';
+
+/** What the wrapper does besides classifying errors. */
+export interface GuardOptions {
+  /** Statements run once on each new connection (PostgreSQL session settings). */
+  prepareConnection?: (connection: DatabaseConnection) => Promise<void>;
+  /** The newest migration this code needs; its absence makes the store unavailable. */
+  latestMigration: string;
+}
+
+/** Per-store state: whether this process already knows the schema is current. */
+interface GuardState {
+  schemaCurrent: boolean;
+}
+
+const states = new WeakMap<object, GuardState>();
+
+/**
+ * Tells the guard this process is bringing the schema up to date itself (the
+ * migration runner), so its queries pass the schema check.
+ */
+export function markSchemaCurrent(db: Kysely<any>, current = true): void {
+  const state = states.get(db);
+  if (state) state.schemaCurrent = current;
+}
+
+/** Registers a store made over a guarded dialect, so `markSchemaCurrent` can find its state. */
+export function attachGuard(db: Kysely<any>, dialect: GuardedDialect): void {
+  states.set(db, dialect.state);
+}
+
+async function checkSchema(connection: DatabaseConnection, latest: string): Promise<void> {
+  // A name from our own code, checked, so the one query reads the same on both engines.
+  if (!/^[\w-]+$/.test(latest)) throw new Error(`unexpected migration name "${latest}"`);
+  let rows: unknown[];
+  try {
+    const found = await connection.executeQuery(
+      CompiledQuery.raw(`select name from kysely_migration where name = '${latest}'`),
+    );
+    rows = found.rows;
+  } catch (error) {
+    const unavailable = classifyStoreError(error);
+    if (unavailable) throw unavailable;
+    throw new StoreUnavailableError(
+      'schema',
+      `the database has no migrations table (${(error as Error).message}); run the migrations (npm run members -- migrate) against it`,
+      { cause: error },
+    );
+  }
+  if (rows.length === 0) {
+    throw new StoreUnavailableError(
+      'schema',
+      `the database schema is older than this code: migration ${latest} has not run; run the migrations (npm run members -- migrate) against it`,
+    );
+  }
+}
+
+/** A connection whose failures are classified; the inner one is what the driver releases. */
+class GuardedConnection implements DatabaseConnection {
+  constructor(readonly inner: DatabaseConnection) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.inner.executeQuery<R>(query).catch(rethrowClassified);
+  }
+
+  async *streamQuery<R>(
+    query: CompiledQuery,
+    chunkSize?: number,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    try {
+      yield* this.inner.streamQuery<R>(query, chunkSize);
+    } catch (error) {
+      rethrowClassified(error);
+    }
+  }
+}
+
+const innerOf = (connection: DatabaseConnection) => (connection as GuardedConnection).inner;
+
+class GuardedDriver implements Driver {
+  private readonly prepared = new WeakSet<DatabaseConnection>();
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly options: GuardOptions,
+    private readonly state: GuardState,
+  ) {}
+
+  init(): Promise<void> {
+    return this.driver.init().catch(rethrowClassified);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await this.driver.acquireConnection().catch(rethrowClassified);
+    try {
+      if (this.options.prepareConnection && !this.prepared.has(connection)) {
+        await this.options.prepareConnection(connection);
+        this.prepared.add(connection);
+      }
+      if (!this.state.schemaCurrent) {
+        await checkSchema(connection, this.options.latestMigration);
+        this.state.schemaCurrent = true;
+      }
+    } catch (error) {
+      // A connection that failed its set-up goes back; the pool drops it if it is broken.
+      await this.driver.releaseConnection(connection).catch(() => {});
+      rethrowClassified(error);
+    }
+    return new GuardedConnection(connection);
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.driver.beginTransaction(innerOf(connection), settings).catch(rethrowClassified);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.commitTransaction(innerOf(connection)).catch(rethrowClassified);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.rollbackTransaction(innerOf(connection)).catch(rethrowClassified);
+  }
+
+  async savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.driver.savepoint?.(innerOf(connection), name, compile).catch(rethrowClassified);
+  }
+
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.driver
+      .rollbackToSavepoint?.(innerOf(connection), name, compile)
+      .catch(rethrowClassified);
+  }
+
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    await this.driver
+      .releaseSavepoint?.(innerOf(connection), name, compile)
+      .catch(rethrowClassified);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.driver.releaseConnection(innerOf(connection));
+  }
+
+  destroy(): Promise<void> {
+    return this.driver.destroy();
+  }
+}
+
+/** A dialect whose driver is guarded as described at the top of this module. */
+export class GuardedDialect implements Dialect {
+  readonly state: GuardState = { schemaCurrent: false };
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly options: GuardOptions,
+  ) {}
+
+  createDriver(): Driver {
+    return new GuardedDriver(this.dialect.createDriver(), this.options, this.state);
+  }
+
+  createQueryCompiler() {
+    return this.dialect.createQueryCompiler();
+  }
+
+  createAdapter() {
+    return this.dialect.createAdapter();
+  }
+
+  createIntrospector(db: Kysely<any>) {
+    return this.dialect.createIntrospector(db);
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { classifyStoreError, StoreUnavailableError } from '../../src/server/store/unavailable.ts';
+
+const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+
+describe('classifying store errors', () => {
+  it.each([
+    ['a refused connection', withCode('ECONNREFUSED'), 'unreachable'],
+    ['a reset connection', withCode('ECONNRESET'), 'unreachable'],
+    ['an unknown host', withCode('ENOTFOUND'), 'unreachable'],
+    ['a connect attempt that timed out', withCode('ETIMEDOUT'), 'unreachable'],
+    [
+      'a dual-stack refusal (AggregateError)',
+      Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), {
+        code: 'ECONNREFUSED',
+      }),
+      'unreachable',
+    ],
+    [
+      'an AggregateError whose attempts carry the code',
+      new AggregateError([withCode('EHOSTUNREACH')]),
+      'unreachable',
+    ],
+    ['a terminated backend (57P01)', withCode('57P01', 'terminating connection'), 'unreachable'],
+    ['a server that is starting (57P03)', withCode('57P03'), 'unreachable'],
+    ['a connection failure (08006)', withCode('08006'), 'unreachable'],
+    ['too many connections (53300)', withCode('53300'), 'unreachable'],
+    ['a statement timeout (57014)', withCode('57014'), 'timeout'],
+    ['a lock timeout (55P03)', withCode('55P03'), 'timeout'],
+    ['an idle-in-transaction timeout (25P03)', withCode('25P03'), 'timeout'],
+    [
+      'a socket closed under a query',
+      new Error('Connection terminated unexpectedly'),
+      'unreachable',
+    ],
+    [
+      'a connect timeout',
+      new Error('Connection terminated due to connection timeout'),
+      'unreachable',
+    ],
+    ['a full pool', new Error('timeout exceeded when trying to connect'), 'timeout'],
+    ['a busy SQLite file', withCode('SQLITE_BUSY'), 'busy'],
+    ['a busy SQLite snapshot', withCode('SQLITE_BUSY_SNAPSHOT'), 'busy'],
+    ['a locked SQLite table', withCode('SQLITE_LOCKED'), 'busy'],
+    [
+      'an error whose cause is a lost connection',
+      new Error('wrapped', { cause: withCode('ECONNRESET') }),
+      'unreachable',
+    ],
+  ])('treats %s as the store being unavailable', (_name, error, reason) => {
+    const classified = classifyStoreError(error);
+    expect(classified).toBeInstanceOf(StoreUnavailableError);
+    expect(classified?.reason).toBe(reason);
+    expect(classified?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(classified?.cause).toBe(error);
+  });
+
+  it.each([
+    ['a unique violation (23505)', withCode('23505')],
+    ['a syntax error (42601)', withCode('42601')],
+    ['a missing column (42703)', withCode('42703')],
+    ['a SQLite constraint', withCode('SQLITE_CONSTRAINT_UNIQUE')],
+    ['a SQLite syntax error', withCode('SQLITE_ERROR')],
+    ['a programming error', new TypeError('x is not a function')],
+    ['a thrown string', 'nope'],
+    ['nothing', undefined],
+  ])('leaves %s alone', (_name, error) => {
+    expect(classifyStoreError(error)).toBeNull();
+  });
+
+  it('returns a StoreUnavailableError as it is', () => {
+    const error = new StoreUnavailableError('schema', 'not migrated');
+    expect(classifyStoreError(error)).toBe(error);
+    expect(error.retryAfterSeconds).toBe(60);
+  });
+});
