@@ -178,6 +178,10 @@ export async function countRows(): Promise<Record<string, number>> {
     'roll_entries',
     'roll_imports',
     'audit_log',
+    'newsletter_subscribers',
+    'newsletter_tokens',
+    'newsletter_sends',
+    'newsletter_deliveries',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
