@@ -14,6 +14,7 @@ import { confirmMember, createStaff, listMembers, rejectMember } from '../src/se
 import type { UserStatus } from '../src/server/store/schema.ts';
 import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
 import { queueArticle } from '../src/server/newsletter/queue.ts';
+import { countSubscribers } from '../src/server/newsletter/subscribers.ts';
 import { drainUntilEmpty } from '../src/server/newsletter/run.ts';
 import { StoreUnavailableError } from '../src/server/store/unavailable.ts';
 
@@ -155,6 +156,8 @@ async function newsletterSend(slug: string | undefined): Promise<void> {
       `No published article "${slug}" in the last build (sealed/). Build the site, and check the slug and that the article is not a draft.`,
     );
   }
+  if ((await countSubscribers()).subscribed === 0)
+    throw new UsageError('Nobody is subscribed yet, so nothing was queued.');
   const result = await queueArticle(article, { source: 'cli', actor: actor() });
   if (result.queued) console.log(`Queued "${article.title}" for ${result.recipients} subscribers.`);
   else

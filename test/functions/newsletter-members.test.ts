@@ -238,3 +238,21 @@ describe('the staff newsletter page', () => {
     expect(listed).toMatch(/<span data-send-status>cancelled<\/span>/);
   });
 });
+
+describe('sending by hand with nobody subscribed', () => {
+  it('queues nothing, so the article is not spent on an empty list', async () => {
+    await getDb().deleteFrom('newsletter_deliveries').execute();
+    await getDb().deleteFrom('newsletter_sends').execute();
+    await getDb().deleteFrom('newsletter_articles').execute();
+    await getDb().deleteFrom('newsletter_subscribers').execute();
+    const staff = await createAccount('confirmed', 'staff');
+    const cookie = await logIn(staff.username, staff.password);
+    const res = await call(staffNewsletter, {
+      path: '/api/staff/newsletter',
+      cookie,
+      body: form({ action: 'send', slug: 'welfare', sendId: '' }),
+    });
+    expect(res.status).toBe(303);
+    expect(await getDb().selectFrom('newsletter_articles').selectAll().execute()).toEqual([]);
+  });
+});

@@ -75,6 +75,9 @@ export async function sendTestToSelf(
 export async function sendArticleByHand(slug: string, actor: string): Promise<ActionResult> {
   const article = readNewsletterArticle(slug);
   if (!article) return { ok: false, message: NO_ARTICLE };
+  // An article goes out once ever: do not spend it on an empty list.
+  if ((await countSubscribers()).subscribed === 0)
+    return { ok: false, message: 'Nobody is subscribed yet, so nothing was queued.' };
   const result = await queueArticle(article, { source: 'staff', actor });
   if (!result.queued) {
     return {

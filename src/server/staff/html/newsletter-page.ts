@@ -91,7 +91,7 @@ function sendsBlock(sends: SendSummary[]): string {
     `<p>Articles go out once ever: when the first live deploy that holds an article ticked for the newsletter succeeds, or when sent from here. Skipped recipients unsubscribed or bounced before their turn.</p>` +
     renderTable(
       'sends',
-      `${sends.length} most recent sends`,
+      sends.length === 1 ? 'The one send so far' : `The ${sends.length} most recent sends`,
       columns,
       sends,
       'Nothing has been sent yet.',
