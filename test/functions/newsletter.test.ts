@@ -347,11 +347,12 @@ describe('the CSRF check', () => {
       const paths = ([] as string[]).concat(mod.config.path);
       for (const p of paths) {
         const concrete = p.replace(/\*/g, 'x').replace(/:(\w+)/g, 'x');
-        for (const cross of [
+        const crossSite: Record<string, string>[] = [
           { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
           { origin: 'https://evil.example' },
           {},
-        ]) {
+        ];
+        for (const cross of crossSite) {
           const res = await (mod.default as typeof subscribe)(
             new Request(SITE + concrete, {
               method: 'POST',

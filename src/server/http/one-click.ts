@@ -34,7 +34,7 @@ export async function readOneClickBody(req: Request): Promise<OneClickBody> {
   });
   let pairs: [string, FormDataEntryValue][];
   try {
-    const parsed = await new Response(bytes, {
+    const parsed = await new Response(bytes as Uint8Array<ArrayBuffer>, {
       headers: { 'content-type': req.headers.get('content-type')! },
     }).formData();
     pairs = [...parsed.entries()];
