@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
+import { createIndexing } from './src/integrations/indexing.ts';
 import seal from './src/integrations/seal.ts';
 import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
@@ -12,7 +13,8 @@ import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
 
 // Throws, before anything is written, for a production deploy that does not know its address.
 const site = resolveBuildSiteUrl(process.env);
-const privatePath = /^\/(members|staff|admin)\//;
+// Each page's own <meta name="robots"> decides whether the sitemap lists it.
+const indexing = createIndexing();
 
 export default defineConfig({
   site,
@@ -24,7 +26,8 @@ export default defineConfig({
   vite: { plugins: [decapBrowserShims()], build: { assetsInlineLimit: 0 } },
   integrations: [
     mdx(),
-    sitemap({ filter: (page) => !privatePath.test(new URL(page).pathname) }),
+    indexing.integration,
+    sitemap({ filter: indexing.filter }),
     // Order matters: seal moves members pages out of dist/ before the search index is built.
     seal(),
     // After seal, which empties sealed/: keeps a copy of each form page for the functions.

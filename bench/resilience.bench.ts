@@ -177,6 +177,7 @@ export async function run(): Promise<Record<string, string | number>> {
         connections: CONNECTIONS,
         'run (s)': RUN_MS / 1000,
         terminations: terminated.length,
+        'terminated at (ms into the run)': terminated.map((t) => t.at.toFixed(0)).join(' '),
         'backends terminated': terminated.reduce((n, t) => n + t.backends, 0),
         requests: answers.length,
         '200 answers': ok.length,
@@ -190,6 +191,8 @@ export async function run(): Promise<Record<string, string | number>> {
         'service back within, worst termination (ms, must be < 1000)': Math.max(
           ...recoveries,
         ).toFixed(0),
+        'store unavailable lines logged': (server.stderr().match(/store unavailable/g) ?? [])
+          .length,
         'lost idle connections logged': (
           server.stderr().match(/idle PostgreSQL connection was lost/g) ?? []
         ).length,

@@ -41,7 +41,7 @@ async function setUp() {
   delete process.env.DATABASE_URL;
   const { getDb } = await import('../src/server/store/db.ts');
   const { migrateToLatest } = await import('../src/server/store/migrations.ts');
-  const { createStaff } = await import('../src/server/review.ts');
+  const { createStaff } = await import('../src/server/staff/accounts.ts');
   const { createSession } = await import('../src/server/sessions.ts');
   const db = getDb();
   await migrateToLatest(db);

@@ -1,6 +1,8 @@
 // The content manager in Chromium against Decap's local backend (decap-server):
-// an article goes through the editorial workflow and reaches the built site with an
-// optimised hero, and an edit to an existing role lands in its file.
+// an article with a transparent logo as hero goes through the editorial workflow and
+// reaches the built site with optimised copies whose JPEGs are not black behind the
+// logo, a HEIC photo is refused at upload with a message an editor understands, and an
+// edit to an existing role lands in its file.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
@@ -21,13 +23,17 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startSite, type RunningSite } from './support/server';
 import { ensureBuilt } from '../scripts/lib/build';
+import { makeHeic, makeTransparentLogo, NAVY } from '../test/support/images';
+import { readPageBackground } from '../src/lib/page-background';
 import { freePort } from '../scripts/lib/free-port';
 
 const root = path.resolve(import.meta.dirname, '..');
 const stamp = Date.now().toString(36);
 const title = `Editors check the new content manager ${stamp}`;
 const slug = `editors-check-the-new-content-manager-${stamp}`;
-const imageName = `cms-check-${stamp}.jpg`;
+const imageName = `cms-logo-${stamp}.png`;
+const heicName = `img-0420-${stamp}.heic`;
+const renamedHeicName = `img-0421-${stamp}.jpg`;
 const careersFile = path.join(root, 'content/careers/pcsos.md');
 
 interface Backend {
@@ -98,6 +104,8 @@ let gitBackend: Backend;
 let fsBackend: Backend;
 let backendPort = 0;
 let imageFile: string;
+let heicFile: string;
+let renamedHeicFile: string;
 const careersOriginal = readFileSync(careersFile);
 const copiedIntoSite: string[] = [];
 
@@ -105,8 +113,8 @@ const copiedIntoSite: string[] = [];
  * Opens the CMS with Decap's default local backend address (localhost:8081) served by
  * this test's own decap-server, so the test never meets a server someone else started.
  */
-async function newCmsPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function newCmsPage(options: { timezoneId?: string } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, ...options });
   page.on('dialog', (dialog) => void dialog.accept());
   await page.route('http://localhost:8081/**', async (route) => {
     const request = route.request();
@@ -155,16 +163,50 @@ async function waitForFile(file: string): Promise<void> {
   }
 }
 
+/** `#rrggbb` as channels. */
+function hexToRgb(hex: string): { r: number; g: number; b: number } {
+  return {
+    r: parseInt(hex.slice(1, 3), 16),
+    g: parseInt(hex.slice(3, 5), 16),
+    b: parseInt(hex.slice(5, 7), 16),
+  };
+}
+
+/** The colour at (x, y), given as fractions of the image's width and height. */
+async function pixelAt(bytes: Buffer, fx: number, fy: number) {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  const at =
+    (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * info.channels;
+  return { r: data[at]!, g: data[at + 1]!, b: data[at + 2]! };
+}
+
+function expectNear(
+  actual: { r: number; g: number; b: number },
+  expected: typeof NAVY,
+  label: string,
+) {
+  for (const channel of ['r', 'g', 'b'] as const) {
+    expect(
+      Math.abs(actual[channel] - expected[channel]),
+      `${label}: ${channel}`,
+    ).toBeLessThanOrEqual(6);
+  }
+}
+
 /** The notification Decap shows after a save or publish. */
 async function waitForNotice(page: Page, text: RegExp): Promise<void> {
   await page.getByText(text).first().waitFor({ timeout: 30_000 });
 }
 
 beforeAll(async () => {
-  imageFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cms-e2e-img-')), imageName);
-  await sharp({ create: { width: 1600, height: 900, channels: 3, background: '#19376d' } })
-    .jpeg({ quality: 80 })
-    .toFile(imageFile);
+  const imageDir = mkdtempSync(path.join(os.tmpdir(), 'cms-e2e-img-'));
+  imageFile = path.join(imageDir, imageName);
+  heicFile = path.join(imageDir, heicName);
+  renamedHeicFile = path.join(imageDir, renamedHeicName);
+  writeFileSync(imageFile, await makeTransparentLogo('png'));
+  const heic = await makeHeic();
+  writeFileSync(heicFile, heic);
+  writeFileSync(renamedHeicFile, heic);
   repoDir = createContentRepo();
   [gitBackend, fsBackend, site, browser] = await Promise.all([
     startDecapServer(repoDir, 'git'),
@@ -186,6 +228,36 @@ afterAll(async () => {
 });
 
 describe('the content manager', () => {
+  it('fills a date’s Now with the day in London, whatever the browser’s time zone', async () => {
+    await ensureBuilt({ quiet: true });
+    backendPort = fsBackend.port;
+    const cases = [
+      // 00:30 BST on 2 July, 23:30 the day before in UTC.
+      { now: '2024-07-01T23:30:00Z', day: '2024-07-02' },
+      { now: '2024-07-02T22:59:00Z', day: '2024-07-02' },
+      // GMT in winter: London's day is UTC's day.
+      { now: '2024-01-15T23:30:00Z', day: '2024-01-15' },
+      { now: '2024-01-16T00:10:00Z', day: '2024-01-16' },
+    ];
+    for (const timezoneId of ['UTC', 'America/Los_Angeles', 'Asia/Tokyo']) {
+      const page = await newCmsPage({ timezoneId });
+      await withScreenshot(page, `now-${timezoneId.replace('/', '-')}`, async () => {
+        await page.clock.setFixedTime(new Date(cases[0]!.now));
+        await openCms(page);
+        await page.goto(`${site.url}/admin/#/collections/news/new`);
+        const input = page.locator('input[type="date"]');
+        await input.waitFor({ timeout: 30_000 });
+        for (const { now, day } of cases) {
+          await page.clock.setFixedTime(new Date(now));
+          await page.getByTestId('now-button').click();
+          expect(await input.inputValue(), `${now} in ${timezoneId}`).toBe(day);
+        }
+      });
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await page.close();
+    }
+  });
+
   it('takes a new article with an image through draft, ready and publish to the built site', async () => {
     await ensureBuilt({ quiet: true });
     backendPort = gitBackend.port;
@@ -200,7 +272,7 @@ describe('the content manager', () => {
         .getByLabel('Summary', { exact: true })
         .fill('Editors tried the new content manager.');
       await page.getByLabel('Tags').fill('editing');
-      await page.getByLabel('Image description (alt text)').fill('A plain navy rectangle');
+      await page.getByLabel('Image description (alt text)').fill('A navy square logo');
 
       await page.getByRole('button', { name: 'Choose an image' }).click();
       await page.locator('input[type="file"]').setInputFiles(imageFile);
@@ -232,7 +304,7 @@ describe('the content manager', () => {
     expect(markdown).toMatch(/date: 2026-11-20\n/);
     expect(markdown).toMatch(/tags:\n\s+- editing\n/);
     expect(markdown).toContain(`image: ./images/${imageName}`);
-    expect(markdown).toContain('imageAlt: A plain navy rectangle');
+    expect(markdown).toContain('imageAlt: A navy square logo');
     expect(markdown).toContain('The editorial workflow works from draft to publication.');
     expect(existsSync(imagePath)).toBe(true);
 
@@ -252,7 +324,57 @@ describe('the content manager', () => {
     const picture = html.match(/<picture class="hero">[\s\S]*?<\/picture>/)?.[0] ?? '';
     expect(picture).toMatch(/<source type="image\/avif" srcset="[^"]+\.avif/);
     expect(picture).toMatch(/<source type="image\/webp" srcset="[^"]+\.webp/);
-    expect(picture).toMatch(/<img src="[^"]+\.jpe?g"[^>]* alt="A plain navy rectangle"/);
+    expect(picture).toMatch(/<img src="[^"]+\.jpe?g"[^>]* alt="A navy square logo"/);
+
+    // JPEG has no transparency: the fallback and the share picture are flattened onto the
+    // page background (never black), with the logo still navy in the middle.
+    const fallback = picture.match(/<img src="([^"]+)"/)![1]!;
+    const share = html.match(/<meta property="og:image" content="([^"]+)"/)![1]!;
+    const background = hexToRgb(
+      readPageBackground(readFileSync(path.join(root, 'src/styles/global.css'), 'utf8')),
+    );
+    for (const url of [fallback, new URL(share).pathname]) {
+      const image = await fetch(`${site.url}${url}`);
+      expect(image.status, url).toBe(200);
+      const bytes = Buffer.from(await image.arrayBuffer());
+      expect((await sharp(bytes).metadata()).format, url).toBe('jpeg');
+      expectNear(await pixelAt(bytes, 0.05, 0.05), background, `${url} where the logo was clear`);
+      expectNear(await pixelAt(bytes, 0.5, 0.5), NAVY, `${url} in the logo`);
+    }
+  }, 300_000);
+
+  it('refuses a HEIC photo at upload, and one renamed to .jpg, with a message an editor understands', async () => {
+    await ensureBuilt({ quiet: true });
+    backendPort = gitBackend.port;
+    const page = await newCmsPage();
+    const alerts: string[] = [];
+    page.on('dialog', (dialog) => void alerts.push(dialog.message()));
+    await withScreenshot(page, 'heic', async () => {
+      await openCms(page);
+      await page.goto(`${site.url}/admin/#/collections/news/new`);
+      await page.getByRole('button', { name: 'Choose an image' }).click();
+      const input = page.locator('input[type="file"]');
+      for (const file of [heicFile, renamedHeicFile]) {
+        const before = alerts.length;
+        await input.setInputFiles(file);
+        await expect.poll(() => alerts.length, { timeout: 30_000 }).toBe(before + 1);
+      }
+      // Nothing was uploaded: neither file is offered in the media library.
+      expect(await page.getByText(heicName).count()).toBe(0);
+      expect(await page.getByText(renamedHeicName).count()).toBe(0);
+    });
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.close();
+
+    expect(alerts[0]).toContain(
+      `“${heicName}” is a HEIC photo (the iPhone camera format), which the website cannot use.`,
+    );
+    expect(alerts[0]).toContain('share the photo as JPEG');
+    expect(alerts[0]).toContain('The website can use JPEG, PNG, WebP, AVIF, GIF or TIFF images.');
+    expect(alerts[1]).toContain(`“${renamedHeicName}” ends in .jpg but is really a HEIC photo`);
+    for (const name of [heicName, renamedHeicName]) {
+      expect(existsSync(path.join(repoDir, 'content/news/images', name)), name).toBe(false);
+    }
   }, 300_000);
 
   it('saves an edit to an existing careers role into its file', async () => {

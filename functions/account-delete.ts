@@ -1,6 +1,7 @@
 /** POST /api/account/delete: erases the account after checking the password, and logs out. */
 import type { Config } from '@netlify/functions';
-import { currentPasswordMessage, eraseMember } from '../src/server/account.ts';
+import { currentPasswordMessage } from '../src/server/account.ts';
+import { eraseAccount } from '../src/server/membership/erase.ts';
 import { getConfig } from '../src/server/config.ts';
 import { checkAccountPassword } from '../src/server/password-check.ts';
 import { buildBlankSessionCookie } from '../src/server/session-cookie.ts';
@@ -31,7 +32,7 @@ async function post(req: Request): Promise<Response> {
       errors: { password: currentPasswordMessage(check === 'locked' ? 'locked' : 'wrong') },
     });
   }
-  await eraseMember(user.id);
+  await eraseAccount(user.id);
   const blank = buildBlankSessionCookie(isSecureRequest(req));
   return formSuccess(req, NEXT, { headers: cookieHeaders([blank]) });
 }

@@ -1,7 +1,8 @@
 /**
- * GET /members/*, /staff/*: the sealed pages. No session: 303 to /login/?next=.
- * Signed in but not confirmed: 403 saying why. /staff/ needs the staff role.
- * Confirmed: the page, with the member bar, never cached by anyone else.
+ * GET /members/*, /staff/*: the sealed pages, and the images of sealed content under
+ * /members/_assets/. No session: 303 to /login/?next=. Signed in but not confirmed:
+ * 403 saying why. /staff/ needs the staff role. Confirmed: the page (with the member
+ * bar) or the file, never cached by anyone else.
  */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
@@ -10,10 +11,17 @@ import { defineHandler } from '../src/server/http/handler.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
 import { insertNewsletterStatus } from '../src/server/http/newsletter-status.ts';
 import { withTrailingSlash } from '../src/server/http/next-path.ts';
-import { htmlResponse, renderMessagePage, seeOther } from '../src/server/http/responses.ts';
 import {
+  baseHeaders,
+  htmlResponse,
+  renderMessagePage,
+  seeOther,
+} from '../src/server/http/responses.ts';
+import {
+  resolveSealedAsset,
   resolveSealedPath,
   statusPageFile,
+  type SealedAsset,
   type SealedPath,
   type SealedRefusal,
 } from '../src/server/http/sealed-pages.ts';
@@ -47,15 +55,30 @@ function refuse(refusal: SealedRefusal, user: SessionUser, headers: Headers): Re
   return htmlResponse(insertMemberBar(page, user), REFUSAL_STATUS[refusal], headers);
 }
 
+/** A sealed file for a confirmed member: its bytes and type, private to this response. */
+function serveAsset(asset: SealedAsset, user: SessionUser, headers: Headers): Response {
+  if (user.status !== 'confirmed') return refuse(user.status, user, headers);
+  const bytes = siteFiles.readBytes(asset.file);
+  if (bytes === null) return refuse('not-found', user, headers);
+  const all = baseHeaders(headers);
+  all.set('Content-Type', asset.contentType);
+  all.set('Content-Length', String(bytes.byteLength));
+  return new Response(bytes, { status: 200, headers: all });
+}
+
 async function get(req: Request): Promise<Response> {
   const url = new URL(req.url);
-  if (!url.pathname.endsWith('/')) return seeOther(withTrailingSlash(url.pathname, url.search));
+  const asset = resolveSealedAsset(url.pathname);
+  if (!asset && !url.pathname.endsWith('/')) {
+    return seeOther(withTrailingSlash(url.pathname, url.search));
+  }
   const { current, setCookies } = await readRequestSession(req);
   const headers = cookieHeaders(setCookies);
   if (!current) {
     const next = encodeURIComponent(url.pathname + url.search);
     return seeOther(`/login/?next=${next}`, headers);
   }
+  if (asset) return serveAsset(asset, current.user, headers);
   const target = resolveSealedPath(url.pathname);
   const refusal = refusalFor(current.user, target);
   if (refusal) return refuse(refusal, current.user, headers);

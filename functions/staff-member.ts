@@ -10,13 +10,10 @@ import { defineHandler } from '../src/server/http/handler.ts';
 import { renderMemberPage } from '../src/server/staff/html/members-page.ts';
 import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
-import {
-  eraseAccount,
-  getMemberDetail,
-  reinstateMember,
-  revokeMemberSessions,
-  suspendAccount,
-} from '../src/server/staff/members.ts';
+import { eraseMember } from '../src/server/membership/erase.ts';
+import { suspendMember } from '../src/server/membership/end.ts';
+import { reinstateMember } from '../src/server/membership/standing.ts';
+import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
 
 function memberId(context: Context): string {
   const id = context.params?.id ?? '';
@@ -47,13 +44,13 @@ async function post(req: Request, context: Context): Promise<Response> {
       result = await revokeMemberSessions(id, actor);
       break;
     case 'suspend':
-      result = await suspendAccount(id, actor, fields.reason);
+      result = await suspendMember(id, actor, fields.reason);
       break;
     case 'reinstate':
       result = await reinstateMember(id, actor);
       break;
     case 'erase':
-      result = await eraseAccount(id, fields.confirm, actor);
+      result = await eraseMember(id, fields.confirm, actor);
       if (result.ok)
         return redirectWithFlash(staff, '/api/staff/members', { kind: 'ok', text: result.message });
       break;

@@ -7,11 +7,8 @@ import type { Config } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { HttpError } from '../src/server/http/errors.ts';
-import {
-  confirmAllRollMatched,
-  confirmRegistration,
-  rejectRegistration,
-} from '../src/server/staff/decisions.ts';
+import { confirmMember, confirmRollMatches } from '../src/server/membership/decide.ts';
+import { rejectMember } from '../src/server/membership/end.ts';
 import { renderReviewPage } from '../src/server/staff/html/review-page.ts';
 import {
   answerStaffPage,
@@ -43,15 +40,13 @@ async function post(req: Request): Promise<Response> {
   const back = consolePath(fields.back, '/api/staff/review');
   const actor = staff.user.username;
   if (fields.action === 'confirm-matched') {
-    const { confirmed, skipped } = await confirmAllRollMatched(actor);
-    const text = `Confirmed ${confirmed} roll-matched registration${confirmed === 1 ? '' : 's'}.${skipped ? ` ${skipped} could not be (already decided or number claimed).` : ''}`;
-    return redirectWithFlash(staff, back, { kind: 'ok', text });
+    const { message } = await confirmRollMatches(actor);
+    return redirectWithFlash(staff, back, { kind: 'ok', text: message });
   }
   if (!fields.id) throw new HttpError(400, 'Say which registration to decide.');
   let result;
-  if (fields.action === 'confirm') result = await confirmRegistration(fields.id, actor);
-  else if (fields.action === 'reject')
-    result = await rejectRegistration(fields.id, actor, fields.reason);
+  if (fields.action === 'confirm') result = await confirmMember(fields.id, actor);
+  else if (fields.action === 'reject') result = await rejectMember(fields.id, actor, fields.reason);
   else throw new HttpError(400, 'Unknown action: choose confirm or reject.');
   return redirectWithFlash(staff, back, { kind: result.ok ? 'ok' : 'error', text: result.message });
 }

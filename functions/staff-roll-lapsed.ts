@@ -5,14 +5,14 @@ import { HttpError } from '../src/server/http/errors.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
-import { decideLapsedMember } from '../src/server/staff/lapses.ts';
+import { decideLapse } from '../src/server/membership/lapse.ts';
 
 async function post(req: Request): Promise<Response> {
   const staff = await requireStaff(req);
   const fields = await readFields(req, ['id', 'decision']);
   if (fields.decision !== 'keep' && fields.decision !== 'suspend')
     throw new HttpError(400, 'Choose keep or suspend.');
-  const result = await decideLapsedMember(fields.id, fields.decision, staff.user.username);
+  const result = await decideLapse(fields.id, fields.decision, staff.user.username);
   return redirectWithFlash(staff, '/api/staff/roll#lapsed-title', {
     kind: result.ok ? 'ok' : 'error',
     text: result.message,

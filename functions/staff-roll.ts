@@ -7,12 +7,12 @@
 import type { Config } from '@netlify/functions';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { isHttpError } from '../src/server/http/errors.ts';
-import { listRollImports } from '../src/server/roll.ts';
 import { renderRollPage } from '../src/server/staff/html/roll-page.ts';
 import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff, type StaffRequest } from '../src/server/staff/http/guard.ts';
 import { readRollUpload } from '../src/server/staff/http/upload.ts';
-import { listLapsedMembers } from '../src/server/staff/lapses.ts';
+import { listLapsedMembers } from '../src/server/membership/lapse.ts';
+import { listRollImports } from '../src/server/roll/replace.ts';
 import { hasRecentReauth, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { findPendingImport, previewRollImport } from '../src/server/staff/roll-import.ts';
 
@@ -60,7 +60,7 @@ async function post(req: Request): Promise<Response> {
       return page(req, staff, null, [error.message], 422);
     throw error;
   }
-  const result = await previewRollImport(upload.text, upload.fileName, {
+  const result = await previewRollImport(upload.bytes, upload.fileName, {
     id: staff.user.id,
     username: staff.user.username,
   });

@@ -1,16 +1,23 @@
-// Operator CLI for the members area: `npm run members -- <command>`.
-// Commands: migrate, import-roll <file.csv>, create-staff <email> <username>,
-// confirm <username>, reject <username> [reason], list [--status S], backup <file>,
-// newsletter-send <slug>.
+// Operator CLI for the members area: `npm run members -- <command>`. A thin
+// caller: the roll pipeline (src/server/roll/) and the membership module
+// (src/server/membership/) hold every rule, the same as for the staff console;
+// the newsletter module (src/server/newsletter/) those of newsletter-send.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import { getConfig } from '../src/server/config.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { backupSqlite, BackupTargetError } from '../src/server/store/backup.ts';
-import { importRollCsv } from '../src/server/roll.ts';
-import { confirmMember, createStaff, listMembers, rejectMember } from '../src/server/review.ts';
+import type { MembershipResult } from '../src/server/membership/change.ts';
+import { confirmMember, confirmRollMatches } from '../src/server/membership/decide.ts';
+import { rejectMember, suspendMember } from '../src/server/membership/end.ts';
+import { listMembers } from '../src/server/membership/list.ts';
+import { reinstateMember } from '../src/server/membership/standing.ts';
+import { readRollFile } from '../src/server/roll/read.ts';
+import { importRoll } from '../src/server/roll/replace.ts';
+import { createStaff } from '../src/server/staff/accounts.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
 import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
 import { queueArticle } from '../src/server/newsletter/queue.ts';
@@ -23,8 +30,11 @@ const USAGE = `Usage: npm run members -- <command>
   migrate                         bring the store's tables up to date
   import-roll <file.csv>          replace the roll (columns warrant_number,surname,status)
   create-staff <email> <username> create a staff account (asks for a password, or generates one)
-  confirm <username>              confirm a pending member
-  reject <username> [reason]      reject a registration, with an optional reason
+  confirm <username>              confirm a pending registration
+  confirm-matched                 confirm every pending registration that matches the roll
+  reject <username> <reason>      reject a pending registration; the reason is emailed
+  suspend <username> <reason>     suspend a member: they cannot sign in, sessions end now
+  reinstate <username>            give a suspended or rejected member their membership back
   list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)
   newsletter-send <slug>          email a published news article to every subscriber (once ever),
                                   then send the queue now at NEWSLETTER_RATE
@@ -66,14 +76,24 @@ async function importRollFile(file: string | undefined): Promise<void> {
   if (!file) throw new UsageError('Name the roll file: import-roll <file.csv>');
   if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`);
   await migrateToLatest(getDb());
-  const result = await importRollCsv(fs.readFileSync(file, 'utf8'), actor());
-  if (!result.ok) {
+  const read = readRollFile(fs.readFileSync(file));
+  if (!read.ok) {
     throw new UsageError(
-      `The roll was not changed. Fix these lines and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
+      `The roll was not changed. Fix these lines and try again:\n${read.errors.map((e) => `  ${e}`).join('\n')}`,
     );
   }
-  const s = result.summary;
-  console.log(`Imported ${s.rows} roll entries (${s.serving} serving, ${s.retired} retired).`);
+  const { preview: p, lapsed } = await importRoll(read.rows, actor(), {
+    fileName: path.basename(file),
+  });
+  console.log(
+    `Imported ${p.rows} roll entries (${p.serving} serving, ${p.retired} retired): ${p.added} added, ${p.removed} removed, ${p.changedStatus} changed status.`,
+  );
+  if (lapsed.length > 0) {
+    console.log(
+      `${lapsed.length} confirmed member${lapsed.length === 1 ? '' : 's'} left the roll and ${lapsed.length === 1 ? 'is' : 'are'} listed as lapsed in the staff console (Roll page) for a decision:`,
+    );
+    for (const m of lapsed) console.log(`  ${m.name} (${m.username})`);
+  }
 }
 
 async function addStaff(email: string | undefined, username: string | undefined): Promise<void> {
@@ -93,18 +113,30 @@ async function addStaff(email: string | undefined, username: string | undefined)
   if (!password) console.log(`Password (shown once, store it safely): ${result.password}`);
 }
 
+/** Prints a membership change's answer, or stops with it. */
+function report(result: MembershipResult): void {
+  if (!result.ok) throw new UsageError(result.message);
+  console.log(result.message);
+}
+
 async function confirm(username: string | undefined): Promise<void> {
   if (!username) throw new UsageError('Name the member: confirm <username>');
-  const result = await confirmMember(username, actor());
-  if (!result.ok) throw new UsageError(result.message);
-  console.log(`Confirmed ${username}.`);
+  report(await confirmMember(username, actor()));
 }
 
 async function reject(username: string | undefined, reason: string[]): Promise<void> {
-  if (!username) throw new UsageError('Name the member: reject <username> [reason]');
-  const result = await rejectMember(username, actor(), reason.join(' '));
-  if (!result.ok) throw new UsageError(result.message);
-  console.log(`Rejected ${username}.`);
+  if (!username) throw new UsageError('Name the member: reject <username> <reason>');
+  report(await rejectMember(username, actor(), reason.join(' ')));
+}
+
+async function suspend(username: string | undefined, reason: string[]): Promise<void> {
+  if (!username) throw new UsageError('Name the member: suspend <username> <reason>');
+  report(await suspendMember(username, actor(), reason.join(' ')));
+}
+
+async function reinstate(username: string | undefined): Promise<void> {
+  if (!username) throw new UsageError('Name the member: reinstate <username>');
+  report(await reinstateMember(username, actor()));
 }
 
 async function list(args: string[]): Promise<void> {
@@ -204,8 +236,15 @@ async function main(argv: string[]): Promise<void> {
       return addStaff(args[0], args[1]);
     case 'confirm':
       return confirm(args[0]);
+    case 'confirm-matched':
+      console.log((await confirmRollMatches(actor())).message);
+      return;
     case 'reject':
       return reject(args[0], args.slice(1));
+    case 'suspend':
+      return suspend(args[0], args.slice(1));
+    case 'reinstate':
+      return reinstate(args[0]);
     case 'list':
       return list(args);
     case 'newsletter-send':

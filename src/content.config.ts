@@ -6,24 +6,27 @@ import { membersSchema } from './schemas/members';
 import { pagesSchema } from './schemas/pages';
 import { settingsSchema } from './schemas/settings';
 import { withRawDates } from './schemas/raw-dates';
+import { withImageChecks } from './schemas/image-files';
 
 const markdown = '**/[^_]*.{md,mdx}';
 
 export const collections = {
   news: defineCollection({
-    loader: withRawDates(glob({ base: './content/news', pattern: markdown })),
+    loader: withImageChecks(withRawDates(glob({ base: './content/news', pattern: markdown })), [
+      'image',
+    ]),
     schema: ({ image }) => newsSchema(image),
   }),
   careers: defineCollection({
-    loader: glob({ base: './content/careers', pattern: markdown }),
+    loader: withImageChecks(glob({ base: './content/careers', pattern: markdown })),
     schema: careersSchema,
   }),
   members: defineCollection({
-    loader: withRawDates(glob({ base: './content/members', pattern: markdown })),
+    loader: withImageChecks(withRawDates(glob({ base: './content/members', pattern: markdown }))),
     schema: membersSchema,
   }),
   pages: defineCollection({
-    loader: glob({ base: './content/pages', pattern: markdown }),
+    loader: withImageChecks(glob({ base: './content/pages', pattern: markdown })),
     schema: pagesSchema,
   }),
   settings: defineCollection({

@@ -7,7 +7,16 @@
  * databases and function instances started from the zips.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -145,6 +154,16 @@ export interface FunctionLauncher {
   cleanUp(): Promise<void>;
 }
 
+/** True when users other than the owner may reach and run `file` (every folder above it searchable). */
+function othersCanRun(file: string): boolean {
+  const p = realpathSync(file);
+  if ((statSync(p).mode & 0o001) === 0) return false;
+  for (let dir = path.dirname(p); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
 export function createFunctionLauncher(prefix: string): FunctionLauncher {
   const workDir = mkdtempSync(path.join(os.tmpdir(), prefix));
   chmodSync(workDir, 0o755);
@@ -160,8 +179,25 @@ export function createFunctionLauncher(prefix: string): FunctionLauncher {
     await unpackReadOnly(zip, dir);
     return dir;
   };
+  // Functions run as `nobody` when this process is root: a Node binary inside a folder only
+  // root may enter (a checkout under /root) is copied once into the work folder.
+  const reachable = new Map<string, string>();
+  const runnable = (nodeBin: string) => {
+    let bin = reachable.get(nodeBin);
+    if (!bin) {
+      bin = process.getuid?.() === 0 && !othersCanRun(nodeBin) ? copyNode(nodeBin) : nodeBin;
+      reachable.set(nodeBin, bin);
+    }
+    return bin;
+  };
+  const copyNode = (nodeBin: string) => {
+    const copy = path.join(slot(), 'node');
+    copyFileSync(realpathSync(nodeBin), copy);
+    chmodSync(copy, 0o755);
+    return copy;
+  };
   const startUnpacked = async (dir: string, nodeBin: string, env: Record<string, string>) => {
-    const instance = await startFunction({ dir, hostDir: slot(), nodeBin, env });
+    const instance = await startFunction({ dir, hostDir: slot(), nodeBin: runnable(nodeBin), env });
     running.add(instance);
     return instance;
   };

@@ -82,7 +82,7 @@ export interface FunctionBundle {
   name: string;
   file: string;
   bytes: number;
-  /** Packages the bundle still imports at run time. */
+  /** Packages the bundle imports at run time (pg's never-loaded native client aside). */
   imports: string[];
 }
 
@@ -129,7 +129,9 @@ export async function bundleFunctions(options: {
       bytes: output.bytes,
       imports: [
         ...new Set(
-          output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path),
+          output.imports
+            .filter((i) => i.external && !isBuiltin(i.path) && !ABSENT_OPTIONAL.includes(i.path))
+            .map((i) => i.path),
         ),
       ].sort(),
     }))

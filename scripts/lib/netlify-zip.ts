@@ -19,8 +19,6 @@ export interface ZippedFunction {
   /** `nodejs24.x` and the like: the Lambda runtime the function is deployed on. */
   runtime: string | undefined;
   bundler: string | undefined;
-  /** The function's module inside the zip (relative), which the entry point imports. */
-  mainFile: string;
   /** `config.path` routes read from the function's source. */
   routes: string[];
   schedule: string | undefined;
@@ -102,19 +100,14 @@ export async function zipSiteFunctions(options: {
     manifest: path.join(destDir, 'manifest.json'),
   });
   return results.map((r) => {
-    const result = r as typeof r & {
-      bundler?: string;
-      mainFile?: string;
-      runtimeVersion?: string;
-    };
+    const result = r as typeof r & { bundler?: string; runtimeVersion?: string };
     return {
       name: r.name,
       zip: r.path,
       bytes: statSync(r.path).size,
       runtime: result.runtimeVersion,
       bundler: result.bundler,
-      mainFile: '',
-      routes: (r.routes ?? []).map((route) => route.pattern ?? route.literal ?? ''),
+      routes: (r.routes ?? []).map((route) => route.pattern),
       schedule: r.schedule,
     };
   });

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { webRequestBody } from './request-body.ts';
 
 /**
  * Turns a node request into a Web `Request` with the full URL. The body is
- * the socket's stream, not a buffer, so the function reads it at its own pace.
+ * the socket's stream, not a buffer, so the function reads it at its own pace
+ * (`webRequestBody`: cancelling it leaves the socket to the server).
  */
 export function toWebRequest(
   req: IncomingMessage,
@@ -23,7 +24,7 @@ export function toWebRequest(
   return new Request(url, {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+    body: hasBody ? webRequestBody(req) : null,
     signal,
     // Required by undici for a streamed request body.
     duplex: 'half',

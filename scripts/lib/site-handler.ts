@@ -11,6 +11,7 @@ import {
   type RedirectRule,
 } from './netlify-rules.ts';
 import { toWebRequest, writeWebResponse } from './node-web.ts';
+import { settleRequestBody } from './request-body.ts';
 import { findStaticFile, sendStaticFile, type StaticLookup } from './static-files.ts';
 
 /** Everything the handler needs, loaded once at start-up. */
@@ -62,7 +63,10 @@ export async function handleSiteRequest(
   res: ServerResponse,
 ): Promise<void> {
   const url = requestUrl(req, site.siteUrl);
-  if (!url) return sendPlain(res, 400, 'Bad request: the request target is not a path.');
+  if (!url) {
+    await settleRequestBody(req, res);
+    return sendPlain(res, 400, 'Bad request: the request target is not a path.');
+  }
   const method = (req.method ?? 'GET').toUpperCase();
 
   const routed = matchFunction(site.functions, url.pathname, method);
@@ -91,6 +95,8 @@ async function sendLookup(
   headersPath: string,
   status = 200,
 ): Promise<void> {
+  // Files, redirects and the 404 page never read a request body.
+  await settleRequestBody(req, res);
   if (lookup.kind === 'slash') {
     res.writeHead(301, { location: lookup.location, 'cache-control': 'public, max-age=0' }).end();
     return;
@@ -111,6 +117,7 @@ async function sendNotFound(
   res: ServerResponse,
   pathname: string,
 ): Promise<void> {
+  await settleRequestBody(req, res);
   const page = await findStaticFile(site.distDir, '/404.html');
   if (page?.kind !== 'file') return sendPlain(res, 404, 'Not found');
   // The rules of the path asked for, and of the page actually served (its CSP).
@@ -140,6 +147,7 @@ async function applyRedirect(
       return true;
     }
   }
+  if (match.isRedirect || match.isExternal) await settleRequestBody(req, res);
   if (match.isRedirect) {
     res.writeHead(match.status, { location: match.target, 'cache-control': 'public, max-age=0' });
     res.end();
@@ -204,9 +212,12 @@ async function callFunction(
       error,
     );
     if (!res.headersSent) {
+      await settleRequestBody(req, res);
       sendPlain(res, 500, 'Internal server error: the function failed. See the server log.');
     }
     return;
   }
+  // A function that answered before reading the whole body (413, 415, 403 ...) closes the connection.
+  await settleRequestBody(req, res);
   await writeWebResponse(req, res, response, setCookies);
 }

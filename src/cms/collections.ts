@@ -9,6 +9,8 @@ import {
   switchField,
   titleField,
 } from './fields';
+import { USABLE_IMAGE_PATTERN } from './upload-check';
+import { USABLE_FORMAT_NAMES } from '../lib/image-formats';
 
 /**
  * Uploaded images go beside the entries (content/<collection>/images/) and are written as
@@ -61,7 +63,8 @@ export const newsCollection: CmsCollection = {
       widget: 'image',
       required: false,
       choose_url: false,
-      hint: 'A landscape photo at least 1600 pixels wide. The site makes smaller copies for phones.',
+      pattern: USABLE_IMAGE_PATTERN,
+      hint: `A landscape photo at least 1600 pixels wide, as ${USABLE_FORMAT_NAMES} (not HEIC: on an iPhone, share it as JPEG). The site makes smaller copies for phones; a logo may have a transparent background.`,
     },
     {
       label: 'Image description (alt text)',

@@ -1,4 +1,4 @@
-import type { CmsField } from 'decap-cms-core';
+import type { CmsField, CmsFieldDateTime } from 'decap-cms-core';
 
 /**
  * Field blocks shared by several collections. Every block mirrors a field of a Zod
@@ -25,17 +25,31 @@ export const summaryField = (hint: string): CmsField => ({
   hint: `${hint} ${NO_WARRANTS}`,
 });
 
-/** A calendar date written as YYYY-MM-DD (what the schemas' date fields read). */
-export const dateField = (hint: string): CmsField => ({
-  label: 'Date',
-  name: 'date',
-  widget: 'datetime',
-  format: 'YYYY-MM-DD',
-  date_format: 'D MMMM YYYY',
-  time_format: false,
-  picker_utc: true,
-  hint,
-});
+/** The date fields' widget: Decap's datetime with "Now" in Europe/London (src/cms/date-widget.ts). */
+export const DATE_WIDGET = 'federation-date';
+
+/**
+ * A calendar date written as YYYY-MM-DD (what the schemas' date fields read).
+ * Its "Now" is today in Europe/London (src/cms/date-widget.ts); the picker
+ * shows the stored day as it is, in no time zone (`picker_utc: false` with a
+ * date-only format parses and writes the same day).
+ */
+export const dateField = (hint: string): CmsField => {
+  const options: Omit<CmsFieldDateTime, 'widget'> = {
+    format: 'YYYY-MM-DD',
+    date_format: 'D MMMM YYYY',
+    time_format: false,
+    picker_utc: false,
+  };
+  // A registered widget of our own, with datetime's options (Decap's types know built-ins only).
+  return {
+    label: 'Date',
+    name: 'date',
+    ...options,
+    widget: DATE_WIDGET,
+    hint,
+  } as unknown as CmsField;
+};
 
 /** An on/off switch that is off unless the editor turns it on. */
 export const switchField = (name: string, label: string, hint: string): CmsField => ({

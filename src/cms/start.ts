@@ -2,8 +2,10 @@ import CMS from 'decap-cms-app';
 import siteStyles from '../styles/global.css?url';
 import componentStyles from '../components/mdx/mdx.css?url';
 import { createCmsConfig } from './config';
+import { registerDateWidget } from './date-widget';
 import { editorComponents } from './editor-components';
 import { CareersPreview, NewsPreview, PagePreview } from './previews';
+import { installUploadCheck } from './upload-check';
 
 /** Settings handed over by the admin page (data-cms-* attributes on <body>). */
 export interface StartSettings {
@@ -37,6 +39,8 @@ export function startCms(settings: StartSettings): void {
   CMS.registerPreviewTemplate('pages', PagePreview);
   CMS.registerPreviewTemplate('component-pages', PagePreview);
   for (const component of editorComponents) CMS.registerEditorComponent(component);
+  registerDateWidget();
+  installUploadCheck();
 
   CMS.init({
     config: createCmsConfig({

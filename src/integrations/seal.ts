@@ -3,14 +3,16 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { sealAssets } from './sealed/sealed-assets.ts';
 
 /** URL prefixes whose pages are members-only and must never be served from dist/. */
 export const SEALED_PREFIXES = ['members', 'staff'] as const;
 
 /**
  * Moves every sealed page out of the public output once Astro has written it,
- * into `sealedDir`, which only the `members` function reads. Runs before
- * search indexing so nothing sealed can be indexed.
+ * into `sealedDir`, which only the `members` function reads, then the images only
+ * those pages show (sealed/sealed-assets.ts). Runs before search indexing so
+ * nothing sealed can be indexed.
  */
 export default function seal(options: { sealedDir?: string } = {}): AstroIntegration {
   return {
@@ -28,6 +30,10 @@ export default function seal(options: { sealedDir?: string } = {}): AstroIntegra
           await rm(from, { recursive: true, force: true });
           logger.info(`sealed /${prefix}/ into ${path.relative(process.cwd(), sealedDir)}/`);
         }
+        const assets = sealAssets(distDir, sealedDir);
+        logger.info(
+          `sealed ${assets.seal.length} image files of members-only content; dropped ${assets.drop.length} unused originals`,
+        );
       },
     },
   };

@@ -2,8 +2,8 @@
  * The site's origin for the build (canonical links, sitemap, RSS): SITE_URL,
  * else the URL Netlify gives the build (`URL` for production, `DEPLOY_PRIME_URL`
  * for previews and branch deploys, https://docs.netlify.com/configure-builds/environment-variables/).
- * A production deploy (Netlify's CONTEXT=production) with neither stops the
- * build before any page is written with localhost links. Elsewhere, local
+ * A production deploy (Netlify's CONTEXT=production) with neither, or with a
+ * plain-http address, stops the build before any page is written. Elsewhere, local
  * builds included, the local server's origin is used.
  *
  * NODE_ENV cannot mark a deploy here: `astro build` sets it to `production`
@@ -20,7 +20,7 @@ export class SiteUrlError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function originOf(name: string, value: string): string {
+function originOf(name: string, value: string, production: boolean): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -31,6 +31,12 @@ function originOf(name: string, value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new SiteUrlError(`${name} must be an http(s) URL, not "${value}".`);
+  }
+  // The functions refuse a plain-http address in production; the build stops first.
+  if (production && url.protocol !== 'https:') {
+    throw new SiteUrlError(
+      `${name} must be an https:// address for a production deploy, not "${value}".`,
+    );
   }
   return url.origin;
 }
@@ -49,7 +55,7 @@ export function resolveBuildSiteUrl(env: Env = process.env): string {
       : context
         ? (named('DEPLOY_PRIME_URL') ?? named('URL'))
         : undefined);
-  if (found) return originOf(found.name, found.value);
+  if (found) return originOf(found.name, found.value, context === 'production');
   if (context === 'production') {
     throw new SiteUrlError(
       'SITE_URL is not set for this production build, and Netlify gave no URL: set SITE_URL to the public address (e.g. https://www.example.org) so canonical links, the sitemap and the feed point at it.',

@@ -1,4 +1,6 @@
 import type { NewsEntry } from './content';
+import { isCalendarDay } from './federation-day';
+import { isoDate } from './format';
 
 /** schema.org NewsArticle for search engines; never carries the body text. */
 export function buildArticleJsonLd(
@@ -13,7 +15,7 @@ export function buildArticleJsonLd(
     '@type': 'NewsArticle',
     headline: data.title,
     description: data.summary,
-    datePublished: data.date.toISOString(),
+    datePublished: isCalendarDay(data.date) ? isoDate(data.date) : data.date.toISOString(),
     url,
     ...(image ? { image: [image] } : {}),
     ...(data.author ? { author: { '@type': 'Person', name: data.author } } : {}),

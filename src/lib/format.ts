@@ -1,16 +1,18 @@
+import { FEDERATION_TIME_ZONE, federationDay } from './federation-day';
+
 const longDate = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
   year: 'numeric',
-  timeZone: 'UTC',
+  timeZone: FEDERATION_TIME_ZONE,
 });
 
-/** "1 March 2024": dates are calendar days, so they are formatted in UTC. */
+/** "2 July 2024": the federation's day (Europe/London) of a date. */
 export function formatDate(date: Date): string {
   return longDate.format(date);
 }
 
-/** "2024-03-01", for `<time datetime>` and feeds. */
+/** "2024-07-02", the federation's day, for `<time datetime>` and machine-readable data. */
 export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return federationDay(date);
 }

@@ -1,30 +1,42 @@
 import { getImage } from 'astro:assets';
 import type { ImageMetadata } from 'astro';
+import stylesheet from '../styles/global.css?raw';
+import { readPageBackground } from './page-background';
 
-/** Widths generated for every hero; larger than the source are skipped (never upscale). */
-export const HERO_WIDTHS = [480, 720, 960, 1280] as const;
+export { HERO_WIDTHS, chooseWidths } from './hero-widths';
 
-/** Widths to generate for `src`: the standard ones it can fill, or its own width if smaller. */
-export function chooseWidths(
-  src: ImageMetadata,
-  widths: readonly number[] = HERO_WIDTHS,
-): number[] {
-  const usable = widths.filter((w) => w <= src.width);
-  return usable.length > 0 ? usable : [src.width];
+/** The page background of the built site, e.g. `#ffffff` (the stylesheet's `--page`). */
+export const PAGE_BACKGROUND = readPageBackground(stylesheet);
+
+/** Formats every hero is made in: AVIF and WebP keep transparency, JPEG cannot. */
+export type HeroFormat = 'avif' | 'webp' | 'jpeg';
+
+/**
+ * One optimised copy of `src`. Every JPEG is flattened onto the page background:
+ * JPEG has no alpha channel, and a transparent logo would otherwise get black
+ * where it was clear.
+ */
+export function getHeroImage(src: ImageMetadata, width: number, format: HeroFormat) {
+  return getImage({
+    src,
+    width,
+    format,
+    ...(format === 'jpeg' ? { background: PAGE_BACKGROUND } : {}),
+  });
 }
 
 /** A `srcset` of `src` in one format at each width. */
 export async function buildSrcset(
   src: ImageMetadata,
   widths: readonly number[],
-  format: 'avif' | 'webp' | 'jpeg',
+  format: HeroFormat,
 ): Promise<string> {
-  const images = await Promise.all(widths.map((width) => getImage({ src, width, format })));
+  const images = await Promise.all(widths.map((width) => getHeroImage(src, width, format)));
   return images.map((image, i) => `${image.src} ${widths[i]}w`).join(', ');
 }
 
 /** Absolute URL of a JPEG for link previews (og:image), at most 1280 px wide. */
 export async function buildShareImageUrl(src: ImageMetadata, site: URL): Promise<string> {
-  const image = await getImage({ src, width: Math.min(1280, src.width), format: 'jpeg' });
+  const image = await getHeroImage(src, Math.min(1280, src.width), 'jpeg');
   return new URL(image.src, site).href;
 }

@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import type { ImageFunction } from 'astro:content';
 import { dateField } from './date';
+import { imagePath } from './image-files';
 
 /**
  * Frontmatter of a news article (`content/news/<slug>.md`).
@@ -20,8 +21,8 @@ export const newsSchema = (image: ImageFunction | (() => z.ZodTypeAny)) =>
       author: z.string().trim().optional(),
       /** The author's role, e.g. "Chair". */
       authorRole: z.string().trim().optional(),
-      /** Hero image beside the entry (./images/...). */
-      image: image().optional(),
+      /** Hero image beside the entry (./images/...), in a format the build can use. */
+      image: imagePath(image).optional(),
       /** Text alternative for the hero image: required whenever there is an image. */
       imageAlt: z.string().trim().optional(),
       /** Topics, used for related articles. */

@@ -1,6 +1,7 @@
 /**
  * A signed-in member's own account: change password (needs the current one),
- * change email (confirmed from the new address), download their data, erase it.
+ * change email (confirmed from the new address), download their data. Erasure
+ * belongs to `membership/erase.ts`.
  */
 import { resolveNow } from './clock.ts';
 import { getConfig } from './config.ts';
@@ -14,11 +15,9 @@ import {
   type PasswordCheck,
 } from './password-check.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
-import { loginFailureKey } from './authentication.ts';
 import { checkEmail } from './rules/email-address.ts';
 import { checkPassword } from './rules/password-policy.ts';
 import { createSession } from './sessions.ts';
-import { recordAudit } from './audit.ts';
 import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
 import {
@@ -199,43 +198,4 @@ export async function exportMemberData(
     notes:
       'Your password is stored only as an argon2id hash and your warrant number only as a keyed hash plus its last two digits, so neither can be shown.',
   };
-}
-
-/**
- * Erases an account: the user row, its sessions, tokens, rate-limit keys and
- * newsletter subscription, in one transaction. The audit log keeps only the anonymous id.
- */
-export async function eraseMember(
-  userId: string,
-  options: CallOptions & { actor?: string } = {},
-): Promise<boolean> {
-  const now = resolveNow(options.now);
-  return getDb()
-    .transaction()
-    .execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', userId)
-        .executeTakeFirst();
-      if (!user) return false;
-      const keys = [
-        loginFailureKey(user, user.username),
-        rateLimitKey('login-name', user.username),
-        rateLimitKey('login-name', user.email),
-        rateLimitKey('mail', user.email_lower),
-      ];
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-      await trx.deleteFrom('email_tokens').where('user_id', '=', userId).execute();
-      await eraseMemberSubscription(trx, user);
-      await trx.deleteFrom('rate_limits').where('key', 'in', keys).execute();
-      await trx.deleteFrom('users').where('id', '=', userId).execute();
-      await recordAudit(trx, {
-        actor: options.actor ?? 'self',
-        action: 'member.erase',
-        target: userId,
-        now,
-      });
-      return true;
-    });
 }

@@ -5,7 +5,7 @@
  */
 import { resolveNow } from './clock.ts';
 import { recordAudit } from './audit.ts';
-import { verifyDummyPassword, verifyPasswordHash } from './passwords.ts';
+import { verifyDummyPassword, verifyPassword } from './passwords.ts';
 import {
   consumeRateLimit,
   consumeTokenBucket,
@@ -17,7 +17,7 @@ import {
 import { createSession, type Session, type SessionUser } from './sessions.ts';
 import { getDb } from './store/db.ts';
 import type { User } from './store/schema.ts';
-import { findUserByLogin, type CallOptions } from './users.ts';
+import { findUserByLogin, upgradePasswordHash, type CallOptions } from './users.ts';
 
 /** The one message for every failed sign-in. */
 export const LOGIN_FAILED_MESSAGE =
@@ -82,7 +82,9 @@ export async function authenticateMember(
     await verifyDummyPassword(passwordText);
     return INVALID;
   }
-  if (!(await verifyPasswordHash(user.password_hash, passwordText))) return INVALID;
+  const verified = await verifyPassword(user.password_hash, passwordText);
+  if (!verified.match) return INVALID;
+  if (verified.rehash) await upgradePasswordHash(user, passwordText, db);
   await resetRateLimit(key, { db });
   const created = await createSession(user.id, user.role, { now, db });
   // Staff sign-ins open the console (roll, members, exports): keep a record of each.

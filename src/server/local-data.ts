@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { getConfig } from './config.ts';
 import { generateId } from './crypto.ts';
 import { hashPassword } from './passwords.ts';
-import { importRoll } from './roll.ts';
+import { importRoll } from './roll/replace.ts';
 import { getDb } from './store/db.ts';
 import { migrateToLatest } from './store/migrations.ts';
 import type { UserRole, UserStatus } from './store/schema.ts';

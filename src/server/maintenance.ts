@@ -16,7 +16,6 @@
 import { DAY, resolveNow } from './clock.ts';
 import { recordAudit } from './audit.ts';
 import { PENDING_IMPORT_LIFETIME_MS } from './staff/roll-import.ts';
-import { staffDb } from './staff/store.ts';
 import type { Db } from './store/db.ts';
 
 /** How long a rate-limit row is kept after its last use (longer than any limit's window). */
@@ -62,7 +61,7 @@ export async function purgeExpiredData(db: Db, options: PurgeOptions): Promise<P
     .deleteFrom('rate_limits')
     .where('window_start', '<=', now - RATE_LIMIT_RETENTION_MS)
     .executeTakeFirst();
-  const rollPreviews = await staffDb(db)
+  const rollPreviews = await db
     .deleteFrom('roll_pending_imports')
     .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
     .executeTakeFirst();

@@ -6,17 +6,28 @@
  */
 import { loginFailureKey } from './authentication.ts';
 import { resolveNow } from './clock.ts';
-import { verifyPasswordHash } from './passwords.ts';
-import { consumeRateLimit, LOGIN_ACCOUNT_LIMIT, resetRateLimit } from './rate-limit.ts';
+import { verifyPassword, type PasswordVerification } from './passwords.ts';
+import {
+  consumeRateLimit,
+  describeWait,
+  LOGIN_ACCOUNT_LIMIT,
+  resetRateLimit,
+} from './rate-limit.ts';
 import type { Db } from './store/db.ts';
 import { getDb } from './store/db.ts';
 import type { User } from './store/schema.ts';
+import { upgradePasswordHash } from './users.ts';
 
 /** `locked` means too many wrong passwords in the window: no verify was attempted. */
 export type PasswordCheck = 'ok' | 'wrong' | 'locked';
 
-/** Message for a locked account, shared by every form that asks for the password again. */
-export const PASSWORD_LOCKED_MESSAGE = 'Too many wrong passwords. Wait 10 minutes and try again.';
+/**
+ * Message for a locked account, shared by every form that asks for the password
+ * again: the lock's whole window, the longest the wait can be (no Retry-After is sent).
+ */
+export const PASSWORD_LOCKED_MESSAGE = `Too many wrong passwords. Wait ${describeWait(
+  LOGIN_ACCOUNT_LIMIT.windowMs / 1000,
+)} and try again.`;
 
 /** Checks `password` against the account's hash, counting the attempt; success clears the count. */
 export async function checkAccountPassword(
@@ -32,7 +43,11 @@ export async function checkAccountPassword(
   });
   if (!attempt.allowed) return 'locked';
   const text = typeof password === 'string' ? password : '';
-  if (!text || !(await verifyPasswordHash(user.password_hash, text))) return 'wrong';
+  const verified: PasswordVerification = text
+    ? await verifyPassword(user.password_hash, text)
+    : { match: false };
+  if (!verified.match) return 'wrong';
+  if (verified.rehash) await upgradePasswordHash(user, text, db);
   await resetRateLimit(key, { db });
   return 'ok';
 }

@@ -133,3 +133,23 @@ export async function resetRateLimit(
 ): Promise<void> {
   await (options.db ?? getDb()).deleteFrom('rate_limits').where('key', '=', key).execute();
 }
+
+/** `retryAfter` (seconds, any real number) as Retry-After's delay-seconds: an integer ≥ 1. */
+export function toRetryAfterSeconds(retryAfter: number): number {
+  return Number.isFinite(retryAfter) ? Math.max(1, Math.ceil(retryAfter)) : 1;
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * A wait in words, rounded up to the unit shown so it is never shorter than
+ * the header: "4 seconds" under a minute, "2 minutes" under an hour, else hours.
+ */
+export function describeWait(seconds: number): string {
+  const whole = toRetryAfterSeconds(seconds);
+  if (whole < 60) return plural(whole, 'second');
+  if (whole < 3600) return plural(Math.ceil(whole / 60), 'minute');
+  return plural(Math.ceil(whole / 3600), 'hour');
+}

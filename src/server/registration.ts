@@ -12,7 +12,9 @@ import { deliverMail, type MailMessage } from './mail.ts';
 import { accountExistsMessage, verifyEmailMessage } from './mail-templates.ts';
 import { hashPassword } from './passwords.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
-import { isFullRollMatch, lookupRoll } from './roll.ts';
+import { isClaimRace } from './membership/change.ts';
+import { confirmOnVerification, sendConfirmed } from './membership/decide.ts';
+import { isFullRollMatch, lookupRoll, rollFlags } from './roll/match.ts';
 import { checkEmail } from './rules/email-address.ts';
 import { checkPassword } from './rules/password-policy.ts';
 import { checkName } from './rules/person-name.ts';
@@ -185,9 +187,7 @@ export async function registerMember(
           }),
           warrant_hmac: warrantHmac,
           warrant_last2: warrantLastTwo(value.warrantDigits),
-          roll_on_roll: match.onRoll ? 1 : 0,
-          roll_surname_match: match.surnameMatch ? 1 : 0,
-          roll_status: match.status,
+          ...rollFlags(match),
           roll_duplicate: duplicate ? 1 : 0,
         })
         .execute();
@@ -237,37 +237,28 @@ async function applyEmailChange(
   return true;
 }
 
+/**
+ * Moves a newly verified registration to `pending` with fresh roll flags, and
+ * under CONFIRM_POLICY=auto confirms it at once when it matches the roll
+ * (through the membership module, like every confirmation).
+ */
 async function promoteVerifiedUser(
   db: Db,
   user: User,
-  config: ServerConfig,
+  autoConfirm: boolean,
   now: number,
 ): Promise<UserStatus> {
   const match = await lookupRoll(db, user.warrant_hmac, user.surname);
-  let status: UserStatus = 'pending';
-  if (config.confirmPolicy === 'auto' && isFullRollMatch(match) && user.warrant_hmac) {
-    const claimed = await db
-      .selectFrom('users')
-      .select('id')
-      .where('warrant_claim', '=', user.warrant_hmac)
-      .executeTakeFirst();
-    if (!claimed) status = 'confirmed';
-  }
   await db
     .updateTable('users')
-    .set({
-      status,
-      verified_at: now,
-      confirmed_at: status === 'confirmed' ? now : null,
-      warrant_claim: status === 'confirmed' ? user.warrant_hmac : null,
-      roll_on_roll: match.onRoll ? 1 : 0,
-      roll_surname_match: match.surnameMatch ? 1 : 0,
-      roll_status: match.status,
-      updated_at: now,
-    })
+    .set({ status: 'pending', verified_at: now, ...rollFlags(match), updated_at: now })
     .where('id', '=', user.id)
     .execute();
-  return status;
+  if (autoConfirm && isFullRollMatch(match)) {
+    const pending: User = { ...user, status: 'pending', verified_at: now };
+    if (await confirmOnVerification(db, pending, now)) return 'confirmed';
+  }
+  return 'pending';
 }
 
 /**
@@ -280,33 +271,53 @@ export async function verifyEmail(
 ): Promise<VerifyEmailResult> {
   const config = getConfig();
   const now = resolveNow(options.now);
+  const auto = config.confirmPolicy === 'auto';
+  let outcome: { result: VerifyEmailResult; confirmed?: User };
+  try {
+    outcome = await useVerificationLink(token, auto, now);
+  } catch (error) {
+    // Another confirmation took the number meanwhile: the registration waits for staff.
+    if (!auto || !isClaimRace(error)) throw error;
+    outcome = await useVerificationLink(token, false, now);
+  }
+  if (outcome.confirmed) await sendConfirmed(outcome.confirmed);
+  return outcome.result;
+}
+
+async function useVerificationLink(
+  token: unknown,
+  autoConfirm: boolean,
+  now: number,
+): Promise<{ result: VerifyEmailResult; confirmed?: User }> {
   return getDb()
     .transaction()
-    .execute(async (trx): Promise<VerifyEmailResult> => {
+    .execute(async (trx) => {
       const used =
         (await consumeEmailToken(trx, token, 'verify', { now })) ??
         (await consumeEmailToken(trx, token, 'email-change', { now }));
-      if (!used) return { ok: false, message: INVALID_LINK_MESSAGE };
+      if (!used) return { result: { ok: false, message: INVALID_LINK_MESSAGE } };
       const user = await trx
         .selectFrom('users')
         .selectAll()
         .where('id', '=', used.userId)
         .executeTakeFirst();
-      if (!user) return { ok: false, message: INVALID_LINK_MESSAGE };
+      if (!user) return { result: { ok: false, message: INVALID_LINK_MESSAGE } };
       if (used.purpose === 'email-change') {
         const changed = used.newEmail
           ? await applyEmailChange(trx, user.id, used.newEmail, now)
           : false;
-        return changed
-          ? { ok: true, kind: 'email-change' }
-          : { ok: false, message: INVALID_LINK_MESSAGE };
+        return {
+          result: changed
+            ? { ok: true, kind: 'email-change' }
+            : { ok: false, message: INVALID_LINK_MESSAGE },
+        };
       }
       if (user.status !== 'unverified')
-        return { ok: true, kind: 'registration', status: user.status };
+        return { result: { ok: true, kind: 'registration', status: user.status } };
+      const status = await promoteVerifiedUser(trx, user, autoConfirm, now);
       return {
-        ok: true,
-        kind: 'registration',
-        status: await promoteVerifiedUser(trx, user, config, now),
+        result: { ok: true, kind: 'registration', status },
+        ...(status === 'confirmed' ? { confirmed: user } : {}),
       };
     });
 }

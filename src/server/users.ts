@@ -1,4 +1,5 @@
 /** Looking users up, and the shapes the rest of the domain shares. */
+import { hashPassword } from './passwords.ts';
 import { getDb, type Db } from './store/db.ts';
 import type { NewUser, User, UserRole, UserStatus } from './store/schema.ts';
 
@@ -23,14 +24,39 @@ export async function findUserById(id: string, db: Db = getDb()): Promise<User |
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A user by id or by username (case-insensitive), for staff tools and the CLI. */
+/**
+ * A user by id or by username (case-insensitive), for staff tools and the CLI.
+ * An id wins over a username that happens to spell it.
+ */
 export async function findUserByRef(ref: string, db: Db = getDb()): Promise<User | undefined> {
   const value = ref.trim();
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', value), eb('username_lower', '=', value.toLowerCase())]))
-    .executeTakeFirst();
+  if (!value) return undefined;
+  return (
+    (await findUserById(value, db)) ??
+    db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_lower', '=', value.toLowerCase())
+      .executeTakeFirst()
+  );
+}
+
+/**
+ * Replaces a password hash made from a password's non-NFC form with its NFC
+ * hash, once the password has been verified; does nothing when the hash has
+ * changed meanwhile (a reset or change wins).
+ */
+export async function upgradePasswordHash(
+  user: Pick<User, 'id' | 'password_hash'>,
+  password: string,
+  db: Db = getDb(),
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('id', '=', user.id)
+    .where('password_hash', '=', user.password_hash)
+    .execute();
 }
 
 /** What every new account row must be given; `emailLower`/`usernameLower` default to lower case. */

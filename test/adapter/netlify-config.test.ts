@@ -26,7 +26,7 @@ describe('netlify.toml', () => {
     expect(path.relative(root, settings.functionsDirectory)).toBe(BUNDLED_FUNCTIONS_DIR);
     expect(settings.functions['*']).toMatchObject({
       node_bundler: 'none',
-      included_files: ['sealed/_forms/**', 'data/common-passwords.txt'],
+      included_files: ['sealed/_forms/**'],
     });
     expect(settings.functions.members).toMatchObject({ included_files: ['sealed/**'] });
   });

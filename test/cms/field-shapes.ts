@@ -1,5 +1,6 @@
 import { z } from 'astro/zod';
 import type { CmsField } from 'decap-cms-core';
+import { DATE_WIDGET } from '../../src/cms/fields';
 
 /** A field's shape, comparable between a Zod schema and a Decap field list. */
 export interface Shape {
@@ -16,9 +17,11 @@ export interface Shape {
 /** Stands in for astro:content's `image()` outside Astro; recognised as kind "image". */
 export const imageMarker = () => z.string().describe('image');
 
-/** Describes a Zod schema, looking through effects, optional and default wrappers. */
+/** Describes a Zod schema, looking through effects, pipelines, optional and default wrappers. */
 export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unknown): Shape {
   if (schema instanceof z.ZodEffects) return shapeOfZod(schema.innerType(), required, fallback);
+  // A checked value handed on to another schema (an image path on to image()): the last one writes.
+  if (schema instanceof z.ZodPipeline) return shapeOfZod(schema._def.out, required, fallback);
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
     return shapeOfZod(schema.unwrap(), false, fallback);
   }
@@ -57,6 +60,7 @@ const WIDGET_KINDS: Record<string, Shape['kind']> = {
   number: 'number',
   boolean: 'boolean',
   datetime: 'date',
+  [DATE_WIDGET]: 'date',
   image: 'image',
 };
 

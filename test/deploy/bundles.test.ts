@@ -9,11 +9,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { listFunctions } from '@netlify/zip-it-and-ship-it';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, migrateWithLock } from '../../scripts/lib/deploy-migrations.ts';
 import type { DeployZips } from '../../scripts/lib/deploy-rig.ts';
-import { DEPLOY_STEP, NETLIFY_BUILD_SCRIPT } from '../../scripts/lib/deploy-rig.ts';
+import { DEPLOY_STEP, NETLIFY_BUILD_SCRIPT, runDeployStep } from '../../scripts/lib/deploy-rig.ts';
 import type { FunctionInstance } from '../../scripts/lib/bundle-host.ts';
 import { startSmtpSink, type SmtpSink } from '../../scripts/lib/smtp-sink.ts';
 import {
@@ -110,20 +111,13 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         expect(zip.bytes, `${zip.name}.zip is ${zip.bytes} bytes`).toBeLessThanOrEqual(1_000_000);
       }
       // argon2's native code goes exactly where a bundle imports it (netlify.toml lists them).
+      const bundleText = (name: string) =>
+        readFileSync(
+          path.join(launcher.workDir, 'contents', name, `.netlify/functions-bundled/${name}.mjs`),
+          'utf8',
+        );
       const importers = deploy.zips
-        .filter((zip) =>
-          /from\s*["']@node-rs\/argon2["']/.test(
-            readFileSync(
-              path.join(
-                launcher.workDir,
-                'contents',
-                zip.name,
-                `.netlify/functions-bundled/${zip.name}.mjs`,
-              ),
-              'utf8',
-            ),
-          ),
-        )
+        .filter((zip) => /from\s*["']@node-rs\/argon2["']/.test(bundleText(zip.name)))
         .map((zip) => zip.name);
       expect(withArgon2.sort()).toEqual(importers.sort());
       expect(importers).toEqual(expect.arrayContaining(['login', 'register', 'password-reset']));
@@ -133,11 +127,39 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
           'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node',
         );
       }
+      // The common-password list goes exactly to the bundles that read it.
+      const readers = deploy.zips
+        .filter((zip) => bundleText(zip.name).includes('data/common-passwords.txt'))
+        .map((zip) => zip.name);
+      const withList = deploy.zips
+        .filter((zip) => unpacked.get(zip.name)!.includes('data/common-passwords.txt'))
+        .map((zip) => zip.name);
+      expect(withList.sort()).toEqual(readers.sort());
+      expect(readers).toEqual(expect.arrayContaining(['register', 'password-reset']));
       // The sealed pages go only to the members gate; form shells to the form functions.
       expect(unpacked.get('members')).toContain('sealed/members/index.html');
       expect(unpacked.get('register')).toContain('sealed/_forms/register.html');
       expect(unpacked.get('register')!.filter((f) => f.startsWith('sealed/members/'))).toEqual([]);
       expect(unpacked.get('account-password')).toContain('sealed/members/account/index.html');
+    });
+
+    it('keeps every route, method and schedule Netlify reads from the sources', async () => {
+      const read = async (dir: string) =>
+        Object.fromEntries(
+          (await listFunctions(dir, { parseISC: true })).map((f) => [
+            f.name,
+            { routes: f.routes, excluded: f.excludedRoutes, schedule: f.schedule },
+          ]),
+        );
+      const fromSources = await read(path.join(root, 'functions'));
+      expect(await read(deploy.settings.functionsDirectory)).toEqual(fromSources);
+      expect(fromSources.maintenance?.schedule).toBeTruthy();
+      for (const zip of deploy.zips) {
+        expect(zip.routes, zip.name).toEqual(
+          (fromSources[zip.name]!.routes ?? []).map((r) => r.pattern),
+        );
+        expect(zip.schedule, zip.name).toBe(fromSources[zip.name]!.schedule);
+      }
     });
 
     it('migrated the new database during the deploy step, before any function ran', async () => {
@@ -166,6 +188,15 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
 
     it('registers, verifies by the emailed link, is confirmed, logs in and reads a sealed page', async () => {
       const register = await startDeployedFunction(deploy, 'register', env);
+      // The password rules read the common-password list shipped beside the bundle.
+      const common = await register.invoke(
+        browserRequest('/api/register', {
+          form: { ...member, password: '1qaz2wsx3edc' },
+          json: true,
+        }),
+      );
+      expect(common.status).toBe(422);
+      expect((await common.json()).errors.password).toMatch(/most common passwords/);
       const registered = await register.invoke(
         browserRequest('/api/register', { form: member, json: true }),
       );
@@ -322,6 +353,12 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
   });
 
   describe('migrations on deploy', () => {
+    it('fail a production deploy whose build has no DATABASE_URL, saying which scopes to give it', async () => {
+      await expect(
+        runDeployStep(deploy.node, deploy.settings, { CONTEXT: 'production', DATABASE_URL: '' }),
+      ).rejects.toThrow(/DATABASE_URL is not set for builds.*"Builds" and "Functions" scopes/);
+    });
+
     it('wait for a deploy that is already migrating, then find nothing left to do', async () => {
       const fresh = await createFreshDatabase('deploy_lock');
       const holder = new pg.Client({ connectionString: fresh.url });

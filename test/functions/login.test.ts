@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sampleRedirectAttacks } from '../support/redirect-attacks.ts';
-import { call, countRows, createAccount, form, logIn, SITE, sessionCookieFrom } from './support.ts';
+import {
+  call,
+  countRows,
+  createAccount,
+  form,
+  logIn,
+  newMemberDetails,
+  SITE,
+  sessionCookieFrom,
+} from './support.ts';
 
 const login = (await import('../../functions/login.ts')).default;
 const logout = (await import('../../functions/logout.ts')).default;
@@ -101,6 +110,32 @@ describe('POST /api/login', () => {
         leaks.push(`${JSON.stringify(next)} → ${res.status} ${location}`);
     }
     expect(leaks).toEqual([]);
+  });
+
+  it('signs in with the decomposed form of a password registered composed, counting no failure', async () => {
+    const register = (await import('../../functions/register.ts')).default;
+    const composed = 'Cr\u00e8me br\u00fbl\u00e9e in Z\u00fcrich 7';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const details = newMemberDetails({ password: composed });
+    const registered = await call(register, { path: '/api/register', body: form(details) });
+    expect(registered.status).toBe(303);
+    const res = await post({
+      username: details.username!,
+      password: decomposed,
+      next: '/members/',
+    });
+    expect(res.status).toBe(303);
+    expect(sessionCookieFrom(res)).not.toBeNull();
+    const { peekRateLimit, LOGIN_ACCOUNT_LIMIT, rateLimitKey } =
+      await import('../../src/server/rate-limit.ts');
+    const { findUserByLogin } = await import('../../src/server/users.ts');
+    const user = await findUserByLogin(details.username!);
+    const key = rateLimitKey('login-account', user!.id);
+    expect(await peekRateLimit(key, LOGIN_ACCOUNT_LIMIT)).toEqual({
+      allowed: true,
+      remaining: LOGIN_ACCOUNT_LIMIT.limit,
+    });
   });
 
   it('fails identically for an unknown user, a wrong password and a pending member’s wrong password', async () => {

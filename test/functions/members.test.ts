@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, logIn } from './support.ts';
 
@@ -85,5 +87,78 @@ describe('GET /members/* and /staff/*', () => {
     const res = await call(members, { path: '/members/' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('GET /members/_assets/*: the images of members-only content', () => {
+  // A built AVIF's first bytes stand in for the file; the gate never looks inside.
+  const avif = Buffer.from('\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf', 'latin1');
+  const name = 'claims-hero.Ab12Cd34_Z1xYz.avif';
+  mkdirSync(path.join(process.env.SEALED_DIR!, 'members/_assets'), { recursive: true });
+  writeFileSync(path.join(process.env.SEALED_DIR!, 'members/_assets', name), avif);
+  writeFileSync(
+    path.join(process.env.SEALED_DIR!, 'members/_assets', 'chart.Ab12Cd34_q1.jpeg'),
+    'jpeg',
+  );
+
+  it('sends a visitor without a session to log in, caching nothing', async () => {
+    const res = await get(`/members/_assets/${name}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(
+      `/login/?next=${encodeURIComponent(`/members/_assets/${name}`)}`,
+    );
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('serves a confirmed member the file with its type, privately', async () => {
+    const account = await createAccount('confirmed');
+    const cookie = await logIn(account.username, account.password);
+    const res = await get(`/members/_assets/${name}`, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/avif');
+    expect(res.headers.get('content-length')).toBe(String(avif.length));
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(avif);
+    const jpeg = await get('/members/_assets/chart.Ab12Cd34_q1.jpeg', cookie);
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('serves staff too, since staff accounts are confirmed', async () => {
+    const staff = await createAccount('confirmed', 'staff');
+    const res = await get(`/members/_assets/${name}`, await logIn(staff.username, staff.password));
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses every other status with 403 and the page that explains it, never the file', async () => {
+    for (const status of ['unverified', 'pending', 'rejected'] as const) {
+      const account = await createAccount(status);
+      const res = await get(
+        `/members/_assets/${name}`,
+        await logIn(account.username, account.password),
+      );
+      expect(res.status, status).toBe(403);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
+      expect(await res.text()).toContain(`status-page-${status}`);
+    }
+  });
+
+  it('answers 404 for a missing file, traversal, other folders and unknown endings', async () => {
+    const account = await createAccount('confirmed');
+    const cookie = await logIn(account.username, account.password);
+    for (const target of [
+      '/members/_assets/no-such.Ab12_x.avif',
+      '/members/_assets/..%2f..%2fsealed%2fmembers%2findex.html',
+      '/members/_assets/%2e%2e/index.html',
+      '/members/_assets/sub/claims.avif',
+      '/members/_assets/notes.html',
+      '/members/_assets/.avif',
+    ]) {
+      const res = await get(target, cookie);
+      const final = res.status === 303 ? await get(res.headers.get('location')!, cookie) : res;
+      expect(final.status, target).toBe(404);
+      expect(final.headers.get('content-type'), target).toBe('text/html; charset=utf-8');
+    }
   });
 });

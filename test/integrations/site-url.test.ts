@@ -47,6 +47,15 @@ describe("the build's site URL", () => {
     }
   });
 
+  it('refuses a plain-http address for a production deploy, as the functions would', () => {
+    expect(() =>
+      resolveBuildSiteUrl({ CONTEXT: 'production', SITE_URL: 'http://www.example.org' }),
+    ).toThrow(/SITE_URL must be an https:\/\/ address/);
+    expect(resolveBuildSiteUrl({ SITE_URL: 'http://localhost:4321' })).toBe(
+      'http://localhost:4321',
+    );
+  });
+
   it('refuses an address that is not an absolute http(s) URL, naming the variable', () => {
     expect(() => resolveBuildSiteUrl({ SITE_URL: 'www.example.org' })).toThrow(
       /SITE_URL must be an absolute URL/,

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   changePassword,
   CURRENT_PASSWORD_MESSAGE,
-  eraseMember,
   exportMemberData,
   requestEmailChange,
 } from '../../src/server/account.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
+import { eraseAccount } from '../../src/server/membership/erase.ts';
 import { PASSWORD_LOCKED_MESSAGE } from '../../src/server/password-check.ts';
 import { verifyEmail } from '../../src/server/registration.ts';
 import { requestPasswordReset } from '../../src/server/password-reset.ts';
@@ -169,7 +169,7 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     await authenticateMember(username, 'wrong password!', { now: T0 });
     await authenticateMember(email, 'wrong password!', { now: T0 });
     const keysBefore = await countRows(store.db, 'rate_limits');
-    expect(await eraseMember(id, { now: T0 })).toBe(true);
+    expect(await eraseAccount(id, { now: T0 })).toBe(true);
     expect(
       await store.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst(),
     ).toBeUndefined();
@@ -192,6 +192,6 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['member.erase']);
     expect(JSON.stringify(audit)).not.toContain(email);
-    expect(await eraseMember(id)).toBe(false);
+    expect(await eraseAccount(id)).toBe(false);
   });
 });

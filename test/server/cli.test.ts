@@ -46,7 +46,8 @@ describe('members CLI', () => {
     const ok = await members('import-roll', good);
     expect(ok).toMatchObject({
       code: 0,
-      stdout: 'Imported 2 roll entries (1 serving, 1 retired).\n',
+      stdout:
+        'Imported 2 roll entries (1 serving, 1 retired): 2 added, 0 removed, 0 changed status.\n',
     });
     const bad = path.join(dataDir, 'bad.csv');
     fs.writeFileSync(
@@ -96,9 +97,15 @@ describe('members CLI', () => {
       members('reject', 'drew', 'Not', 'on', 'the', 'roll'),
       members('confirm', 'nobody'),
     ]);
-    expect(confirmed).toMatchObject({ code: 0, stdout: 'Confirmed casey.\n' });
-    expect(rejected).toMatchObject({ code: 0, stdout: 'Rejected drew.\n' });
-    expect(unknown).toMatchObject({ code: 2, stderr: 'No account has that username\n' });
+    expect(confirmed).toMatchObject({ code: 0, stdout: 'Confirmed Test Person (casey).\n' });
+    expect(rejected).toMatchObject({
+      code: 0,
+      stdout: 'Rejected Test Person (drew); they have been emailed the reason.\n',
+    });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: 'There is no such account: it may have been erased.\n',
+    });
     const all = await members('list');
     expect(all.stdout).toMatch(/^casey\tconfirmed/m);
     expect(all.stdout).toMatch(/^drew\trejected/m);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareLocalData } from '../../src/server/local-data.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
-import { listMembers } from '../../src/server/review.ts';
+import { listMembers } from '../../src/server/membership/list.ts';
 import { closeDb, getDb } from '../../src/server/store/db.ts';
 import { readConfig, setConfig } from '../../src/server/config.ts';
 import fs from 'node:fs';

@@ -13,7 +13,6 @@ import {
   LOGIN_IP_BUCKET,
 } from '../../src/server/rate-limit.ts';
 import { PENDING_IMPORT_LIFETIME_MS } from '../../src/server/staff/roll-import.ts';
-import { staffDb } from '../../src/server/staff/store.ts';
 import type { Db } from '../../src/server/store/db.ts';
 import { countRows, ENGINES, seedUser, useTestStore } from './support.ts';
 
@@ -61,7 +60,7 @@ async function seedToken(
 }
 
 async function seedPreview(db: Db, id: string, actorId: string, createdAt: number) {
-  await staffDb(db)
+  await db
     .insertInto('roll_pending_imports')
     .values({
       id,
@@ -154,9 +153,7 @@ describe.each(ENGINES)('scheduled maintenance on %s', (engine) => {
       'recent',
     ]);
     expect(
-      (await staffDb(db).selectFrom('roll_pending_imports').select('id').execute()).map(
-        (r) => r.id,
-      ),
+      (await db.selectFrom('roll_pending_imports').select('id').execute()).map((r) => r.id),
     ).toEqual(['fresh-preview']);
 
     const audit = (await listAudit({ db })).filter((a) => a.actor === 'system:maintenance');

@@ -6,7 +6,7 @@ import {
   verifyEmail,
   INVALID_LINK_MESSAGE,
 } from '../../src/server/registration.ts';
-import { importRoll } from '../../src/server/roll.ts';
+import { importRoll } from '../../src/server/roll/replace.ts';
 import { hmacWarrantNumber } from '../../src/server/warrant.ts';
 import {
   countRows,

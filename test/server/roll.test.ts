@@ -1,52 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { parseRollCsv } from '../../src/server/roll-csv.ts';
-import { importRollCsv, listRollImports } from '../../src/server/roll.ts';
-import { hmacWarrantNumber } from '../../src/server/warrant.ts';
 import { listAudit } from '../../src/server/audit.ts';
-import { ENGINES, useTestStore } from './support.ts';
+import { readRollFile, readRollText } from '../../src/server/roll/read.ts';
+import { importRoll, listRollImports } from '../../src/server/roll/replace.ts';
+import { hmacWarrantNumber } from '../../src/server/warrant.ts';
+import { ROLL_FILE_CASES } from '../support/roll-files.ts';
+import { ENGINES, importRollText, seedUser, useTestStore } from './support.ts';
 
-describe('roll file parsing', () => {
-  it('reads rows, ignoring extra columns, blank lines and a BOM', () => {
-    const text =
-      '\uFEFFsurname,warrant_number,status,notes\r\nSmith,123456,serving,x\r\n\r\n"O\'Neill, Jr",654321,Retired,\r\n';
-    expect(parseRollCsv(text)).toEqual({
+describe('reading a roll file', () => {
+  it.each(ROLL_FILE_CASES)('answers exactly for $name', ({ bytes, expected }) => {
+    const result = readRollFile(bytes);
+    if ('errors' in expected) expect(result).toEqual({ ok: false, errors: expected.errors });
+    else {
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.rows.map((r) => r.surname)).toEqual(expected.surnames);
+    }
+  });
+
+  it('keeps line numbers of the file, counting skipped empty rows and quoted line breaks', () => {
+    const result = readRollText(
+      'warrant_number,surname,status\r\n\r\n,,\r\n"123456","Smith",serving\r\n654321,Lee,retired\r\n',
+    );
+    expect(result).toEqual({
       ok: true,
       rows: [
-        { line: 2, warrantNumber: '123456', surname: 'Smith', status: 'serving' },
-        { line: 4, warrantNumber: '654321', surname: "O'Neill, Jr", status: 'retired' },
+        { line: 4, warrantNumber: '123456', surname: 'Smith', status: 'serving' },
+        { line: 5, warrantNumber: '654321', surname: 'Lee', status: 'retired' },
       ],
     });
   });
 
-  it('names every bad line by number and says why', () => {
-    const text = [
-      'warrant_number,surname,status',
-      '123456,Smith,serving',
-      'P123456,Jones,serving',
-      '12345,,serving',
-      '223344,Brown,resigned',
-      '123456,Smith,retired',
-      '"334455,Open,serving',
-    ].join('\n');
-    expect(parseRollCsv(text)).toEqual({
-      ok: false,
-      errors: [
-        'Line 3: warrant number: Enter the 6 digits only, without the P or pay prefix',
-        'Line 4: warrant number: A warrant number has exactly 6 digits; you entered 5; the surname is missing',
-        'Line 5: status must be serving or retired, not "resigned"',
-        'Line 6: the warrant number repeats line 2',
-        'Line 7: a quoted field is not closed',
-      ],
-    });
-  });
-
-  it('refuses a file without the required header or without rows', () => {
-    expect(parseRollCsv('number,name\n1,2')).toEqual({
-      ok: false,
-      errors: ['Line 1: the header row must name the columns warrant_number, surname and status'],
-    });
-    expect(parseRollCsv('warrant_number,surname,status\n')).toMatchObject({ ok: false });
-    expect(parseRollCsv('')).toMatchObject({ ok: false });
+  it('lists at most 100 bad lines and counts the rest', () => {
+    const lines = ['warrant_number,surname,status'];
+    for (let i = 0; i < 150; i++) lines.push(`${200000 + i},Name${i},gone`);
+    const result = readRollText(lines.join('\n'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(101);
+    expect(result.errors.at(-1)).toBe(
+      '…and 50 more lines with problems: fix the lines above and import again to see them.',
+    );
   });
 });
 
@@ -57,14 +49,13 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
     store.db.selectFrom('roll_entries').selectAll().orderBy('warrant_hmac').execute();
 
   it('replaces the roll, storing HMACs only, and records the import and audit entry', async () => {
-    await importRollCsv('warrant_number,surname,status\n111111,Old,serving\n', 'first-staffer');
-    const result = await importRollCsv(
+    await importRollText('warrant_number,surname,status\n111111,Old,serving\n', 'first-staffer');
+    const result = await importRollText(
       'warrant_number,surname,status\n123456,Smith,serving\n654321,Lee,retired\n',
       'staffer',
     );
-    expect(result).toEqual({ ok: true, summary: { rows: 2, serving: 1, retired: 1 } });
+    expect(result.preview).toMatchObject({ rows: 2, serving: 1, retired: 1, added: 2, removed: 1 });
     const rows = await roll();
-    expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.warrant_hmac).sort()).toEqual(
       ['123456', '654321'].map((d) => hmacWarrantNumber(d, store.config.warrantKey)).sort(),
     );
@@ -78,29 +69,41 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
     expect((await listAudit())[0]).toMatchObject({
       actor: 'staffer',
       action: 'roll.import',
-      detail: { rows: 2 },
+      detail: { rows: 2, added: 2, removed: 1, lapsed: 0 },
     });
   });
 
-  it('changes nothing when any line is bad', async () => {
-    const before = await roll();
-    const result = await importRollCsv(
-      'warrant_number,surname,status\n222222,Good,serving\n22222,Bad,serving\n',
-      'staffer',
-    );
-    expect(result).toEqual({
-      ok: false,
-      errors: ['Line 3: warrant number: A warrant number has exactly 6 digits; you entered 5'],
+  it('stores surnames in the one comparison form', async () => {
+    await importRollText('warrant_number,surname,status\n123456,Østergård,serving\n', 'staffer');
+    expect((await roll())[0]?.surname_norm).toBe('ostergard');
+  });
+
+  it('records a confirmed member who left the roll as lapsed', async () => {
+    await importRollText('warrant_number,surname,status\n700001,Hale,serving\n', 'staffer');
+    const id = await seedUser(store.db, {
+      username: 'hale',
+      surname: 'Hale',
+      status: 'confirmed',
+      warrant: '700001',
     });
-    expect(await roll()).toEqual(before);
+    const read = readRollText('warrant_number,surname,status\n700002,Other,serving\n');
+    if (!read.ok) throw new Error('fixture');
+    const result = await importRoll(read.rows, 'staffer');
+    expect(result.lapsed).toEqual([{ userId: id, name: 'Test Hale', username: 'hale' }]);
+    const lapse = await store.db
+      .selectFrom('roll_lapses')
+      .selectAll()
+      .where('user_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(lapse).toMatchObject({ import_id: result.importId, decided_at: null });
   });
 
   it('imports a large roll in one go', async () => {
     const lines = ['warrant_number,surname,status'];
     for (let i = 0; i < 5000; i++)
       lines.push(`${String(100000 + i)},Surname${i},${i % 3 ? 'serving' : 'retired'}`);
-    const result = await importRollCsv(lines.join('\n'), 'staffer');
-    expect(result).toMatchObject({ ok: true, summary: { rows: 5000 } });
+    const result = await importRollText(lines.join('\n'), 'staffer');
+    expect(result.preview.rows).toBe(5000);
     expect(await roll()).toHaveLength(5000);
   });
 });

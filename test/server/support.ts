@@ -15,6 +15,8 @@ import { generateId } from '../../src/server/crypto.ts';
 import type { UserRole, UserStatus } from '../../src/server/store/schema.ts';
 import { hmacWarrantNumber, warrantLastTwo } from '../../src/server/warrant.ts';
 import { newUserRow } from '../../src/server/users.ts';
+import { readRollText } from '../../src/server/roll/read.ts';
+import { importRoll } from '../../src/server/roll/replace.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -222,4 +224,11 @@ export async function countRows(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Reads a roll file's text and imports it as the CLI does; throws with the errors when refused. */
+export async function importRollText(text: string, actor = 'test', now?: number) {
+  const read = readRollText(text);
+  if (!read.ok) throw new Error(read.errors.join('\n'));
+  return importRoll(read.rows, actor, { now });
 }

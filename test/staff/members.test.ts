@@ -109,12 +109,12 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     expect(flashOf(await act(memberId, { action: 'suspend', reason: '' }))?.kind).toBe('error');
     expect(
       flashOf(await act(memberId, { action: 'suspend', reason: 'Left the service' }))?.text,
-    ).toBe('Suspended olivia_w.');
+    ).toBe('Suspended Olivia Wright (olivia_w).');
     expect(await statusOf(memberId)).toBe('suspended');
     const login = await authenticateMember('olivia_w', SEED_PASSWORD);
     expect(login.ok).toBe(false);
     expect(flashOf(await act(memberId, { action: 'reinstate' }))?.text).toBe(
-      'Reinstated olivia_w.',
+      'Reinstated Olivia Wright (olivia_w).',
     );
     expect(await statusOf(memberId)).toBe('confirmed');
     expect((await auditOf(store, 'member.reinstate')).at(-1)?.actor).toBe('deskstaff');

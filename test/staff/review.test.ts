@@ -1,8 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import review from '../../functions/staff-review.ts';
-import { importRollCsv, refreshRollFlags } from '../../src/server/roll.ts';
-import { confirmRegistration } from '../../src/server/staff/decisions.ts';
-import { ENGINES, readOutbox, seedUser } from '../server/support.ts';
+import { confirmMember } from '../../src/server/membership/decide.ts';
+import { refreshRollFlags } from '../../src/server/roll/match.ts';
+import { ENGINES, importRollText, readOutbox, seedUser } from '../server/support.ts';
 import {
   auditOf,
   auditText,
@@ -49,7 +49,7 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
   });
 
   it('lists pending registrations with last two digits, roll match and claim, never the number', async () => {
-    await importRollCsv(
+    await importRollText(
       'warrant_number,surname,status\n400112,Okafor,serving\n400113,Brown,serving\n',
       'test',
     );
@@ -101,8 +101,8 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
     const id = await pending('Patel', '420001');
     const before = (await auditOf(store, 'member.confirm')).length;
     const results = await Promise.all([
-      confirmRegistration(id, 'reviewer_one'),
-      confirmRegistration(id, 'reviewer_two'),
+      confirmMember(id, 'reviewer_one'),
+      confirmMember(id, 'reviewer_two'),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok)!;
@@ -122,7 +122,7 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
     });
     expect(flashOf(res)).toEqual({
       kind: 'error',
-      text: "Sam Lee's registration was already decided: rejected by reviewer_one.",
+      text: `The registration of Sam Lee (reg${serial}) was already decided: rejected by reviewer_one.`,
     });
     expect((await statusOf(id)).status).toBe('rejected');
   });
@@ -159,8 +159,8 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
     });
   });
 
-  it('confirms all roll-matched registrations at once and leaves the rest', async () => {
-    await importRollCsv(
+  it('confirms all roll-matched registrations, serving and retired, at once and leaves the rest', async () => {
+    await importRollText(
       'warrant_number,surname,status\n450001,Khan,serving\n450002,Doyle,serving\n450003,Ford,retired\n',
       'test',
     );
@@ -175,13 +175,11 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
       cookie: staff.cookie,
       form: { action: 'confirm-matched' },
     });
-    expect(flashOf(res)?.text).toMatch(/^Confirmed 2 roll-matched registrations\./);
-    expect((await statusOf(a)).status).toBe('confirmed');
-    expect((await statusOf(b)).status).toBe('confirmed');
-    for (const id of [wrongName, retired, notOnRoll])
-      expect((await statusOf(id)).status).toBe('pending');
+    expect(flashOf(res)?.text).toMatch(/^Confirmed 3 roll-matched registrations\./);
+    for (const id of [a, b, retired]) expect((await statusOf(id)).status).toBe('confirmed');
+    for (const id of [wrongName, notOnRoll]) expect((await statusOf(id)).status).toBe('pending');
     expect((await auditOf(store, 'member.bulk-confirm')).at(-1)?.detail).toBe(
-      JSON.stringify({ confirmed: 2, skipped: 0 }),
+      JSON.stringify({ confirmed: 3, skipped: 0 }),
     );
     expect(await auditText(store)).not.toMatch(/45000[123]/);
   });

@@ -76,12 +76,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     const res = await upload(`${HEADER}123456,Smith,serving\n`);
     expect(res.status).toBe(303);
     expect(flashOf(res)?.text).toMatch(/Confirm your password first/);
-    expect(
-      await store.db
-        .selectFrom('roll_pending_imports' as never)
-        .selectAll()
-        .execute(),
-    ).toHaveLength(0);
+    expect(await store.db.selectFrom('roll_pending_imports').selectAll().execute()).toHaveLength(0);
   });
 
   it('refuses a wrong password, and counts the re-authentication in the audit log', async () => {

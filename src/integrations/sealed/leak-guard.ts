@@ -1,15 +1,20 @@
 /**
  * Fails the build when members-only content reaches the public output: a
  * sealed sentence in any file of dist/ (pages, RSS, sitemaps, scripts) or in the
- * search index, a sealed URL in the index or a sitemap, or a members or staff
- * folder left in dist/. Runs last, after sealing, indexing and the sitemap.
+ * search index, a sealed URL in the index or a sitemap, a members or staff
+ * folder left in dist/, or an image of sealed content (an optimised copy no public
+ * file uses, a copy of a picture only sealed content shows, or Astro's copies named
+ * after it). Runs last, after sealing, indexing and the sitemap.
  */
 import type { AstroIntegration } from 'astro';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles, readIndexedPages, readSearchIndex } from './public-output.ts';
 import { normalise, sealedSentences, textOf } from './sealed-text.ts';
+import { ASSETS_DIR, IMAGE_FILE, REFERRING_FILE, referencesIn } from './sealed-assets.ts';
+import { sealedOnlyImages, stemOf } from './sealed-images.ts';
 
 const SEALED_URL = /\/(members|staff)\//;
 const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
@@ -40,7 +45,39 @@ export function findSealedLeaks(root: string, distDir: string): string[] {
     ...readIndexedPages(distDir)
       .filter((page) => SEALED_URL.test(page.url))
       .map((page) => `search index: lists ${page.url}`),
+    ...findImageLeaks(root, distDir, files),
   ];
+}
+
+/** Images of sealed content in `distDir`, one line each (see the module comment). */
+export function findImageLeaks(root: string, distDir: string, files: string[]): string[] {
+  const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+  const assetsDir = path.join(distDir, ASSETS_DIR);
+  const publicRefs = referencesIn(distDir, (file) => REFERRING_FILE.test(file));
+  const images = files.filter((f) => path.dirname(f) === assetsDir && IMAGE_FILE.test(f));
+  const unused = images
+    .filter((f) => !publicRefs.has(path.basename(f)))
+    .map((f) => `${relative(f)}: an image no public page uses (images of members-only content belong in sealed/)`);
+
+  const sources = sealedOnlyImages(root);
+  const bySize = new Map<number, string[]>();
+  for (const file of files) {
+    const size = statSync(file).size;
+    bySize.set(size, [...(bySize.get(size) ?? []), file]);
+  }
+  const copies = sources.flatMap((source) =>
+    (bySize.get(statSync(source.file).size) ?? [])
+      .filter((f) => createHash('sha256').update(readFileSync(f)).digest('hex') === source.sha256)
+      .map((f) => `${relative(f)}: a copy of ${relative(source.file)}, which only members-only content shows`),
+  );
+  const named = sources
+    .filter((source) => source.ownName)
+    .flatMap((source) =>
+      images
+        .filter((f) => path.basename(f).startsWith(`${stemOf(source.file)}.`))
+        .map((f) => `${relative(f)}: made from ${relative(source.file)}, which only members-only content shows`),
+    );
+  return [...new Set([...unused, ...copies, ...named])];
 }
 
 /** The integration: list it after every integration that writes to dist/. */

@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 /** One markdown entry of a collection, read straight from content/. */
 export interface SourceEntry {
   slug: string;
+  /** Absolute path of the markdown file. */
+  file: string;
   data: Record<string, unknown>;
   body: string;
 }
@@ -20,11 +22,13 @@ export function readCollection(root: string, collection: string): SourceEntry[] 
   return readdirSync(dir)
     .filter((name) => /^[^_].*\.mdx?$/.test(name))
     .map((name) => {
-      const source = readFileSync(path.join(dir, name), 'utf8');
+      const file = path.join(dir, name);
+      const source = readFileSync(file, 'utf8');
       const match = source.match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/);
       if (!match) throw new Error(`content/${collection}/${name} has no frontmatter`);
       return {
         slug: name.replace(/\.mdx?$/, '').toLowerCase(),
+        file,
         data: (parse(match[1]!) ?? {}) as Record<string, unknown>,
         body: match[2]!,
       };

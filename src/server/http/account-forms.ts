@@ -2,7 +2,7 @@ import type { SessionValidation } from '../sessions.ts';
 import { renderFormInShell } from './forms/page.ts';
 import type { FormSpec, FormState } from './forms/spec.ts';
 import { FORM_ERROR } from './forms/spec.ts';
-import { retryMessage } from './form-answers.ts';
+import { describeRateLimit } from './retry-after.ts';
 import { insertMemberBar } from './member-bar.ts';
 import { htmlResponse, jsonResponse, seeOther, wantsJson } from './responses.ts';
 import { cookieHeaders, readRequestSession } from './session.ts';
@@ -51,7 +51,7 @@ export function answerAccountInvalid(
   return htmlResponse(insertMemberBar(page, signedIn.current.user), status, headers);
 }
 
-/** A 429 for an account form, with `Retry-After`. */
+/** A 429 for an account form: `Retry-After` and the message from the same figure. */
 export function answerAccountRateLimited(
   req: Request,
   files: SealedFiles,
@@ -60,14 +60,14 @@ export function answerAccountRateLimited(
   retryAfterSeconds: number,
   values: Readonly<Record<string, string>> = {},
 ): Response {
-  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const wait = describeRateLimit(retryAfterSeconds);
   return answerAccountInvalid(
     req,
     files,
     signedIn,
     form,
-    { values, errors: { [FORM_ERROR]: retryMessage(seconds) } },
+    { values, errors: { [FORM_ERROR]: wait.message } },
     429,
-    { 'Retry-After': String(seconds) },
+    wait.headers,
   );
 }

@@ -2,6 +2,7 @@ import type { FormSpec, FormState } from './forms/spec.ts';
 import { FORM_ERROR } from './forms/spec.ts';
 import { renderFormPage } from './forms/page.ts';
 import { htmlResponse, jsonResponse, wantsJson } from './responses.ts';
+import { describeRateLimit } from './retry-after.ts';
 import type { SealedFiles } from './sealed-files.ts';
 
 /** A public page that holds one form, e.g. /register/. */
@@ -30,13 +31,7 @@ export function answerInvalid(
   return htmlResponse(html, status, headers);
 }
 
-/** A person-readable wait, rounded up to whole minutes. */
-export function retryMessage(retryAfterSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
-}
-
-/** A 429 answer for a form: the wait in `Retry-After` and as a form-wide error. */
+/** A 429 answer for a form: the wait in `Retry-After` and, from the same figure, as a form-wide error. */
 export function answerRateLimited(
   req: Request,
   files: SealedFiles,
@@ -44,13 +39,13 @@ export function answerRateLimited(
   retryAfterSeconds: number,
   values: Readonly<Record<string, string>> = {},
 ): Response {
-  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const wait = describeRateLimit(retryAfterSeconds);
   return answerInvalid(
     req,
     files,
     target,
-    { values, errors: { [FORM_ERROR]: retryMessage(seconds) } },
+    { values, errors: { [FORM_ERROR]: wait.message } },
     429,
-    { 'Retry-After': String(seconds) },
+    wait.headers,
   );
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
  */
 export class SealedFiles {
   private readonly cache = new Map<string, string>();
+  private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
 
   /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
   constructor(private readonly rootOf: string | (() => string)) {}
@@ -24,20 +25,41 @@ export class SealedFiles {
    * the second line of defence against escaping the root.
    */
   read(relative: string): string | null {
-    const root = this.root;
-    const full = path.resolve(root, relative);
-    if (full !== root && !full.startsWith(root + path.sep)) return null;
+    const full = this.resolve(relative);
+    if (!full) return null;
     const cached = this.cache.get(full);
     if (cached !== undefined) return cached;
-    const text = readOrNull(full);
-    if (text !== null) this.cache.set(full, text);
+    const bytes = readOrNull(full);
+    if (bytes === null) return null;
+    const text = bytes.toString('utf8');
+    this.cache.set(full, text);
     return text;
+  }
+
+  /** The file at `relative` as bytes (images of sealed content), or null; same rules as `read`. */
+  readBytes(relative: string): Uint8Array<ArrayBuffer> | null {
+    const full = this.resolve(relative);
+    if (!full) return null;
+    const cached = this.byteCache.get(full);
+    if (cached !== undefined) return cached;
+    const read = readOrNull(full);
+    if (read === null) return null;
+    // A copy of its own: Node may pool small reads in a shared buffer.
+    const bytes = new Uint8Array(read);
+    this.byteCache.set(full, bytes);
+    return bytes;
+  }
+
+  private resolve(relative: string): string | null {
+    const root = this.root;
+    const full = path.resolve(root, relative);
+    return full !== root && full.startsWith(root + path.sep) ? full : null;
   }
 }
 
-function readOrNull(file: string): string | null {
+function readOrNull(file: string): Buffer | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch {
     return null;
   }

@@ -29,6 +29,51 @@ export function resolveSealedPath(pathname: string): SealedPath | null {
   return { area, file: `${segments.join('/')}/index.html` };
 }
 
+/**
+ * Where the files of sealed content live (images a members-only page shows), under
+ * sealed/ and as a URL path: the seal integration moves them there out of dist/_astro/,
+ * and the members function serves them to confirmed members only.
+ */
+export const SEALED_ASSETS_DIR = 'members/_assets';
+
+/** Media types of the files sealed content may carry, by file-name ending. */
+export const SEALED_ASSET_TYPES: Readonly<Record<string, string>> = {
+  avif: 'image/avif',
+  webp: 'image/webp',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  svg: 'image/svg+xml',
+};
+
+/** A sealed file a request may ask for, once its path has been checked. */
+export interface SealedAsset {
+  /** The file under sealed/, e.g. `members/_assets/pay.Ab12_Cd34.avif`. */
+  file: string;
+  /** Its `Content-Type`. */
+  contentType: string;
+}
+
+/** A built file name: no separators, no dots-only names, a known ending. */
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.([A-Za-z0-9]+)$/;
+
+/**
+ * Maps `/members/_assets/<file>` to the sealed file and its media type, or null when
+ * the path is not one (another folder, traversal, encodings, an unknown ending).
+ */
+export function resolveSealedAsset(pathname: string): SealedAsset | null {
+  const prefix = `/${SEALED_ASSETS_DIR}/`;
+  if (!pathname.startsWith(prefix)) return null;
+  const name = pathname.slice(prefix.length);
+  const match = ASSET_NAME.exec(name);
+  if (!match || name.includes('..')) return null;
+  const contentType = SEALED_ASSET_TYPES[match[1]!.toLowerCase()];
+  return contentType ? { file: `${SEALED_ASSETS_DIR}/${name}`, contentType } : null;
+}
+
 /** Why a signed-in person may not read a sealed page, or that the page is missing. */
 export type SealedRefusal = Exclude<UserStatus, 'confirmed'> | 'staff-only' | 'not-found';
 

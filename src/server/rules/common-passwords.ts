@@ -12,11 +12,13 @@ function findFile(): string {
   return found;
 }
 
-/** The set of common passwords, lower case. */
+/** The set of common passwords, lower case, in NFC (the form passwords are checked in). */
 export function loadCommonPasswords(): Set<string> {
   if (!cached) {
     const lines = fs.readFileSync(findFile(), 'utf8').split('\n');
-    cached = new Set(lines.map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+    cached = new Set(
+      lines.map((l) => l.trim().normalize('NFC')).filter((l) => l && !l.startsWith('#')),
+    );
   }
   return cached;
 }

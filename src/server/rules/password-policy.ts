@@ -1,8 +1,9 @@
 /**
- * Password rules (SECURITY.md 7-8): 8 to 256 characters counted as code points,
- * never trimmed or case-changed, not one of the most common passwords, and not
+ * Password rules (SECURITY.md 7-8): 8 to 256 characters counted as code points
+ * of the NFC form, never trimmed or case-changed, not one of the most common passwords, and not
  * containing the site's name or the person's own username or email.
  */
+import { normalizePassword } from './password-text.ts';
 import { loadCommonPasswords } from './common-passwords.ts';
 
 export type PasswordCheck = { ok: true } | { ok: false; message: string };
@@ -31,6 +32,7 @@ export interface PasswordContext {
 /** Words about the site that a password must not contain, lower case. */
 export function siteWords(siteName: string): string[] {
   const words = siteName
+    .normalize('NFC')
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length >= 4);
@@ -39,18 +41,19 @@ export function siteWords(siteName: string): string[] {
 
 /** Checks a new password. */
 export function checkPassword(input: unknown, context: PasswordContext): PasswordCheck {
-  const password = typeof input === 'string' ? input : '';
+  // The rules judge the form that is hashed: NFC (NIST SP 800-63B 5.1.1.2).
+  const password = typeof input === 'string' ? normalizePassword(input) : '';
   if (password === '') return { ok: false, message: PASSWORD_MESSAGES.required };
   const length = [...password].length;
   if (length < 8) return { ok: false, message: PASSWORD_MESSAGES.tooShort };
   if (length > 256) return { ok: false, message: PASSWORD_MESSAGES.tooLong };
   const lower = password.toLowerCase();
   if (loadCommonPasswords().has(lower)) return { ok: false, message: PASSWORD_MESSAGES.common };
-  const username = context.username?.trim().toLowerCase();
+  const username = context.username?.normalize('NFC').trim().toLowerCase();
   if (username && username.length >= 3 && lower.includes(username)) {
     return { ok: false, message: PASSWORD_MESSAGES.username };
   }
-  const localPart = context.email?.trim().toLowerCase().split('@')[0];
+  const localPart = context.email?.normalize('NFC').trim().toLowerCase().split('@')[0];
   if (localPart && localPart.length >= 3 && lower.includes(localPart)) {
     return { ok: false, message: PASSWORD_MESSAGES.email };
   }

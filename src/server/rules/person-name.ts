@@ -1,6 +1,15 @@
-/** Names: required, trimmed, at most 100 characters, in any script. */
+/**
+ * Names: required, trimmed, at most 100 characters, in any script, without
+ * hidden control characters. The same rules hold for a name typed at
+ * registration and a surname read from the roll.
+ */
+import anyAscii from 'any-ascii';
 
-export type NameCheck = { ok: true; name: string } | { ok: false; message: string };
+/** Why a name was refused; each caller words it for its own reader. */
+export type NameProblem = 'missing' | 'tooLong' | 'control';
+
+export type NameCheck =
+  { ok: true; name: string } | { ok: false; problem: NameProblem; message: string };
 
 export const NAME_MESSAGES = {
   firstNameRequired: 'Enter your first name',
@@ -9,26 +18,52 @@ export const NAME_MESSAGES = {
   control: 'Remove the hidden control characters',
 } as const;
 
+/** Longest name accepted, in characters (code points). */
+export const MAX_NAME_LENGTH = 100;
+
+// C0/C1 controls (NUL, tab, line breaks…), line and paragraph separators, and
+// bidirectional overrides, which can make a name display as something else.
+const HIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
 /** Checks a first name or surname. */
 export function checkName(input: unknown, which: 'firstName' | 'surname'): NameCheck {
   const name = typeof input === 'string' ? input.trim().normalize('NFC') : '';
   if (name === '') {
     return {
       ok: false,
+      problem: 'missing',
       message:
         which === 'firstName' ? NAME_MESSAGES.firstNameRequired : NAME_MESSAGES.surnameRequired,
     };
   }
-  if ([...name].length > 100) return { ok: false, message: NAME_MESSAGES.tooLong };
-  if (/\p{Cc}/u.test(name)) return { ok: false, message: NAME_MESSAGES.control };
+  if ([...name].length > MAX_NAME_LENGTH)
+    return { ok: false, problem: 'tooLong', message: NAME_MESSAGES.tooLong };
+  if (HIDDEN.test(name)) return { ok: false, problem: 'control', message: NAME_MESSAGES.control };
   return { ok: true, name };
 }
 
-/** Surname form used to compare against the roll: no accents, case, spaces or punctuation. */
+/**
+ * The form of a surname compared with the roll (and the only form the roll
+ * stores): letters and digits only, transliterated to lower-case ASCII by
+ * any-ascii, so `Østergård`, `Ostergard`, `Łukasz`/`Lukasz`, `Straße`/`Strasse`,
+ * `Þór`/`Thor` and `O’Neill`/`o'neill` compare equal. German umlauts are also
+ * written with an e (`Mueller` for `Müller`), so a vowel a, o or u followed by
+ * e counts as the vowel alone: `Müller`, `Muller` and `Mueller` are one name.
+ *
+ * The first steps (NFKD, marks removed, lower case, letters and digits kept)
+ * are the earlier form of this function, so applying this to a value stored
+ * by the earlier form gives the same result as applying it to the name itself.
+ * A name in a script any-ascii does not know keeps its Unicode letters.
+ */
 export function normaliseSurname(surname: string): string {
-  return surname
+  const letters = surname
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
+  const ascii = anyAscii(letters)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+  if (ascii === '') return letters;
+  return ascii.replace(/([aou])e/g, '$1');
 }

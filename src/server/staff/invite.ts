@@ -7,7 +7,7 @@ import { DAY, resolveNow } from '../clock.ts';
 import { getConfig, type ServerConfig } from '../config.ts';
 import { generateSecret, hashSecret } from '../crypto.ts';
 import { deliverMail, type MailMessage } from '../mail.ts';
-import { createStaff } from '../review.ts';
+import { createStaff } from './accounts.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 

@@ -1,20 +1,17 @@
 /**
  * Finding and managing member accounts from the console: search by name,
  * username, email or a full warrant number (matched through its HMAC, never
- * stored), and the account actions staff take on request.
+ * stored), and signing an account out everywhere. Membership changes
+ * (suspend, reinstate, erase) belong to `../membership/`.
  */
 import { sql } from 'kysely';
 import { recordAudit, type AuditRecord } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
-import { isClaimedByOther } from '../member-status.ts';
-import { eraseMember } from '../account.ts';
-import { suspendMember } from '../review.ts';
-import { getDb, isUniqueViolation } from '../store/db.ts';
+import { getDb } from '../store/db.ts';
 import type { User, UserStatus } from '../store/schema.ts';
 import { findUserById, type CallOptions } from '../users.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
-import { checkReason } from './decisions.ts';
 
 /** A search result row. */
 export interface MemberRow {
@@ -158,102 +155,4 @@ export async function revokeMemberSessions(
     ok: true,
     message: `Signed ${user.username} out of ${count} session${count === 1 ? '' : 's'}.`,
   };
-}
-
-/** Suspends a member with a reason: they cannot sign in and their sessions end now. */
-export async function suspendAccount(
-  id: string,
-  actor: string,
-  reason: string,
-  options: CallOptions = {},
-): Promise<MemberActionResult> {
-  const checked = checkReason(reason);
-  if (!checked.ok) return { ok: false, message: checked.message };
-  const user = await findUserById(id);
-  if (!user) return { ok: false, message: GONE };
-  if (user.status === 'suspended')
-    return { ok: false, message: `${user.username} is already suspended.` };
-  const result = await suspendMember(id, actor, checked.reason, options);
-  return result.ok
-    ? { ok: true, message: `Suspended ${user.username}.` }
-    : { ok: false, message: result.message };
-}
-
-/**
- * Gives a suspended or rejected member their membership back, claiming their
- * warrant number again unless another confirmed member now holds it.
- */
-export async function reinstateMember(
-  id: string,
-  actor: string,
-  options: CallOptions = {},
-): Promise<MemberActionResult> {
-  const user = await findUserById(id);
-  if (!user) return { ok: false, message: GONE };
-  if (user.role !== 'member')
-    return { ok: false, message: 'Staff accounts are not reinstated here.' };
-  if (user.status !== 'suspended' && user.status !== 'rejected') {
-    return {
-      ok: false,
-      message: `${user.username} is ${user.status}, so there is nothing to reinstate.`,
-    };
-  }
-  const now = resolveNow(options.now);
-  const claimed =
-    'Another confirmed member now holds this warrant number, so the account was not reinstated.';
-  try {
-    return await getDb()
-      .transaction()
-      .execute(async (trx) => {
-        if (await isClaimedByOther(trx, user)) return { ok: false, message: claimed };
-        const updated = await trx
-          .updateTable('users')
-          .set({
-            status: 'confirmed',
-            warrant_claim: user.warrant_hmac,
-            reject_reason: null,
-            confirmed_at: user.confirmed_at ?? now,
-            updated_at: now,
-          })
-          .where('id', '=', id)
-          .where('status', '=', user.status)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1)
-          return { ok: false, message: 'The account changed meanwhile: look again.' };
-        await recordAudit(trx, {
-          actor,
-          action: 'member.reinstate',
-          target: id,
-          detail: { username: user.username, from: user.status },
-          now,
-        });
-        return { ok: true, message: `Reinstated ${user.username}.` };
-      });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, message: claimed };
-    throw error;
-  }
-}
-
-/**
- * Erases an account on the member's request: the same erasure as their own
- * (user, sessions, tokens, rate-limit keys), recorded under the staff member.
- * `confirmUsername` must repeat the username, so an erasure is never a slip.
- */
-export async function eraseAccount(
-  id: string,
-  confirmUsername: string,
-  actor: string,
-  options: CallOptions = {},
-): Promise<MemberActionResult> {
-  const user = await findUserById(id);
-  if (!user) return { ok: false, message: GONE };
-  if (user.role !== 'member') return { ok: false, message: 'Staff accounts are not erased here.' };
-  if (confirmUsername.trim().toLowerCase() !== user.username_lower) {
-    return { ok: false, message: `Type the username ${user.username} to confirm the erasure.` };
-  }
-  const erased = await eraseMember(id, { ...options, actor });
-  return erased
-    ? { ok: true, message: `Erased the account ${user.username}.` }
-    : { ok: false, message: GONE };
 }

@@ -3,6 +3,7 @@
  * about each (read from the flags kept fresh at registration and at each import)
  * and whether another account already holds the number.
  */
+import { isFullRollMatch, rollMatchedSql } from '../roll/match.ts';
 import { getDb } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 
@@ -50,15 +51,12 @@ function baseQuery(filter: QueueFilter) {
     )
     .where('u.status', '=', 'pending')
     .where('u.role', '=', 'member');
-  const matched = (eb: any) =>
-    eb.and([
-      eb('u.roll_on_roll', '=', 1),
-      eb('u.roll_surname_match', '=', 1),
-      eb('u.roll_status', '=', 'serving'),
-      eb('holder.id', 'is', null),
-    ]);
-  if (filter === 'matched') query = query.where(matched);
-  if (filter === 'unmatched') query = query.where((eb) => eb.not(matched(eb)));
+  // The roll rule bulk confirmation uses, and nobody holds the number yet.
+  if (filter === 'matched') query = query.where(rollMatchedSql('u')).where('holder.id', 'is', null);
+  if (filter === 'unmatched')
+    query = query.where((eb) =>
+      eb.or([eb.not(rollMatchedSql('u')), eb('holder.id', 'is not', null)]),
+    );
   return query;
 }
 
@@ -114,7 +112,8 @@ export async function listReviewQueue(
       claimedBy,
       duplicate: r.roll_duplicate === 1,
       registeredAt: r.created_at,
-      matched: onRoll && surnameMatch && r.roll_status === 'serving' && claimedBy === null,
+      matched:
+        isFullRollMatch({ onRoll, surnameMatch, status: r.roll_status }) && claimedBy === null,
     };
   });
   return { entries, page, pageCount, total, matchedTotal, filter };

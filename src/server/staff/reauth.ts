@@ -8,7 +8,6 @@ import { MINUTE, resolveNow } from '../clock.ts';
 import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
-import { staffDb } from './store.ts';
 
 /** How recent a password entry must be for an import or export. */
 export const REAUTH_WINDOW_MS = 10 * MINUTE;
@@ -26,7 +25,7 @@ export const REAUTH_MESSAGES = {
  * so does each re-authentication. Null when the session is gone.
  */
 export async function lastPasswordEntry(sessionId: string): Promise<number | null> {
-  const row = await staffDb(getDb())
+  const row = await getDb()
     .selectFrom('sessions')
     .select(['created_at', 'reauthenticated_at'])
     .where('id', '=', sessionId)
@@ -54,7 +53,7 @@ export async function reauthenticateStaff(
   options: Pick<CallOptions, 'now'> = {},
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const now = resolveNow(options.now);
-  const db = staffDb(getDb());
+  const db = getDb();
   const user = await db
     .selectFrom('users')
     .select(['id', 'username', 'password_hash'])

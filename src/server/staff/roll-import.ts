@@ -8,55 +8,25 @@
  * applied roll is the previewed one.
  */
 import { createHash } from 'node:crypto';
-import { hmacWarrantNumber } from '../warrant.ts';
 import { recordAudit } from '../audit.ts';
 import { HOUR, resolveNow } from '../clock.ts';
-import { getConfig } from '../config.ts';
 import { generateId } from '../crypto.ts';
-import { refreshRollFlags } from '../roll.ts';
-import { parseRollCsv } from '../roll-csv.ts';
-import { normaliseSurname } from '../rules/person-name.ts';
+import { Refusal } from '../membership/change.ts';
+import { readRollFile } from '../roll/read.ts';
+import {
+  applyRollComparison,
+  compareWithRoll,
+  latestImportId,
+  type RollEntry,
+  type RollPreview,
+} from '../roll/replace.ts';
 import { getDb } from '../store/db.ts';
-import type { RollStatus } from '../store/schema.ts';
 import type { CallOptions } from '../users.ts';
-import { staffDb, type StaffDb } from './store.ts';
+
+export type { PreviewSample, RollPreview } from '../roll/replace.ts';
 
 /** A previewed upload can be applied for this long. */
 export const PENDING_IMPORT_LIFETIME_MS = HOUR;
-
-/** Rows of each kind shown on the preview page. */
-export const PREVIEW_SAMPLE_SIZE = 10;
-
-type Entry = [hmac: string, surnameNorm: string, status: RollStatus];
-
-/** A sample line of the preview; warrant numbers appear only as their last two digits. */
-export interface PreviewSample {
-  endsIn: string | null;
-  surname: string;
-  status: RollStatus;
-  previousStatus?: RollStatus;
-  member?: string;
-}
-
-/** What applying an upload would change. */
-export interface RollPreview {
-  fileName: string;
-  rows: number;
-  serving: number;
-  retired: number;
-  added: number;
-  removed: number;
-  changedStatus: number;
-  unchanged: number;
-  /** Confirmed members whose number would leave the roll: staff decide on each. */
-  lapsing: number;
-  samples: {
-    added: PreviewSample[];
-    removed: PreviewSample[];
-    changedStatus: PreviewSample[];
-    lapsing: PreviewSample[];
-  };
-}
 
 /** A stored preview as the page shows it. */
 export interface PendingImport {
@@ -82,130 +52,55 @@ const APPLY_MESSAGES = {
   hash: 'The file does not match the one previewed. Upload it again.',
 } as const;
 
-async function latestImportId(db: StaffDb): Promise<string | null> {
-  const row = await db
-    .selectFrom('roll_imports')
-    .select('id')
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
-async function readCurrentRoll(
-  db: StaffDb,
-): Promise<Map<string, { surname: string; status: RollStatus }>> {
-  const rows = await db.selectFrom('roll_entries').selectAll().execute();
-  return new Map(rows.map((r) => [r.warrant_hmac, { surname: r.surname_norm, status: r.status }]));
-}
-
-/** Confirmed members holding a number, keyed by the number's HMAC. */
-async function readClaims(db: StaffDb): Promise<Map<string, { id: string; name: string }>> {
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'first_name', 'surname', 'warrant_claim'])
-    .where('status', '=', 'confirmed')
-    .where('role', '=', 'member')
-    .where('warrant_claim', 'is not', null)
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.warrant_claim!,
-      { id: r.id, name: `${r.first_name} ${r.surname} (${r.username})` },
-    ]),
-  );
-}
-
-function sample<T>(list: T[], item: T): void {
-  if (list.length < PREVIEW_SAMPLE_SIZE) list.push(item);
-}
-
-/** Parses an uploaded roll, compares it with the current roll and stores it for applying. */
+/**
+ * Reads an uploaded roll file (all or nothing, bad lines named), compares it
+ * with the current roll and stores the comparison with its audit entry, in
+ * one transaction, for the uploader to apply.
+ */
 export async function previewRollImport(
-  text: string,
+  bytes: Uint8Array,
   fileName: string,
   actor: { id: string; username: string },
   options: CallOptions = {},
 ): Promise<PreviewResult> {
-  const parsed = parseRollCsv(text);
-  if (!parsed.ok) return parsed;
+  const read = readRollFile(bytes);
+  if (!read.ok) return read;
   const now = resolveNow(options.now);
-  const db = staffDb(getDb());
-  const key = getConfig().warrantKey;
-  const current = await readCurrentRoll(db);
-  const claims = await readClaims(db);
-  const preview: RollPreview = {
-    fileName: fileName.slice(0, 200),
-    rows: parsed.rows.length,
-    serving: 0,
-    retired: 0,
-    added: 0,
-    removed: 0,
-    changedStatus: 0,
-    unchanged: 0,
-    lapsing: 0,
-    samples: { added: [], removed: [], changedStatus: [], lapsing: [] },
-  };
-  const entries: Entry[] = [];
-  const incoming = new Set<string>();
-  for (const row of parsed.rows) {
-    const hmac = hmacWarrantNumber(row.warrantNumber, key);
-    const surname = normaliseSurname(row.surname);
-    entries.push([hmac, surname, row.status]);
-    incoming.add(hmac);
-    preview[row.status]++;
-    const before = current.get(hmac);
-    const shown = { endsIn: row.warrantNumber.slice(-2), surname: row.surname, status: row.status };
-    if (!before) {
-      preview.added++;
-      sample(preview.samples.added, shown);
-    } else if (before.status !== row.status) {
-      preview.changedStatus++;
-      sample(preview.samples.changedStatus, { ...shown, previousStatus: before.status });
-    } else preview.unchanged++;
-  }
-  for (const [hmac, before] of current) {
-    if (incoming.has(hmac)) continue;
-    preview.removed++;
-    const member = claims.get(hmac);
-    const shown: PreviewSample = { endsIn: null, surname: before.surname, status: before.status };
-    if (member) {
-      preview.lapsing++;
-      sample(preview.samples.lapsing, { ...shown, member: member.name });
-    }
-    sample(preview.samples.removed, member ? { ...shown, member: member.name } : shown);
-  }
   const id = generateId();
-  await db
-    .deleteFrom('roll_pending_imports')
-    .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
-    .execute();
-  await db
-    .insertInto('roll_pending_imports')
-    .values({
-      id,
-      actor_id: actor.id,
-      file_sha256: createHash('sha256').update(text).digest('hex'),
-      base_import_id: await latestImportId(db),
-      created_at: now,
-      applied_at: null,
-      row_count: entries.length,
-      preview: JSON.stringify(preview),
-      entries: JSON.stringify(entries),
-    })
-    .execute();
-  await recordAudit(getDb(), {
-    actor: actor.username,
-    action: 'roll.preview',
-    detail: {
-      rows: preview.rows,
-      added: preview.added,
-      removed: preview.removed,
-      changedStatus: preview.changedStatus,
-    },
-    now,
-  });
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const { entries, preview } = await compareWithRoll(trx, read.rows, fileName);
+      await trx
+        .deleteFrom('roll_pending_imports')
+        .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
+        .execute();
+      await trx
+        .insertInto('roll_pending_imports')
+        .values({
+          id,
+          actor_id: actor.id,
+          file_sha256: createHash('sha256').update(bytes).digest('hex'),
+          base_import_id: await latestImportId(trx),
+          created_at: now,
+          applied_at: null,
+          row_count: entries.length,
+          preview: JSON.stringify(preview),
+          entries: JSON.stringify(entries),
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor: actor.username,
+        action: 'roll.preview',
+        detail: {
+          rows: preview.rows,
+          added: preview.added,
+          removed: preview.removed,
+          changedStatus: preview.changedStatus,
+        },
+        now,
+      });
+    });
   return { ok: true, id };
 }
 
@@ -216,7 +111,7 @@ export async function findPendingImport(
   options: CallOptions = {},
 ): Promise<PendingImport | null> {
   const now = resolveNow(options.now);
-  const row = await staffDb(getDb())
+  const row = await getDb()
     .selectFrom('roll_pending_imports')
     .select(['id', 'file_sha256', 'created_at', 'applied_at', 'preview'])
     .where('id', '=', id)
@@ -245,7 +140,7 @@ export async function applyRollImport(
   options: CallOptions = {},
 ): Promise<ApplyResult> {
   const now = resolveNow(options.now);
-  return staffDb(getDb())
+  return getDb()
     .transaction()
     .execute(async (trx): Promise<ApplyResult> => {
       const claimed = await trx
@@ -272,96 +167,17 @@ export async function applyRollImport(
       if (claimed.base_import_id !== (await latestImportId(trx)))
         throw new Refusal(APPLY_MESSAGES.changed);
       const preview = JSON.parse(claimed.preview) as RollPreview;
-      const entries = JSON.parse(claimed.entries) as Entry[];
-      const importId = generateId();
-      await replaceRoll(trx, entries, importId, actor.username, preview, now);
+      const entries = JSON.parse(claimed.entries) as RollEntry[];
+      const { importId } = await applyRollComparison(
+        trx,
+        { entries, preview },
+        actor.username,
+        now,
+      );
       return { ok: true, preview, importId };
     })
     .catch((error: unknown) => {
       if (error instanceof Refusal) return { ok: false, message: error.message };
       throw error;
     });
-}
-
-/** Thrown inside the apply transaction to roll it back with a message. */
-class Refusal extends Error {}
-
-async function replaceRoll(
-  trx: StaffDb,
-  entries: Entry[],
-  importId: string,
-  actor: string,
-  preview: RollPreview,
-  now: number,
-): Promise<void> {
-  // Confirmed members on the old roll, read before it is replaced.
-  const onOldRoll = await trx
-    .selectFrom('users')
-    .innerJoin('roll_entries', 'roll_entries.warrant_hmac', 'users.warrant_claim')
-    .select(['users.id', 'users.warrant_claim'])
-    .where('users.status', '=', 'confirmed')
-    .where('users.role', '=', 'member')
-    .execute();
-  await trx.deleteFrom('roll_entries').execute();
-  for (let i = 0; i < entries.length; i += 2000) {
-    await trx
-      .insertInto('roll_entries')
-      .values(
-        entries
-          .slice(i, i + 2000)
-          .map(([warrant_hmac, surname_norm, status]) => ({ warrant_hmac, surname_norm, status })),
-      )
-      .execute();
-  }
-  await trx
-    .insertInto('roll_imports')
-    .values({
-      id: importId,
-      actor,
-      at: now,
-      row_count: preview.rows,
-      serving_count: preview.serving,
-      retired_count: preview.retired,
-    })
-    .execute();
-  const incoming = new Set(entries.map((e) => e[0]));
-  const lapsed = onOldRoll.filter((u) => !incoming.has(u.warrant_claim!));
-  for (const user of lapsed) {
-    await trx
-      .insertInto('roll_lapses')
-      .values({
-        user_id: user.id,
-        import_id: importId,
-        lapsed_at: now,
-        decided_at: null,
-        decided_by: null,
-        decision: null,
-      })
-      .onConflict((oc) =>
-        oc.column('user_id').doUpdateSet({
-          import_id: importId,
-          lapsed_at: now,
-          decided_at: null,
-          decided_by: null,
-          decision: null,
-        }),
-      )
-      .execute();
-  }
-  await recordAudit(trx as never, {
-    actor,
-    action: 'roll.import',
-    target: importId,
-    detail: {
-      rows: preview.rows,
-      serving: preview.serving,
-      retired: preview.retired,
-      added: preview.added,
-      removed: preview.removed,
-      changedStatus: preview.changedStatus,
-      lapsed: lapsed.length,
-    },
-    now,
-  });
-  await refreshRollFlags(trx as never);
 }

@@ -3,7 +3,8 @@
  * only column types and constraints that behave the same on SQLite and Postgres.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
-import { staffConsoleMigration } from '../staff/store.ts';
+import { refreshRollFlags } from '../roll/match.ts';
+import { normaliseSurname } from '../rules/person-name.ts';
 import { engineOf } from './db.ts';
 import { markSchemaCurrent } from './guarded-dialect.ts';
 
@@ -124,6 +125,95 @@ const initial: Migration = {
     ]) {
       await db.schema.dropTable(table).ifExists().execute();
     }
+  },
+};
+
+/** Migration adding the staff console's column and tables. */
+const staffConsole: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('sessions').addColumn('reauthenticated_at', 'bigint').execute();
+    await db.schema
+      .createTable('roll_pending_imports')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('file_sha256', 'text', (c) => c.notNull())
+      .addColumn('base_import_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('applied_at', 'bigint')
+      .addColumn('row_count', 'integer', (c) => c.notNull())
+      .addColumn('preview', 'text', (c) => c.notNull())
+      .addColumn('entries', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('roll_lapses')
+      .addColumn('user_id', 'text', (c) =>
+        c.primaryKey().references('users.id').onDelete('cascade'),
+      )
+      .addColumn('import_id', 'text', (c) => c.notNull())
+      .addColumn('lapsed_at', 'bigint', (c) => c.notNull())
+      .addColumn('decided_at', 'bigint')
+      .addColumn('decided_by', 'text')
+      .addColumn('decision', 'text')
+      .execute();
+    await db.schema
+      .createIndex('audit_log_target')
+      .on('audit_log')
+      .columns(['target', 'at'])
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('audit_log_target').ifExists().execute();
+    await db.schema.dropTable('roll_lapses').ifExists().execute();
+    await db.schema.dropTable('roll_pending_imports').ifExists().execute();
+    await db.schema.alterTable('sessions').dropColumn('reauthenticated_at').execute();
+  },
+};
+
+/**
+ * Roll surnames compared through their transliteration (any-ascii), so letters
+ * written differently in different places match: `Østergård` and `Ostergard`.
+ * The roll keeps only the normalised surname, and the new form of a name is
+ * the new form of its old normalised form (the old steps come first), so
+ * re-normalising stored values gives what a fresh import would store.
+ */
+const membership: Migration = {
+  async up(db: Kysely<any>) {
+    const entries: { warrant_hmac: string; surname_norm: string }[] = await db
+      .selectFrom('roll_entries')
+      .select(['warrant_hmac', 'surname_norm'])
+      .execute();
+    for (const entry of entries) {
+      const renewed = normaliseSurname(entry.surname_norm);
+      if (renewed === entry.surname_norm) continue;
+      await db
+        .updateTable('roll_entries')
+        .set({ surname_norm: renewed })
+        .where('warrant_hmac', '=', entry.warrant_hmac)
+        .execute();
+    }
+    // Previews not yet applied hold the old form too.
+    const pending: { id: string; entries: string }[] = await db
+      .selectFrom('roll_pending_imports')
+      .select(['id', 'entries'])
+      .where('applied_at', 'is', null)
+      .execute();
+    for (const row of pending) {
+      const parsed = JSON.parse(row.entries) as [string, string, string][];
+      const renewed = parsed.map(([hmac, surname, status]) => [
+        hmac,
+        normaliseSurname(surname),
+        status,
+      ]);
+      await db
+        .updateTable('roll_pending_imports')
+        .set({ entries: JSON.stringify(renewed) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    await refreshRollFlags(db);
+  },
+  async down() {
+    // The transliterated form cannot be turned back; the old comparison still works on it for ASCII names.
   },
 };
 
@@ -273,8 +363,9 @@ const newsletter: Migration = {
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
-  '0002_staff_console': staffConsoleMigration,
+  '0002_staff_console': staffConsole,
   '0011_newsletter': newsletter,
+  '0013_membership': membership,
 };
 
 /**
@@ -286,6 +377,19 @@ async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefine
   if (engineOf(db) !== 'postgres') return undefined;
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return rows[0]?.schema;
+}
+
+/**
+ * A Kysely migrator over `migrations`, keeping its own tables in `schema` (on
+ * PostgreSQL; the connection's current schema when not given).
+ */
+export async function createMigrator(db: Kysely<any>, schema?: string): Promise<Migrator> {
+  const tableSchema = schema ?? (await currentPostgresSchema(db));
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(tableSchema ? { migrationTableSchema: tableSchema } : {}),
+  });
 }
 
 /**
@@ -321,16 +425,32 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   }
 }
 
+/** True for Postgres "relation does not exist" and "schema does not exist". */
+function isVanishedObject(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '3F000';
+}
+
+/**
+ * Kysely's look for its own tables reads every schema of the database, and
+ * fails if another schema is dropped meanwhile (a test run ending, a preview
+ * database cleaned up); that look is made again, up to five times.
+ */
 async function runMigrator(
   db: Kysely<any>,
   schema: string | undefined,
 ): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-  });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    let result: MigrationResultSet;
+    try {
+      result = await (await createMigrator(db, schema)).migrateToLatest();
+    } catch (error) {
+      if (attempt < 5 && isVanishedObject(error)) continue;
+      throw error;
+    }
+    if (!result.error) return result;
+    const ranNothing = !result.results?.some((r) => r.status !== 'NotExecuted');
+    if (attempt < 5 && ranNothing && isVanishedObject(result.error)) continue;
+    throw result.error;
+  }
 }

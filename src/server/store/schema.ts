@@ -57,6 +57,8 @@ export interface SessionsTable {
   expires_at: number;
   /** Hard deadline, never moved. */
   absolute_expires_at: number;
+  /** When a staff member last typed their password again (null: only at sign-in). */
+  reauthenticated_at: number | null;
 }
 
 export interface EmailTokensTable {
@@ -91,6 +93,37 @@ export interface RollImportsTable {
   row_count: number;
   serving_count: number;
   retired_count: number;
+}
+
+/** A parsed roll upload kept until it is applied or expires; only HMACs, never numbers. */
+export interface RollPendingImportsTable {
+  id: string;
+  /** Id of the staff user who uploaded it; only they can apply it. */
+  actor_id: string;
+  /** Hex SHA-256 of the uploaded file, shown on the preview and checked on apply. */
+  file_sha256: string;
+  /** The roll import the preview was compared with (null: the roll was empty). */
+  base_import_id: string | null;
+  created_at: number;
+  applied_at: number | null;
+  row_count: number;
+  /** JSON `RollPreview`: counts and samples (last two digits only). */
+  preview: string;
+  /** JSON array of `[warrantHmac, surnameNorm, status]`. */
+  entries: string;
+}
+
+/** What staff decided about a member who left the roll. */
+export type LapseDecision = 'kept' | 'suspended';
+
+/** A confirmed member whose number was on the old roll but not the new one. */
+export interface RollLapsesTable {
+  user_id: string;
+  import_id: string;
+  lapsed_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+  decision: LapseDecision | null;
 }
 
 export interface AuditLogTable {
@@ -195,6 +228,8 @@ export interface Database {
   rate_limits: RateLimitsTable;
   roll_entries: RollEntriesTable;
   roll_imports: RollImportsTable;
+  roll_pending_imports: RollPendingImportsTable;
+  roll_lapses: RollLapsesTable;
   audit_log: AuditLogTable;
   newsletter_subscribers: NewsletterSubscribersTable;
   newsletter_tokens: NewsletterTokensTable;

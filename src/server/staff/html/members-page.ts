@@ -1,6 +1,6 @@
 /** The members search page and one member's page. */
 import type { UserStatus } from '../../store/schema.ts';
-import { MAX_REASON_LENGTH } from '../decisions.ts';
+import { MAX_REASON_LENGTH } from '../../membership/rules.ts';
 import type { MemberDetail, MemberRow } from '../members.ts';
 import { describeAudit } from './audit-page.ts';
 import { renderReauthForm } from './roll-page.ts';

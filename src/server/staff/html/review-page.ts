@@ -1,5 +1,5 @@
 /** The review queue page: pending registrations with what the roll says, and the decisions. */
-import { MAX_REASON_LENGTH } from '../decisions.ts';
+import { MAX_REASON_LENGTH } from '../../membership/rules.ts';
 import type { QueueEntry, QueueFilter, QueuePage } from '../queue.ts';
 import { escapeHtml, formatTime, hidden, query, renderTable, yesNo, type Column } from './parts.ts';
 

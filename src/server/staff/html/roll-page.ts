@@ -1,5 +1,5 @@
 /** The roll page: last imports, the upload form, a preview to apply, and lapsed members. */
-import type { LapsedMember } from '../lapses.ts';
+import type { LapsedEntry as LapsedMember } from '../../membership/lapse.ts';
 import type { PendingImport, PreviewSample } from '../roll-import.ts';
 import { escapeHtml, formatTime, hidden, renderTable, type Column } from './parts.ts';
 

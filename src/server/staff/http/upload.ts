@@ -1,7 +1,8 @@
 /**
  * Reading the roll upload: a multipart/form-data body of at most 20 MiB
  * (enough for 150,000 rows with room to spare), read as a stream that stops
- * at the limit whatever Content-Length claims, then parsed.
+ * at the limit whatever Content-Length claims. The file's bytes go to the
+ * roll reader, which decodes them by the same rules as the members CLI.
  */
 import { readCappedBytes } from '../../http/capped-body.ts';
 import { HttpError } from '../../http/errors.ts';
@@ -9,13 +10,13 @@ import { HttpError } from '../../http/errors.ts';
 /** The largest roll file accepted. */
 export const MAX_ROLL_UPLOAD_BYTES = 20 * 1024 * 1024;
 
-/** The uploaded file's name and text. */
+/** The uploaded file's name and bytes. */
 export interface RollUpload {
   fileName: string;
-  text: string;
+  bytes: Uint8Array;
 }
 
-/** Reads the `roll` file field; refuses other content types, fields and non-UTF-8 files. */
+/** Reads the `roll` file field; refuses other content types and fields. */
 export async function readRollUpload(req: Request): Promise<RollUpload> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\s*;/i.test(type)) {
@@ -41,16 +42,9 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
   }
   const files = form.getAll('roll');
   const file = files[0];
-  if (files.length !== 1 || typeof file === 'string' || !file || file.size === 0) {
+  // A browser sends an empty, unnamed part when no file was chosen.
+  if (files.length !== 1 || typeof file === 'string' || !file || (file.size === 0 && !file.name)) {
     throw new HttpError(422, 'Choose the roll file (CSV) to upload.');
   }
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-    return { fileName: file.name || 'roll.csv', text };
-  } catch {
-    throw new HttpError(
-      422,
-      'The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8" and upload it again.',
-    );
-  }
+  return { fileName: file.name || 'roll.csv', bytes: new Uint8Array(await file.arrayBuffer()) };
 }

@@ -1,0 +1,184 @@
+/**
+ * Reading a roll file as spreadsheets save it: the bytes are decoded (UTF-8,
+ * with or without a byte-order mark), split into records by csv-parse
+ * (RFC 4180 quoting, any line ending, ragged rows), and the header row is
+ * matched to the three columns the roll needs. Problems are described in the
+ * spreadsheet's terms (encoding, separator, header spelling), so staff know
+ * what to change in the program that saved the file.
+ */
+import { parse, CsvError } from 'csv-parse/sync';
+
+/** The columns a roll must have. */
+export const ROLL_COLUMNS = ['warrant_number', 'surname', 'status'] as const;
+
+export type RollColumn = (typeof ROLL_COLUMNS)[number];
+
+/** One data record: its 1-based line number in the file and its cells by column. */
+export interface RollRecord {
+  line: number;
+  cells: Record<RollColumn, string>;
+}
+
+export type RollFileResult =
+  { ok: true; records: RollRecord[]; errors: string[] } | { ok: false; errors: string[] };
+
+const SAVE_AS = 'In your spreadsheet choose Save As, "CSV UTF-8 (Comma delimited) (*.csv)"';
+
+/** Messages about the file as a whole. */
+export const ROLL_FILE_MESSAGES = {
+  empty: 'The file is empty: the roll was left as it was.',
+  utf16: `The file is saved as Unicode text (UTF-16), which the roll import does not read. ${SAVE_AS}, and import that file.`,
+  semicolons:
+    'Line 1: the file uses semicolons between columns; save it as CSV UTF-8 (comma delimited) and import it again.',
+  tabs: 'Line 1: the file uses tabs between columns; save it as CSV UTF-8 (comma delimited) and import it again.',
+  header: 'Line 1: the header row must name the columns warrant_number, surname and status',
+  noRows: 'The file has a header but no rows: the roll was left as it was',
+} as const;
+
+/** The message for a file in an older single-byte encoding (Windows-1252, Latin-1, Mac Roman…). */
+export function legacyEncodingMessage(line: number): string {
+  return `The file is not saved as UTF-8: line ${line} has a letter in an older encoding (such as Windows-1252), which would be stored wrongly. ${SAVE_AS}, and import that file.`;
+}
+
+/**
+ * Header spellings accepted for each column: compared in lower case with
+ * everything but letters and digits removed, so `Warrant No.`, `WARRANT
+ * NUMBER`, `warrant-number` and `Surname ` are all understood.
+ */
+const HEADER_NAMES: Record<string, RollColumn> = {
+  warrantnumber: 'warrant_number',
+  warrantno: 'warrant_number',
+  warrantnum: 'warrant_number',
+  warrant: 'warrant_number',
+  surname: 'surname',
+  lastname: 'surname',
+  familyname: 'surname',
+  status: 'status',
+};
+
+/** The column a header cell names, or undefined for a column the roll ignores. */
+export function columnOf(header: string): RollColumn | undefined {
+  return HEADER_NAMES[
+    header
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+  ];
+}
+
+/**
+ * Decodes a roll file. UTF-8 is the only encoding read: a legacy code page
+ * cannot be told apart from another by its bytes (0xFC is ü in Windows-1252
+ * but ü, ³ or another letter elsewhere), and a wrong guess stores a surname
+ * that never matches, so such files are refused with the way to save them.
+ */
+export function decodeRollFile(
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; message: string } {
+  if (bytes.length === 0) return { ok: false, message: ROLL_FILE_MESSAGES.empty };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return { ok: false, message: ROLL_FILE_MESSAGES.utf16 };
+  const head = bytes.subarray(0, 512);
+  // UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+  if (head.filter((b) => b === 0).length * 4 >= head.length)
+    return { ok: false, message: ROLL_FILE_MESSAGES.utf16 };
+  const body =
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+  } catch {
+    const lines = new TextDecoder('utf-8').decode(body).split(/\r\n|\n|\r/);
+    const line = lines.findIndex((l) => l.includes('\uFFFD')) + 1;
+    return { ok: false, message: legacyEncodingMessage(Math.max(line, 1)) };
+  }
+}
+
+/** Byte offsets where each line starts, to turn csv-parse's offsets into line numbers. */
+function lineStarts(buffer: Buffer): number[] {
+  const starts = [0];
+  for (let i = 0; i < buffer.length; i++) {
+    if (buffer[i] === 0x0a) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The line of the first character at or after `offset` that is not a line break. */
+function lineAt(buffer: Buffer, starts: number[], offset: number): number {
+  let at = offset;
+  while (at < buffer.length && buffer[at] === 0x0a) at++;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
+}
+
+function parseError(error: CsvError, line: number): string {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+    return `Line ${line}: a quoted field is not closed (a " starts a cell that never ends), so the rest of the file could not be read`;
+  return `Line ${line}: a quote mark is out of place; put quote marks only around a whole cell`;
+}
+
+function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, number> } | string {
+  if (cells.length === 1 && cells[0]!.includes(';')) return ROLL_FILE_MESSAGES.semicolons;
+  if (cells.length === 1 && cells[0]!.includes('\t')) return ROLL_FILE_MESSAGES.tabs;
+  const index: Partial<Record<RollColumn, number>> = {};
+  for (const [i, cell] of cells.entries()) {
+    const column = columnOf(cell);
+    if (!column) continue;
+    const first = index[column];
+    if (first !== undefined)
+      return `Line 1: the columns "${cells[first]}" and "${cell}" are both read as ${column}; keep one of them`;
+    index[column] = i;
+  }
+  const missing = ROLL_COLUMNS.filter((c) => index[c] === undefined);
+  if (missing.length === 0) return { ok: true, index: index as Record<RollColumn, number> };
+  const found = cells.filter((c) => c !== '').map((c) => `"${c}"`);
+  return `${ROLL_FILE_MESSAGES.header}; there is no ${missing.join(' or ')} column${found.length ? ` among ${found.join(', ')}` : ''}`;
+}
+
+/**
+ * Splits decoded text into records under the header. Rows whose cells are all
+ * empty (spreadsheets write them for formatted empty rows) are skipped like
+ * blank lines; extra columns, and missing trailing cells, are allowed.
+ */
+export function readRollRecords(text: string): RollFileResult {
+  // One line ending throughout, so a file mixing them still splits into its lines.
+  const buffer = Buffer.from(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 'utf8');
+  const starts = lineStarts(buffer);
+  const raw: { line: number; cells: string[] }[] = [];
+  let end = 0;
+  const errors: string[] = [];
+  try {
+    parse(buffer, {
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+      on_record: (cells: string[], context) => {
+        raw.push({ line: lineAt(buffer, starts, end), cells });
+        end = context.bytes;
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    errors.push(parseError(error, lineAt(buffer, starts, end)));
+  }
+  const rows = raw.filter((r) => r.cells.some((c) => c !== ''));
+  const [header, ...data] = rows;
+  if (!header) return { ok: false, errors: errors.length ? errors : [ROLL_FILE_MESSAGES.empty] };
+  const columns = readHeader(header.cells);
+  if (typeof columns === 'string') return { ok: false, errors: [columns] };
+  const records = data.map(({ line, cells }) => ({
+    line,
+    cells: {
+      warrant_number: cells[columns.index.warrant_number] ?? '',
+      surname: cells[columns.index.surname] ?? '',
+      status: cells[columns.index.status] ?? '',
+    },
+  }));
+  return { ok: true, records, errors };
+}
