@@ -3,16 +3,17 @@
  * every published article's listing, and each body as the site renders it.
  * Both are written under /members/ so the seal step moves them into sealed/.
  */
-import { getImage } from 'astro:assets';
 import type { ArticleListing } from '../server/newsletter/articles.ts';
 import { newsPath, type NewsEntry } from './content';
+import { getHeroImage } from './images';
 
 /** An article's listing: public facts only (a members-only article gets no image). */
 export async function buildArticleListing(entry: NewsEntry): Promise<ArticleListing> {
   const { data } = entry;
   const image =
     data.image && !data.membersOnly
-      ? await getImage({ src: data.image, width: Math.min(1280, data.image.width), format: 'jpeg' })
+      ? // The same JPEG as the page's link preview, so the email shows a file the site publishes.
+        await getHeroImage(data.image, Math.min(1280, data.image.width), 'jpeg')
       : null;
   return {
     slug: entry.id,
