@@ -84,6 +84,8 @@ export function prepareArticleHtml(bodyHtml: string, site: Site): string {
   return bodyHtml
     .replace(/<(script|style|template)\b[\s\S]*?<\/\1>/gi, '')
     .replace(/<\/?(picture|source)\b[^>]*>/gi, '')
+    // A body image Astro resolves only when it renders the page: nothing a mail client could load.
+    .replace(/<img\b[^>]*__ASTRO_IMAGE_[^>]*>/gi, '')
     .replace(/\s(class|srcset|sizes|loading|decoding|style|data-[\w-]+)="[^"]*"/gi, '')
     .replace(/\s(href|src)="\/(?!\/)/gi, ` $1="${site.siteUrl}/`)
     .replace(
