@@ -19,7 +19,7 @@ function timeBuild(): Promise<{ seconds: number; peakMiB: number }> {
   return new Promise((resolve, reject) => {
     // NODE_ENV=production as on Netlify: under a test runner it would be "test", and
     // Vite would then bundle React's and Emotion's development builds (twice the size).
-    const child = spawn(command!, args, {
+    const child = spawn(command, args, {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -49,7 +49,7 @@ function htmlFiles(dir: string): string[] {
 function measureAdminBundle() {
   const adminHtml = readFileSync(path.join(dist, 'admin/index.html'), 'utf8');
   const scripts = [...adminHtml.matchAll(/<script[^>]+src="(\/_astro\/[^"]+\.js)"/g)].map(
-    (m) => m[1]!,
+    (m) => m[1],
   );
   if (scripts.length === 0) throw new Error('dist/admin/index.html loads no bundled script');
   let bytes = 0;

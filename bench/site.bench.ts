@@ -15,7 +15,7 @@ function listAvif960(sitePath: string): string[] {
     .flatMap((t) => (attr(t, 'srcset') ?? '').split(','))
     .map((c) => c.trim().split(/\s+/))
     .filter(([, w]) => w === '960w')
-    .map(([url]) => url!);
+    .map(([url]) => url);
 }
 
 /** Seconds to build a copy of the site without the CMS page, with an empty cache. */

@@ -101,7 +101,7 @@ async function importJob(): Promise<Figures> {
     const res = await call(roll, '/api/staff/roll', { method: 'POST', body: form });
     const id = new URL(res.headers.get('location')!, SITE).searchParams.get('preview')!;
     const page = await (await call(roll, `/api/staff/roll?preview=${id}`)).text();
-    return { id, sha: /name="sha256" value="([0-9a-f]{64})"/.exec(page)![1]! };
+    return { id, sha: /name="sha256" value="([0-9a-f]{64})"/.exec(page)![1] };
   };
   const applyIt = async (p: { id: string; sha: string }) => {
     const res = await call(apply, '/api/staff/roll/apply', {

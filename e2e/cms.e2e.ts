@@ -177,7 +177,7 @@ async function pixelAt(bytes: Buffer, fx: number, fy: number) {
   const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
   const at =
     (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * info.channels;
-  return { r: data[at]!, g: data[at + 1]!, b: data[at + 2]! };
+  return { r: data[at], g: data[at + 1], b: data[at + 2] };
 }
 
 function expectNear(
@@ -242,7 +242,7 @@ describe('the content manager', () => {
     for (const timezoneId of ['UTC', 'America/Los_Angeles', 'Asia/Tokyo']) {
       const page = await newCmsPage({ timezoneId });
       await withScreenshot(page, `now-${timezoneId.replace('/', '-')}`, async () => {
-        await page.clock.setFixedTime(new Date(cases[0]!.now));
+        await page.clock.setFixedTime(new Date(cases[0].now));
         await openCms(page);
         await page.goto(`${site.url}/admin/#/collections/news/new`);
         const input = page.locator('input[type="date"]');
@@ -328,8 +328,8 @@ describe('the content manager', () => {
 
     // JPEG has no transparency: the fallback and the share picture are flattened onto the
     // page background (never black), with the logo still navy in the middle.
-    const fallback = picture.match(/<img src="([^"]+)"/)![1]!;
-    const share = html.match(/<meta property="og:image" content="([^"]+)"/)![1]!;
+    const fallback = picture.match(/<img src="([^"]+)"/)![1];
+    const share = html.match(/<meta property="og:image" content="([^"]+)"/)![1];
     const background = hexToRgb(
       readPageBackground(readFileSync(path.join(root, 'src/styles/global.css'), 'utf8')),
     );

@@ -31,7 +31,7 @@ async function readErrors(page: Page) {
   const fields = await page.$$eval('.field--error', (els) =>
     Object.fromEntries(
       els.map((el) => [
-        (el as HTMLElement).dataset.field,
+        el.getAttribute('data-field') ?? '',
         el.querySelector('.field__error')?.textContent?.replace(/^Error: /, ''),
       ]),
     ),
@@ -45,7 +45,7 @@ function verificationLink(to: string): string {
   const messages = readMailTo(site.dataDir, to);
   const match = /(http\S+\/verify-email\/\?token=[A-Za-z0-9_%-]+)/.exec(messages.at(-1) ?? '');
   if (!match) throw new Error(`no verification link mailed to ${to}`);
-  return match[1]!;
+  return match[1];
 }
 
 /** Submits a form through the page script and waits until its answer is on the page. */
@@ -142,7 +142,7 @@ describe('joining the members area in Chromium', () => {
     expect(await page.textContent('h1')).toContain('Check your email');
 
     // The link in the email opens a page with a button: opening it alone changes nothing.
-    const link = verificationLink(good.email!);
+    const link = verificationLink(good.email);
     const response = await page.goto(link);
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
     expect(await page.getAttribute('meta[name="referrer"]', 'content')).toBe('no-referrer');
@@ -155,8 +155,8 @@ describe('joining the members area in Chromium', () => {
 
     // Until staff confirm, the members area explains the wait.
     await page.goto(site.url + '/login/?next=%2Fmembers%2F');
-    await page.fill('#login-username', good.username!);
-    await page.fill('#login-password', good.password!);
+    await page.fill('#login-username', good.username);
+    await page.fill('#login-password', good.password);
     await Promise.all([
       page.waitForURL(/\/members\/$/),
       page.click('#login button[type="submit"]'),
@@ -164,7 +164,7 @@ describe('joining the members area in Chromium', () => {
     expect(await page.textContent('h1')).toBe('Your registration is pending');
     await expectAxeClean(page);
 
-    await runMembersCli(site, 'confirm', good.username!);
+    await runMembersCli(site, 'confirm', good.username);
 
     await page.reload();
     expect(await page.textContent('.member-bar')).toContain('Jo Bloggs');
@@ -190,8 +190,8 @@ describe('joining the members area in Chromium', () => {
       const attempt = await open(`/login/?next=${encodeURIComponent('/.//evil.example')}`, {
         javaScriptEnabled,
       });
-      await attempt.page.fill('#login-username', good.username!);
-      await attempt.page.fill('#login-password', good.password!);
+      await attempt.page.fill('#login-username', good.username);
+      await attempt.page.fill('#login-password', good.password);
       await Promise.all([
         attempt.page.waitForURL((u) => u.pathname !== '/login/' && u.pathname !== '/api/login'),
         attempt.page.click('#login button[type="submit"]'),
@@ -241,7 +241,7 @@ describe('joining the members area in Chromium', () => {
     ]);
 
     // The email link page carries the token in its form without any script.
-    await page.goto(verificationLink(good.email!));
+    await page.goto(verificationLink(good.email));
     await Promise.all([
       page.waitForURL(/\/verify-email\/pending\/$/),
       page.click('#verify-email button[type="submit"]'),

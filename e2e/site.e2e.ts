@@ -8,7 +8,7 @@ import { readCollection } from '../test/site/support/content';
 const news = readCollection('news').filter((e) => e.data.draft !== true);
 const article = news.find((e) => !e.data.membersOnly && e.data.image)!;
 const teaser = news.find((e) => e.data.membersOnly)!;
-const role = readCollection('careers')[0]!;
+const role = readCollection('careers')[0];
 
 /** One page of each kind the public site has. */
 const PAGES: Record<string, string> = {
@@ -67,7 +67,7 @@ describe('public pages in Chromium', () => {
 
 describe('keyboard', () => {
   it('reaches the skip link first, then the main navigation and the search box, with a visible focus', async () => {
-    const { page, close } = await open(PAGES.article!);
+    const { page, close } = await open(PAGES.article);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
       'Skip to main content',

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { Writable } from 'node:stream';
 import { getConfig } from '../src/server/config.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
@@ -50,16 +51,11 @@ const actor = () => `cli:${os.userInfo().username}`;
 /** Asks for a password on a terminal without echoing it; empty means "generate one". */
 async function askPassword(): Promise<string | undefined> {
   if (!process.stdin.isTTY) return undefined;
-  const rl = readline.createInterface({
-    input: process.stdin,
-    output: process.stdout,
-    terminal: true,
-  });
+  // readline echoes what is typed to its output: give it one that writes nothing.
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = readline.createInterface({ input: process.stdin, output: muted, terminal: true });
   process.stdout.write('Password for the new staff account (leave empty to generate one): ');
-  const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
   const answer = await new Promise<string>((resolve) => rl.question('', resolve));
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = write;
   rl.close();
   process.stdout.write('\n');
   return answer === '' ? undefined : answer;
@@ -143,9 +139,8 @@ async function list(args: string[]): Promise<void> {
   let status: UserStatus | undefined;
   const i = args.indexOf('--status');
   if (i >= 0) {
-    const value = args[i + 1] as UserStatus;
-    if (!STATUSES.includes(value))
-      throw new UsageError(`--status must be one of: ${STATUSES.join(', ')}`);
+    const value = STATUSES.find((known) => known === args[i + 1]);
+    if (!value) throw new UsageError(`--status must be one of: ${STATUSES.join(', ')}`);
     status = value;
   }
   const members = await listMembers({ status });
@@ -266,10 +261,11 @@ try {
 } catch (error) {
   // Mistakes and an unreachable or unmigrated store are reported by their message alone.
   const known =
-    error instanceof UsageError ||
-    (error as Error).name === 'ConfigError' ||
-    error instanceof StoreUnavailableError;
-  console.error(known ? (error as Error).message : error);
+    error instanceof Error &&
+    (error instanceof UsageError ||
+      error.name === 'ConfigError' ||
+      error instanceof StoreUnavailableError);
+  console.error(known ? error.message : error);
   process.exitCode = known ? 2 : 1;
 } finally {
   await closeDb();

@@ -3,15 +3,16 @@
 // Run directly (`tsx scripts/serve.ts`) it listens on PORT (default 8888).
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorCode } from '../src/lib/error-code.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
 import { queueLocalDeploy } from './lib/newsletter-deploy.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
 import { onShutdown } from './lib/processes.ts';
+import { settleRequestBody } from './lib/request-body.ts';
 import {
   loadScheduledFunctions,
   startScheduler,
@@ -85,9 +86,13 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
   let scheduler: Scheduler | null = null;
 
   const server = createServer((req, res) => {
-    if (!site) return void res.writeHead(503).end();
+    if (!site) {
+      // Still starting: refuse without reading the body, and close the connection cleanly.
+      void settleRequestBody(req, res).then(() => res.writeHead(503).end());
+      return;
+    }
     handleSiteRequest(site, req, res).catch((error: unknown) => {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = errorCode(error);
       // A client that hangs up mid-stream is not an error worth a log line.
       if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return;
       console.error(`${req.method} ${req.url} failed:`, error);
@@ -121,7 +126,9 @@ export function createSiteServer(options: SiteServerOptions = {}): SiteServer {
         server.once('error', reject);
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
       });
-      const { port } = server.address() as AddressInfo;
+      const address = server.address();
+      if (typeof address !== 'object' || !address) throw new Error('The server has no port');
+      const { port } = address;
       url = `http://localhost:${port}`;
       site = { ...loaded, siteUrl: loaded.siteUrl || url };
       if (options.runSchedules ?? true) {

@@ -1,5 +1,6 @@
 // `npm start`: build when stale, prepare the local store, start the CMS local
 // backend, and serve the whole site with its functions on PORT (default 8888).
+import { errorCode } from '../src/lib/error-code.ts';
 import { prepareLocalData, type DemoLogin } from '../src/server/local-data.ts';
 import { closeDb } from '../src/server/store/db.ts';
 import { createSiteServer } from './serve.ts';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     await server.listen();
   } catch (error) {
     await stopChild(cms);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    if (errorCode(error) === 'EADDRINUSE') {
       throw new Error(
         `Port ${port} is in use: stop what holds it or run with PORT=<another port>.`,
       );

@@ -70,7 +70,7 @@ export async function seedDemoMember(dataDir: string, env: NodeJS.ProcessEnv = {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
   const code = await new Promise((resolve) => child.on('exit', resolve));
   if (code !== 0 || !out) throw new Error('seeding the demo member failed');
   return JSON.parse(out) as Login;

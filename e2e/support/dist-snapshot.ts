@@ -8,7 +8,9 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** Copies dist/ while holding the build lock, so no build can change it halfway. */
 async function copyDist(to: string): Promise<void> {
-  await withBuildLock(async () => cpSync(path.join(root, 'dist'), to, { recursive: true }));
+  await withBuildLock(() =>
+    Promise.resolve(cpSync(path.join(root, 'dist'), to, { recursive: true })),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ export interface OpenedPage {
   page: Page;
   errors: string[];
   status: number | undefined;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Opens `url` in a fresh context, recording console errors (CSP refusals among them). */

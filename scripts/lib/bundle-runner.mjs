@@ -1,3 +1,4 @@
+/* global process, Buffer, URL, Request, Response */
 // One unzipped function bundle, run in this process as a warm Lambda instance
 // runs it: the working directory is the bundle's root, the module is imported
 // once, then each request from the parent (over the IPC channel) is answered by

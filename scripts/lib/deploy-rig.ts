@@ -116,8 +116,8 @@ async function onServer<T>(baseUrl: string, fn: (client: pg.Client) => Promise<T
 
 /**
  * Creates an empty database on `baseUrl`'s server: a database of its own, as a
- * site has in production (schemas side by side would share Kysely's migration
- * tables, which it looks up across schemas).
+ * site has in production, so that ending every connection to it (as a managed
+ * PostgreSQL does) touches no one else's.
  */
 export async function createFreshDatabase(baseUrl: string, prefix: string): Promise<FreshDatabase> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
@@ -263,7 +263,7 @@ export function browserRequest(
 export function cookieFrom(res: Response): string {
   return res.headers
     .getSetCookie()
-    .map((line) => line.split(';')[0]!)
+    .map((line) => line.split(';')[0])
     .filter((pair) => !pair.endsWith('='))
     .join('; ');
 }

@@ -5,8 +5,9 @@ export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      const address = probe.address();
+      if (typeof address !== 'object' || !address) return reject(new Error('No port was given'));
+      probe.close(() => resolve(address.port));
     });
     probe.on('error', reject);
   });

@@ -67,7 +67,7 @@ const leaveOutSqlite: Plugin = {
 };
 
 const isBuiltin = (name: string) =>
-  name.startsWith('node:') || builtinModules.includes(name.split('/')[0]!);
+  name.startsWith('node:') || builtinModules.includes(name.split('/')[0]);
 
 /** The function entry files in `functionsDir` (`.ts`, not declarations), sorted. */
 export function listFunctionSources(functionsDir: string): string[] {

@@ -64,7 +64,7 @@ export function createCookies(request: Request): { cookies: Cookies; setCookies:
         ),
       );
     },
-  } as Cookies;
+  };
   return { cookies, setCookies };
 }
 
@@ -83,7 +83,7 @@ export interface ContextInput {
  */
 export function createContext(input: ContextInput): { context: Context; setCookies: string[] } {
   const { cookies, setCookies } = createCookies(input.request);
-  const notHere = async () => new Response('Not found', { status: 404 });
+  const notHere = () => Promise.resolve(new Response('Not found', { status: 404 }));
   const context: Context = {
     account: { id: '' },
     cookies,

@@ -72,6 +72,24 @@ function toArray<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** What a function file exports, as far as routing needs it. */
+export interface FunctionModule {
+  default?: unknown;
+  config?: Config;
+}
+
+/** Imports a function file once; its exports, as far as routing and scheduling read them. */
+export async function loadFunctionModule(file: string): Promise<FunctionModule> {
+  const mod: unknown = await import(pathToFileURL(file).href);
+  // A module namespace is an object; `config` is checked field by field where it is read.
+  return typeof mod === 'object' && mod !== null ? mod : {};
+}
+
+/** A default export that is a function is taken as Netlify's `(req, context)` handler. */
+export function isHandler(value: unknown): value is FunctionHandler {
+  return typeof value === 'function';
+}
+
 /**
  * Imports every function module in `dir` once (the server runs under tsx, so
  * TypeScript loads as is) and compiles its `config.path`. A module without a
@@ -85,10 +103,7 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
   const loaded: SiteFunction[] = [];
   for (const fileName of files) {
     const file = path.join(dir, fileName);
-    const mod = (await import(pathToFileURL(file).href)) as {
-      default?: unknown;
-      config?: Config;
-    };
+    const mod: FunctionModule = await loadFunctionModule(file);
     const name = path.basename(fileName, path.extname(fileName));
     const paths = toArray(mod.config?.path as string | string[] | undefined);
     // Scheduled functions have no path: the scheduler runs them (scheduler.ts).
@@ -96,14 +111,14 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
     // Event handlers only (e.g. `deploySucceeded`): Netlify calls them on its events, never on a
     // route; the local server stands in for deploy-succeeded itself (newsletter-deploy.ts).
     if (isEventHandlerObject(mod.default) && paths.length === 0) continue;
-    if (typeof mod.default !== 'function' || paths.length === 0) {
+    if (!isHandler(mod.default) || paths.length === 0) {
       console.warn(`functions/${fileName}: no default export or no config.path; not routed`);
       continue;
     }
     loaded.push({
       name,
       file,
-      handler: mod.default as FunctionHandler,
+      handler: mod.default,
       routes: paths.map(compileRoute),
       excluded: toArray(mod.config?.excludedPath as string | string[] | undefined).map(
         compileRoute,

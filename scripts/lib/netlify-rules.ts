@@ -1,6 +1,7 @@
-import { parseAllHeaders } from '@netlify/headers-parser';
+import { parseAllHeaders, type Header, type MinimalHeader } from '@netlify/headers-parser';
 import { parseAllRedirects } from '@netlify/redirect-parser';
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 
 /** A `[[headers]]` or `_headers` rule as Netlify's parser returns it. */
 export interface HeaderRule {
@@ -39,9 +40,10 @@ interface RuleSources {
   file: string;
 }
 
-function failOnErrors(kind: string, errors: { message: string }[]): void {
+function failOnErrors(kind: string, errors: readonly unknown[]): void {
   if (errors.length === 0) return;
-  throw new Error(`${kind} syntax errors:\n${errors.map((e) => e.message).join('\n\n')}`);
+  const messages = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  throw new Error(`${kind} syntax errors:\n${messages.join('\n\n')}`);
 }
 
 function existing(configPath: string | undefined): string | undefined {
@@ -57,7 +59,8 @@ export async function loadHeaderRules({ configPath, file }: RuleSources): Promis
     minimal: false,
   });
   failOnErrors('Headers', errors);
-  return headers as HeaderRule[];
+  // Without `minimal`, the parser compiles every rule's path (`forRegExp`).
+  return headers.filter((rule: MinimalHeader | Header): rule is Header => 'forRegExp' in rule);
 }
 
 /**
@@ -101,16 +104,17 @@ function compileFrom(from: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}/?$`), names };
 }
 
-interface ParsedRedirect {
-  from: string;
-  path?: string;
-  host?: string;
-  to: string;
-  status?: number;
-  force: boolean;
-  query: Record<string, string>;
-  conditions: Record<string, unknown>;
-}
+/** The fields of Netlify's parsed redirect this server uses (the parser types it `unknown`). */
+const parsedRedirect = z.object({
+  from: z.string(),
+  path: z.string().optional(),
+  host: z.string().optional(),
+  to: z.string(),
+  status: z.number().optional(),
+  force: z.boolean(),
+  query: z.record(z.string()).optional(),
+  conditions: z.record(z.unknown()).optional(),
+});
 
 /**
  * Reads redirect rules from `_redirects` and netlify.toml (in Netlify's order:
@@ -128,7 +132,8 @@ export async function loadRedirectRules({
     minimal: false,
   });
   failOnErrors('Redirects', errors);
-  return (redirects as ParsedRedirect[])
+  return redirects
+    .map((rule) => parsedRedirect.parse(rule))
     .filter((r) => !r.host && Object.keys(r.conditions ?? {}).length === 0)
     .map((r) => ({
       from: r.path ?? r.from,

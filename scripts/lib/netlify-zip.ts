@@ -60,6 +60,17 @@ export async function readDeploySettings(
   };
 }
 
+const stringList = (value: unknown): string[] | undefined =>
+  Array.isArray(value) ? value.map(String) : undefined;
+
+const BUNDLERS = ['esbuild_zisi', 'nft', 'zisi', 'none'] as const;
+
+/** `esbuild` becomes `esbuild_zisi` (esbuild with zisi as fallback), as @netlify/build does. */
+function nodeBundlerOf(value: unknown): FunctionConfig['nodeBundler'] {
+  const name = value === 'esbuild' ? 'esbuild_zisi' : value;
+  return BUNDLERS.find((b) => b === name);
+}
+
 /** The functions' Node version as @netlify/build chooses it. */
 export function lambdaNodeVersion(environment: Record<string, string>): string | undefined {
   return environment.AWS_LAMBDA_JS_RUNTIME || environment.NODE_VERSION || undefined;
@@ -80,15 +91,13 @@ export async function zipSiteFunctions(options: {
   const config: Record<string, FunctionConfig> = {};
   for (const [pattern, value] of Object.entries(settings.functions)) {
     config[pattern] = {
-      externalNodeModules: value.external_node_modules as string[] | undefined,
-      includedFiles: value.included_files as string[] | undefined,
+      externalNodeModules: stringList(value.external_node_modules),
+      includedFiles: stringList(value.included_files),
       includedFilesBasePath: root,
-      ignoredNodeModules: value.ignored_node_modules as string[] | undefined,
+      ignoredNodeModules: stringList(value.ignored_node_modules),
       nodeVersion,
-      schedule: value.schedule as string | undefined,
-      nodeBundler: (value.node_bundler === 'esbuild'
-        ? 'esbuild_zisi'
-        : value.node_bundler) as FunctionConfig['nodeBundler'],
+      schedule: typeof value.schedule === 'string' ? value.schedule : undefined,
+      nodeBundler: nodeBundlerOf(value.node_bundler),
     };
   }
   const internal = path.join(root, '.netlify', 'functions-internal');
@@ -100,7 +109,7 @@ export async function zipSiteFunctions(options: {
     manifest: path.join(destDir, 'manifest.json'),
   });
   return results.map((r) => {
-    const result = r as typeof r & { bundler?: string; runtimeVersion?: string };
+    const result = r;
     return {
       name: r.name,
       zip: r.path,

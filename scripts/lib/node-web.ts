@@ -14,21 +14,22 @@ export function toWebRequest(
 ): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
+    const name = req.rawHeaders[i];
     if (name.startsWith(':')) continue;
-    headers.append(name, req.rawHeaders[i + 1]!);
+    headers.append(name, req.rawHeaders[i + 1]);
   }
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(url, {
+  const init: RequestInit & { duplex: 'half' } = {
     method,
     headers,
     body: hasBody ? webRequestBody(req) : null,
     signal,
     // Required by undici for a streamed request body.
     duplex: 'half',
-  } as RequestInit);
+  };
+  return new Request(url, init);
 }
 
 /**
@@ -69,7 +70,7 @@ export async function writeWebResponse(
   } catch (error) {
     // The client went away or the function's stream failed: stop reading and drop the socket.
     await reader.cancel().catch(() => {});
-    res.destroy(error as Error);
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -15,6 +15,8 @@ const DRAIN_LIMIT_MS = 5_000;
 export function webRequestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   const body = new PassThrough();
   req.pipe(body);
+  // node:stream/web's ReadableStream is the global one under another type name.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
   return Readable.toWeb(body) as ReadableStream<Uint8Array>;
 }
 

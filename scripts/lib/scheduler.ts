@@ -2,11 +2,11 @@
 // Netlify runs Scheduled Functions: cron expressions or @hourly-style names,
 // in UTC, each run a POST whose JSON body holds `next_run`.
 import { randomUUID } from 'node:crypto';
-import type { Config } from '@netlify/functions';
 import { CronExpressionParser } from 'cron-parser';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isRecord } from '../../src/lib/is-record.ts';
 import { createContext } from './function-context.ts';
 import type { FunctionHandler } from './functions.ts';
 
@@ -17,6 +17,13 @@ export interface ScheduledFunction {
   handler: FunctionHandler;
   /** The expression from `config.schedule`, checked at load. */
   schedule: string;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A module's default export that can answer a request. */
+function isHandler(value: unknown): value is FunctionHandler {
+  return typeof value === 'function';
 }
 
 /** Longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); longer waits are re-armed. */
@@ -37,7 +44,7 @@ export function nextRunAfter(schedule: string, after: Date): Date {
   try {
     expression = CronExpressionParser.parse(schedule, { currentDate: after, tz: 'UTC' });
   } catch (error) {
-    throw new Error(`schedule "${schedule}" is not a cron expression: ${(error as Error).message}`);
+    throw new Error(`schedule "${schedule}" is not a cron expression: ${messageOf(error)}`);
   }
   return expression.next().toDate();
 }
@@ -54,18 +61,19 @@ export async function loadScheduledFunctions(dir: string): Promise<ScheduledFunc
   const scheduled: ScheduledFunction[] = [];
   for (const fileName of files) {
     const file = path.join(dir, fileName);
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; config?: Config };
-    const schedule = mod.config?.schedule;
-    if (!schedule || typeof mod.default !== 'function') continue;
+    const mod: unknown = await import(pathToFileURL(file).href);
+    if (!isRecord(mod) || !isRecord(mod.config) || !isHandler(mod.default)) continue;
+    const schedule = mod.config.schedule;
+    if (typeof schedule !== 'string' || !schedule) continue;
     try {
       nextRunAfter(schedule, new Date());
     } catch (error) {
-      throw new Error(`functions/${fileName}: ${(error as Error).message}`);
+      throw new Error(`functions/${fileName}: ${messageOf(error)}`);
     }
     scheduled.push({
       name: path.basename(fileName, path.extname(fileName)),
       file,
-      handler: mod.default as FunctionHandler,
+      handler: mod.default,
       schedule,
     });
   }

@@ -5,7 +5,6 @@
  * listens on 127.0.0.1 only.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 /** One message as the server received it. */
 export interface ReceivedMail {
@@ -107,7 +106,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the SMTP sink is not listening');
+  const { port } = address;
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,

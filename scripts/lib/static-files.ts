@@ -34,7 +34,7 @@ function toFilePath(root: string, pathname: string): string | null {
   if (decoded === null || decoded.includes('\0') || decoded.includes('\\')) return null;
   const segments = decoded.split('/').filter(Boolean);
   if (segments.some((s) => s === '.' || s === '..')) return null;
-  if (segments.length === 1 && HIDDEN.has(segments[0]!)) return null;
+  if (segments.length === 1 && HIDDEN.has(segments[0])) return null;
   const filePath = path.join(root, ...segments);
   return filePath === root || filePath.startsWith(root + path.sep) ? filePath : null;
 }

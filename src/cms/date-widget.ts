@@ -17,6 +17,8 @@ export function registerDateWidget(): void {
   const datetime = CMS.getWidget('datetime') as
     { control: unknown; preview?: unknown; schema?: unknown } | undefined;
   if (!datetime) throw new Error('Decap’s datetime widget is missing: the date fields need it.');
+  // Decap types a widget's control as props, not as the class it is.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
   const Base = datetime.control as new (props: unknown) => NowControl;
   class FederationDateControl extends Base {
     // The stored format and the date input both read YYYY-MM-DD.
@@ -24,6 +26,7 @@ export function registerDateWidget(): void {
       return federationDay(new Date());
     }
   }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- Decap's CmsWidgetParam omits `schema`
   CMS.registerWidget({
     name: DATE_WIDGET,
     controlComponent: FederationDateControl,

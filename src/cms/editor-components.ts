@@ -13,6 +13,7 @@ type Attributes = Record<string, string>;
  * there (`required`, `hint`, `options`, `default`), so fields are written as CmsField.
  */
 function componentFields(fields: CmsField[]): EditorComponentField[] {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the library's type is narrower than what its widgets accept (see above)
   return fields as unknown as EditorComponentField[];
 }
 
@@ -105,7 +106,7 @@ export const contactBoxComponent: BlockEditorComponentOptions = {
     `<ContactBox${writeAttributes({ title, email, phone, hours })} />`,
   toPreview: ({ title, email, phone, hours }) => {
     const row = (label: string, value: unknown) =>
-      value ? `<dt>${label}</dt><dd>${escapeHtml(String(value))}</dd>` : '';
+      typeof value === 'string' && value ? `<dt>${label}</dt><dd>${escapeHtml(value)}</dd>` : '';
     return `<section class="panel contact-box"><h2>${escapeHtml(String(title ?? ''))}</h2><dl class="contact-box__list">${row('Email', email)}${row('Phone', phone)}${row('Hours', hours)}</dl></section>`;
   },
 };

@@ -42,6 +42,7 @@ export const dateField = (hint: string): CmsField => {
     picker_utc: false,
   };
   // A registered widget of our own, with datetime's options (Decap's types know built-ins only).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
   return {
     label: 'Date',
     name: 'date',

@@ -19,9 +19,28 @@ function flag(props: Props, name: string): boolean {
   return props.entry.getIn(['data', name]) === true;
 }
 
+/** Decap keeps list fields as Immutable.js lists, which `toJS()` turns into arrays. */
+function hasToJS(value: unknown): value is { toJS: () => unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'toJS' in value &&
+    typeof value.toJS === 'function'
+  );
+}
+
+/**
+ * A field's rendered widget. decap-cms-core types it as the global `JSX.Element`, which
+ * React 19's types no longer declare, so the value is retyped as the React node it is.
+ */
+function widget(props: Props, name: string): ReactNode {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- see the comment above: the library's type name no longer resolves
+  return props.widgetFor(name);
+}
+
 function list(props: Props, name: string): string[] {
-  const value = props.entry.getIn(['data', name]) as { toJS?: () => unknown } | undefined;
-  const items = value?.toJS ? value.toJS() : value;
+  const value: unknown = props.entry.getIn(['data', name]);
+  const items = hasToJS(value) ? value.toJS() : value;
   return Array.isArray(items) ? items.filter((i): i is string => typeof i === 'string' && !!i) : [];
 }
 
@@ -96,9 +115,9 @@ export function NewsPreview(props: Props) {
         h(
           'picture',
           { className: 'hero' },
-          h('img', { src: props.getAsset(image)?.toString(), alt: text(props, 'imageAlt') }),
+          h('img', { src: props.getAsset(image)?.url, alt: text(props, 'imageAlt') }),
         ),
-      h('div', { className: 'prose' }, props.widgetFor('body')),
+      h('div', { className: 'prose' }, widget(props, 'body')),
     ),
   );
 }
@@ -124,7 +143,7 @@ export function CareersPreview(props: Props) {
           h('h2', null, 'At a glance'),
           h('ul', null, ...highlights.map((line) => h('li', { key: line }, line))),
         ),
-      h('div', { className: 'prose' }, props.widgetFor('body')),
+      h('div', { className: 'prose' }, widget(props, 'body')),
       applyUrl &&
         !archived &&
         h(
@@ -145,7 +164,7 @@ export function PagePreview(props: Props) {
       { className: 'article' },
       h('h1', null, text(props, 'title')),
       summary && h('p', { className: 'lede' }, summary),
-      h('div', { className: 'prose' }, props.widgetFor('body')),
+      h('div', { className: 'prose' }, widget(props, 'body')),
     ),
   );
 }

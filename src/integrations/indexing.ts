@@ -17,7 +17,7 @@ export function robotsDirectives(html: string): string[] {
     for (const [, name, dq, sq, bare] of tag.matchAll(
       /([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/g,
     )) {
-      attrs.set(name!.toLowerCase(), dq ?? sq ?? bare ?? '');
+      attrs.set(name.toLowerCase(), dq ?? sq ?? bare ?? '');
     }
     if (attrs.get('name')?.trim().toLowerCase() !== 'robots') continue;
     for (const part of (attrs.get('content') ?? '').split(','))

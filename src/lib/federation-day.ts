@@ -24,11 +24,17 @@ const dayParts = new Intl.DateTimeFormat('en-GB', {
 function londonFields(
   instant: Date,
 ): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
-  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of dayParts.formatToParts(instant)) {
-    if (part.type in fields) fields[part.type as keyof typeof fields] = Number(part.value);
-  }
-  return fields;
+  const parts = dayParts.formatToParts(instant);
+  const field = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((part) => part.type === type)?.value ?? 0);
+  return {
+    year: field('year'),
+    month: field('month'),
+    day: field('day'),
+    hour: field('hour'),
+    minute: field('minute'),
+    second: field('second'),
+  };
 }
 
 /** The London calendar day of an instant, as "YYYY-MM-DD" (00:30 BST on 2 July 2024 → "2024-07-02"). */

@@ -70,8 +70,8 @@ function baseName(fileName: string): string {
 }
 
 function describeKind(kind: string): { name: string; advice?: string } {
-  if (RAW_EXTENSIONS.includes(kind)) return KNOWN_UNUSABLE.raw!;
-  if (kind === 'heics' || kind === 'hif') return KNOWN_UNUSABLE.heic!;
+  if (RAW_EXTENSIONS.includes(kind)) return KNOWN_UNUSABLE.raw;
+  if (kind === 'heics' || kind === 'hif') return KNOWN_UNUSABLE.heic;
   return KNOWN_UNUSABLE[kind] ?? { name: kind ? `a .${kind} file` : 'a file without a type' };
 }
 

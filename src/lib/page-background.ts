@@ -17,5 +17,5 @@ export function readPageBackground(css: string): string {
       'src/styles/global.css must declare --page: #rrggbb (the page background that JPEG copies of transparent images are flattened onto)',
     );
   }
-  return match[1]!.toLowerCase();
+  return match[1].toLowerCase();
 }

@@ -36,7 +36,7 @@ export function toDate(value: unknown): unknown {
     .slice(1, 7)
     .map((part) => (part === undefined ? undefined : Number(part)));
   const fraction = match[7] === undefined ? 0 : Number(match[7].padEnd(3, '0'));
-  if (hour === undefined) return new Date(Date.UTC(year!, month! - 1, day!));
+  if (hour === undefined) return new Date(Date.UTC(year!, month! - 1, day));
   if (hour > 23 || minute! > 59 || (second ?? 0) > 59) return new Date(Number.NaN);
   if (match[8]) {
     const zone = match[8] === 'Z' ? 'Z' : `${match[8].slice(0, 3)}:${match[8].slice(-2)}`;

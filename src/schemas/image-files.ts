@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'astro/zod';
-import type { ImageFunction } from 'astro:content';
 import sharp from 'sharp';
 import { checkImageFormat, checkImageName, sniffImageFormat } from '../lib/image-formats';
 import { isLocalFile, listBodyImages } from '../lib/markdown-images';
@@ -12,9 +11,10 @@ import { isLocalFile, listBodyImages } from '../lib/markdown-images';
  * An image path in frontmatter (`./images/photo.jpg`), refused with a message naming the
  * file and the formats that work before Astro's `image()` helper sees it: given a format
  * it cannot use (HEIC, PSD, ...), Astro fails later with `LocalImageUsedWrongly`, which
- * names neither. `image` is Astro's helper, or a plain string schema in tests.
+ * names neither. `image` is Astro's helper, or a plain string schema in tests; generic, so
+ * the result keeps that schema's type (Astro's `ImageMetadata` on the site).
  */
-export const imagePath = (image: ImageFunction | (() => z.ZodTypeAny)) =>
+export const imagePath = <Image extends z.ZodTypeAny>(image: () => Image) =>
   z
     .string()
     .trim()
@@ -77,9 +77,10 @@ export async function findImageProblems(
     .then((text) => text.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---/, ''))
     .catch(() => '');
   const references = [
-    ...fields
-      .filter((field) => typeof data[field] === 'string')
-      .map((field) => ({ field, image: (data[field] as string).trim() })),
+    ...fields.flatMap((field) => {
+      const value = data[field];
+      return typeof value === 'string' ? [{ field, image: value.trim() }] : [];
+    }),
     ...listBodyImages(body).map((image) => ({ field: 'body', image })),
   ].filter(({ image }) => image && isLocalFile(image));
 

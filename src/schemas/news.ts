@@ -1,14 +1,14 @@
 import { z } from 'astro/zod';
-import type { ImageFunction } from 'astro:content';
 import { dateField } from './date';
 import { imagePath } from './image-files';
 
 /**
  * Frontmatter of a news article (`content/news/<slug>.md`).
  * `image` is resolved by astro:assets so every hero is optimised; pass a plain
- * string schema instead of `image()` where no Astro context exists (tests).
+ * string schema instead of `image()` where no Astro context exists (tests). Generic, so
+ * the image field keeps the type of the schema given (Astro's `ImageMetadata` on the site).
  */
-export const newsSchema = (image: ImageFunction | (() => z.ZodTypeAny)) =>
+export const newsSchema = <Image extends z.ZodTypeAny>(image: () => Image) =>
   z
     .object({
       /** Headline shown on the page, in lists and in the browser tab. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { parse } from 'yaml';
+import { isRecord } from '../lib/is-record.ts';
 
 const frontmatter = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---/;
 
@@ -12,7 +13,7 @@ async function readRawFrontmatter(filePath: string): Promise<Record<string, unkn
   try {
     const match = frontmatter.exec(await readFile(filePath, 'utf8'));
     const raw: unknown = match ? parse(match[1], { schema: 'core' }) : null;
-    return raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    return isRecord(raw) ? raw : {};
   } catch {
     return {};
   }
@@ -29,11 +30,12 @@ export async function restoreRawDates<T extends Record<string, unknown>>(
 ): Promise<T> {
   if (!Object.values(data).some((value) => value instanceof Date)) return data;
   const raw = await readRawFrontmatter(filePath);
-  const restored: Record<string, unknown> = { ...data };
+  const texts: Record<string, string> = {};
   for (const [key, value] of Object.entries(data)) {
-    if (value instanceof Date && typeof raw[key] === 'string') restored[key] = raw[key];
+    const text = raw[key];
+    if (value instanceof Date && typeof text === 'string') texts[key] = text;
   }
-  return restored as T;
+  return Object.assign({}, data, texts);
 }
 
 /**

@@ -13,6 +13,39 @@ interface FormAnswer {
   error?: string;
 }
 
+/** The form's fields as name/value pairs (these forms have no file inputs). */
+function formText(form: HTMLFormElement): [string, string][] {
+  return Array.from(new FormData(form), ([name, value]) => [
+    name,
+    typeof value === 'string' ? value : value.name,
+  ]);
+}
+
+function isTextRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((item) => typeof item === 'string')
+  );
+}
+
+/** The server's JSON answer, checked; anything else is treated as a failure to reach it. */
+function readFormAnswer(value: unknown): FormAnswer {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) {
+    throw new Error('The answer is not a form answer');
+  }
+  const { ok } = value;
+  const next = 'next' in value ? value.next : undefined;
+  const errors = 'errors' in value ? value.errors : undefined;
+  const error = 'error' in value ? value.error : undefined;
+  return {
+    ok: ok === true,
+    next: typeof next === 'string' ? next : undefined,
+    errors: isTextRecord(errors) ? errors : undefined,
+    error: typeof error === 'string' ? error : undefined,
+  };
+}
+
 /** Copies `?next=` and `?token=` from the address into the form's hidden fields. */
 function fillHiddenFromUrl(form: HTMLFormElement): void {
   const params = new URLSearchParams(window.location.search);
@@ -131,11 +164,11 @@ async function submitEnhanced(
   try {
     const response = await fetch(form.action, {
       method: 'POST',
-      body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>),
+      body: new URLSearchParams(formText(form)),
       headers: { Accept: 'application/json' },
       credentials: 'same-origin',
     });
-    answer = (await response.json()) as FormAnswer;
+    answer = readFormAnswer(await response.json());
   } catch {
     // Anything unexpected: let the browser post the form the ordinary way.
     form.submit();

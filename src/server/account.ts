@@ -12,7 +12,7 @@ import { hashPassword, verifyDummyPassword } from './passwords.ts';
 import {
   checkAccountPassword,
   PASSWORD_LOCKED_MESSAGE,
-  type PasswordCheck,
+  type AccountPasswordResult,
 } from './password-check.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from './rate-limit.ts';
 import { checkEmail } from './rules/email-address.ts';
@@ -30,7 +30,7 @@ import {
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
 
 /** The message beside the password field for a failed check. */
-export function currentPasswordMessage(check: Exclude<PasswordCheck, 'ok'>): string {
+export function currentPasswordMessage(check: Exclude<AccountPasswordResult, 'ok'>): string {
   return check === 'locked' ? PASSWORD_LOCKED_MESSAGE : CURRENT_PASSWORD_MESSAGE;
 }
 
@@ -67,7 +67,7 @@ export async function changePassword(
     email: user.email,
   });
   if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
-  const newHash = await hashPassword(newPassword as string);
+  const newHash = await hashPassword(rules.password);
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')

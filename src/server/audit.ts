@@ -1,5 +1,6 @@
 /** The audit log of staff and operator actions (SECURITY.md 24). Detail never holds secrets. */
 import { resolveNow } from './clock.ts';
+import { isRecord } from '../lib/is-record.ts';
 import { generateId } from './crypto.ts';
 import { getDb, type Db } from './store/db.ts';
 
@@ -45,6 +46,12 @@ export async function recordAudit(
     .execute();
 }
 
+/** An entry's stored detail (JSON written by `recordAudit`) as an object. */
+export function parseAuditDetail(stored: string): Record<string, unknown> {
+  const detail: unknown = JSON.parse(stored);
+  return isRecord(detail) ? detail : {};
+}
+
 /** The most recent entries, newest first. */
 export async function listAudit(options: { limit?: number; db?: Db } = {}): Promise<AuditRecord[]> {
   const rows = await (options.db ?? getDb())
@@ -58,7 +65,7 @@ export async function listAudit(options: { limit?: number; db?: Db } = {}): Prom
     actor: r.actor,
     action: r.action,
     target: r.target,
-    detail: JSON.parse(r.detail),
+    detail: parseAuditDetail(r.detail),
     at: r.at,
   }));
 }

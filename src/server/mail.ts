@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isRecord } from '../lib/is-record.ts';
 import { getConfig, type ServerConfig } from './config.ts';
 
 /** A message ready to send. `purpose` names the file in the outbox and is never secret. */
@@ -20,9 +21,9 @@ export interface MailMessage {
   headers?: Record<string, string>;
 }
 
-let transport: { key: string; transporter: Transporter } | undefined;
+let transport: { key: string; transporter: Transporter<unknown> } | undefined;
 
-function transporterFor(config: ServerConfig): Transporter {
+function transporterFor(config: ServerConfig): Transporter<unknown> {
   const key = config.smtpUrl ?? 'outbox';
   if (transport?.key !== key) {
     const transporter = config.smtpUrl
@@ -52,7 +53,7 @@ export async function sendMail(
   if (!config.smtpUrl && config.production) {
     throw new Error('SMTP_URL is not set: production mail is never written to an outbox');
   }
-  const info = await transporterFor(config).sendMail({
+  const info: unknown = await transporterFor(config).sendMail({
     from: `${config.siteName} <${config.mailFrom}>`,
     to: message.to,
     subject: message.subject,
@@ -66,7 +67,10 @@ export async function sendMail(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   sequence = (sequence + 1) % 1_000_000;
   const name = `${stamp}-${process.pid}-${String(sequence).padStart(6, '0')}-${message.purpose}.eml`;
-  await fs.writeFile(path.join(dir, name), (info as { message: Buffer }).message);
+  // The stream transport (buffer: true) hands back the whole message as a Buffer.
+  const eml = isRecord(info) ? info.message : undefined;
+  if (!Buffer.isBuffer(eml)) throw new Error('the outbox transport returned no message');
+  await fs.writeFile(path.join(dir, name), eml);
 }
 
 /**
@@ -80,6 +84,8 @@ export async function deliverMail(
   try {
     await sendMail(message, config);
   } catch (error) {
-    console.error(`Sending the ${message.purpose} email failed: ${(error as Error).message}`);
+    console.error(
+      `Sending the ${message.purpose} email failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -19,7 +19,7 @@ import type { User } from './store/schema.ts';
 import { upgradePasswordHash } from './users.ts';
 
 /** `locked` means too many wrong passwords in the window: no verify was attempted. */
-export type PasswordCheck = 'ok' | 'wrong' | 'locked';
+export type AccountPasswordResult = 'ok' | 'wrong' | 'locked';
 
 /**
  * Message for a locked account, shared by every form that asks for the password
@@ -34,7 +34,7 @@ export async function checkAccountPassword(
   user: Pick<User, 'id' | 'password_hash'>,
   password: unknown,
   options: { now?: number | Date; db?: Db } = {},
-): Promise<PasswordCheck> {
+): Promise<AccountPasswordResult> {
   const db = options.db ?? getDb();
   const key = loginFailureKey(user, '');
   const attempt = await consumeRateLimit(key, LOGIN_ACCOUNT_LIMIT, {

@@ -71,7 +71,7 @@ export async function resetPassword(
   const now = resolveNow(options.now);
   const basic = checkPassword(password, { siteName: config.siteName });
   if (!basic.ok) return { ok: false, errors: { password: basic.message } };
-  const newHash = await hashPassword(password as string);
+  const newHash = await hashPassword(basic.password);
   try {
     return await getDb()
       .transaction()

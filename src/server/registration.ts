@@ -95,7 +95,7 @@ export function validateRegistration(
       username: username.username,
       usernameLower: username.usernameLower,
       warrantDigits: warrant.digits,
-      password: input.password as string,
+      password: password.password,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { NetlifyDev } from '@netlify/dev';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> 
     environmentVariables: { enabled: false },
     geolocation: { enabled: false },
     images: { enabled: false },
-  } as ConstructorParameters<typeof NetlifyDev>[0]);
+  });
   // The emulator looks for _redirects in the working directory, not the publish one.
   const cwd = process.cwd();
   process.chdir(path.join(fixtureRoot, 'www'));
@@ -34,7 +34,7 @@ async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> 
   } finally {
     process.chdir(cwd);
   }
-  server.on('request', async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const result = await dev.handleAndIntrospectNodeRequest(req, { serverAddress: url });
     if (!result) return void res.writeHead(404).end('Not found');
     const headers: Record<string, string | string[]> = {};
@@ -44,6 +44,11 @@ async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> 
     headers['set-cookie'] = result.response.headers.getSetCookie();
     res.writeHead(result.response.status, headers);
     res.end(Buffer.from(await result.response.arrayBuffer()));
+  };
+  server.on('request', (req, res) => {
+    answer(req, res).catch((error: unknown) =>
+      res.destroy(error instanceof Error ? error : undefined),
+    );
   });
   return {
     url,

@@ -35,7 +35,11 @@ describe('netlify.toml', () => {
     const { environment } = await readDeploySettings(root);
     expect(['22', '24']).toContain(environment.NODE_VERSION);
     expect(environment.AWS_LAMBDA_JS_RUNTIME).toBe(`nodejs${environment.NODE_VERSION}.x`);
-    const engines = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node;
+    const engines = (
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      }
+    ).engines.node;
     expect(engines).toContain(`^${environment.NODE_VERSION}`);
   });
 });

@@ -98,10 +98,10 @@ describe('the local scheduler', () => {
       name: 'flaky',
       file: 'flaky.ts',
       schedule: '@hourly',
-      handler: async () => {
+      handler: () => {
         call += 1;
-        if (call === 1) throw new Error('first run fails');
-        return new Response('store unavailable', { status: 503 });
+        if (call === 1) return Promise.reject(new Error('first run fails'));
+        return Promise.resolve(new Response('store unavailable', { status: 503 }));
       },
     };
     const scheduler = startScheduler([fn], { siteUrl: () => 'http://localhost:8888' });

@@ -32,7 +32,7 @@ describe('functions', () => {
     const item = await fetch(server.url + '/api/things/42');
     expect(await item.json()).toEqual({ id: '42' });
     const echo = await fetch(server.url + '/api/echo/a/b?x=1');
-    const body = await echo.json();
+    const body = (await echo.json()) as { params: unknown; url: string };
     expect(body.params).toEqual({ '0': 'a/b' });
     expect(body.url).toBe(server.url + '/api/echo/a/b?x=1');
   });
@@ -64,7 +64,7 @@ describe('functions', () => {
     const res = await fetch(server.url + '/api/whoami', {
       headers: { 'x-forwarded-for': '203.0.113.9', cookie: 'flavour=mint' },
     });
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown>;
     expect(body.ip).toBe('127.0.0.1');
     expect(body.forwardedFor).toBe('203.0.113.9');
     expect(body.cookie).toBe('mint');
@@ -74,8 +74,10 @@ describe('functions', () => {
   });
 
   it('imports a function module once, so module state lasts between calls', async () => {
-    const first = (await (await fetch(server.url + '/api/count')).json()).calls;
-    const second = (await (await fetch(server.url + '/api/count')).json()).calls;
+    const first = ((await (await fetch(server.url + '/api/count')).json()) as { calls: number })
+      .calls;
+    const second = ((await (await fetch(server.url + '/api/count')).json()) as { calls: number })
+      .calls;
     expect(second).toBe(first + 1);
   });
 

@@ -9,12 +9,15 @@ import {
 const block = (c: unknown) => c as BlockEditorComponentOptions;
 
 /** Writes a component's MDX, then reads it back as the editor does on load. */
-function roundTrip(component: unknown, data: Record<string, string>) {
+function roundTrip(
+  component: unknown,
+  data: Record<string, string>,
+): { mdx: string; data: Record<string, string> } {
   const { toBlock, pattern, fromBlock } = block(component);
   const mdx = toBlock(data);
   const match = mdx.match(pattern);
   if (!match) throw new Error(`pattern does not match its own output:\n${mdx}`);
-  return { mdx, data: fromBlock(match) };
+  return { mdx, data: fromBlock(match) as Record<string, string> };
 }
 
 describe('editor components', () => {

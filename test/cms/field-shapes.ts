@@ -21,7 +21,10 @@ export const imageMarker = () => z.string().describe('image');
 export function shapeOfZod(schema: z.ZodTypeAny, required = true, fallback?: unknown): Shape {
   if (schema instanceof z.ZodEffects) return shapeOfZod(schema.innerType(), required, fallback);
   // A checked value handed on to another schema (an image path on to image()): the last one writes.
-  if (schema instanceof z.ZodPipeline) return shapeOfZod(schema._def.out, required, fallback);
+  if (schema instanceof z.ZodPipeline) {
+    const out: z.ZodTypeAny = (schema as z.ZodPipeline<z.ZodTypeAny, z.ZodTypeAny>)._def.out;
+    return shapeOfZod(out, required, fallback);
+  }
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
     return shapeOfZod(schema.unwrap(), false, fallback);
   }

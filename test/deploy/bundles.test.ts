@@ -74,7 +74,11 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
 
   describe('what netlify.toml makes', () => {
     it("runs the deploy step from netlify.toml's build command", () => {
-      const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
+      const scripts = (
+        JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+          scripts: Record<string, string>;
+        }
+      ).scripts;
       expect(deploy.settings.buildCommand).toBe(`npm run ${NETLIFY_BUILD_SCRIPT}`);
       expect(scripts[NETLIFY_BUILD_SCRIPT]).toBe(`astro build && ${DEPLOY_STEP}`);
     });
@@ -156,9 +160,9 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
       expect(fromSources.maintenance?.schedule).toBeTruthy();
       for (const zip of deploy.zips) {
         expect(zip.routes, zip.name).toEqual(
-          (fromSources[zip.name]!.routes ?? []).map((r) => r.pattern),
+          (fromSources[zip.name].routes ?? []).map((r) => r.pattern),
         );
-        expect(zip.schedule, zip.name).toBe(fromSources[zip.name]!.schedule);
+        expect(zip.schedule, zip.name).toBe(fromSources[zip.name].schedule);
       }
     });
 
@@ -196,7 +200,9 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         }),
       );
       expect(common.status).toBe(422);
-      expect((await common.json()).errors.password).toMatch(/most common passwords/);
+      expect(((await common.json()) as { errors: Record<string, string> }).errors.password).toMatch(
+        /most common passwords/,
+      );
       const registered = await register.invoke(
         browserRequest('/api/register', { form: member, json: true }),
       );
@@ -240,7 +246,7 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
       const page = await members.invoke(browserRequest('/members/', { cookie }));
       expect(page.status).toBe(200);
       const sealed = readFileSync(path.join(root, 'sealed/members/index.html'), 'utf8');
-      const title = /<title>([^<]*)<\/title>/.exec(sealed)![1]!;
+      const title = /<title>([^<]*)<\/title>/.exec(sealed)![1];
       expect(await page.text()).toContain(`<title>${title}</title>`);
     });
 
@@ -279,7 +285,7 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         const lockStillHeld = await store.query<{ n: number }>(
           `select count(*)::int as n from pg_locks where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted`,
         );
-        expect(lockStillHeld.rows[0]!.n, 'answered while the lock was held').toBeGreaterThan(0);
+        expect(lockStillHeld.rows[0].n, 'answered while the lock was held').toBeGreaterThan(0);
         expect(res.status).toBe(503);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       } finally {
@@ -373,7 +379,7 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
           const { rows } = await fresh.query<{ n: number }>(
             `select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`,
           );
-          if (rows[0]!.n === 2) break;
+          if (rows[0].n === 2) break;
           await new Promise((r) => setTimeout(r, 50));
         }
         const tables = await fresh.query(

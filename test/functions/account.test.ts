@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { call, countRows, createAccount, form, logIn, mailTo, tokenFromMail } from './support.ts';
+import {
+  call,
+  countRows,
+  createAccount,
+  form,
+  logIn,
+  mailTo,
+  tokenFromMail,
+  readBody,
+  type AnswerBody,
+} from './support.ts';
 
 const changePassword = (await import('../../functions/account-password.ts')).default;
 const changeEmail = (await import('../../functions/account-email.ts')).default;
@@ -43,13 +53,13 @@ describe('account actions', () => {
     });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/members/account/password-changed/');
-    const fresh = ok.headers.getSetCookie()[0]!.split(';')[0]!;
+    const fresh = ok.headers.getSetCookie()[0].split(';')[0];
     for (const old of [cookie, other]) {
       const res = await call(session, { method: 'GET', path: '/api/session', cookie: old });
-      expect(await res.json()).toEqual({ member: null });
+      expect(await readBody(res)).toEqual({ member: null });
     }
     const res = await call(session, { method: 'GET', path: '/api/session', cookie: fresh });
-    expect((await res.json()).member.username).toBe(account.username);
+    expect((await readBody(res)).member?.username).toBe(account.username);
   });
 
   it('changes the email only once the link sent to the new address is used', async () => {
@@ -61,7 +71,7 @@ describe('account actions', () => {
       json: true,
       body: { email: 'x@met.police.uk', password: account.password },
     });
-    expect((await bad.json()).errors.email).toMatch(/personal email/);
+    expect((await readBody(bad)).errors.email).toMatch(/personal email/);
     const res = await call(changeEmail, {
       path: '/api/account/email',
       cookie,
@@ -83,7 +93,7 @@ describe('account actions', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.json"$/);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     const text = await res.text();
-    expect(JSON.parse(text).account.username).toBe(account.username);
+    expect((JSON.parse(text) as AnswerBody).account.username).toBe(account.username);
     expect(text).not.toMatch(/argon2id\$/);
   });
 
@@ -96,7 +106,7 @@ describe('account actions', () => {
       body: { password: 'nope nope nope' },
     });
     expect(wrong.status).toBe(422);
-    expect((await wrong.json()).errors.password).toBeTruthy();
+    expect((await readBody(wrong)).errors.password).toBeTruthy();
     const before = await countRows();
     const res = await call(deleteAccount, {
       path: '/api/account/delete',
@@ -109,6 +119,6 @@ describe('account actions', () => {
     const after = await countRows();
     expect(after.users).toBe(before.users - 1);
     const gone = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect(await gone.json()).toEqual({ member: null });
+    expect(await readBody(gone)).toEqual({ member: null });
   });
 });

@@ -30,7 +30,7 @@ for (const [name, paths] of [
   ],
   ['account-newsletter', ['/api/account/newsletter']],
 ] as const) {
-  const handler = (await import(`../../functions/${name}.ts`)).default as Handler;
+  const handler = ((await import(`../../functions/${name}.ts`)) as { default: Handler }).default;
   TARGETS.push({ name, handler, paths: [...paths] });
 }
 
@@ -44,7 +44,7 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   return { next, pick };
 }
 

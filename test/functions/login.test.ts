@@ -29,7 +29,7 @@ describe('POST /api/login', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/members/news/pay-talks/');
-    const line = res.headers.getSetCookie()[0]!;
+    const line = res.headers.getSetCookie()[0];
     expect(line).toMatch(/^session=[a-z2-7]{26}\.[A-Za-z0-9_-]{43}; /);
     expect(line).toContain('HttpOnly');
     expect(line).toContain('Secure');
@@ -121,7 +121,7 @@ describe('POST /api/login', () => {
     const registered = await call(register, { path: '/api/register', body: form(details) });
     expect(registered.status).toBe(303);
     const res = await post({
-      username: details.username!,
+      username: details.username,
       password: decomposed,
       next: '/members/',
     });
@@ -130,7 +130,7 @@ describe('POST /api/login', () => {
     const { peekRateLimit, LOGIN_ACCOUNT_LIMIT, rateLimitKey } =
       await import('../../src/server/rate-limit.ts');
     const { findUserByLogin } = await import('../../src/server/users.ts');
-    const user = await findUserByLogin(details.username!);
+    const user = await findUserByLogin(details.username);
     const key = rateLimitKey('login-account', user!.id);
     expect(await peekRateLimit(key, LOGIN_ACCOUNT_LIMIT)).toEqual({
       allowed: true,
@@ -149,7 +149,9 @@ describe('POST /api/login', () => {
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(answers.map((r) => r.status)).toEqual([422, 422, 422]);
     expect(new Set(bodies).size).toBe(1);
-    expect(JSON.parse(bodies[0]!).errors.form).toMatch(/not right/);
+    expect((JSON.parse(bodies[0]) as { errors: Record<string, string> }).errors.form).toMatch(
+      /not right/,
+    );
     for (const res of answers) expect(res.headers.getSetCookie()).toEqual([]);
   });
 
@@ -218,7 +220,7 @@ describe('POST /api/logout and GET /api/session', () => {
     expect(viaGet.status).toBe(405);
     expect(viaGet.headers.get('allow')).toBe('POST');
     const stillIn = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await stillIn.json()).member).not.toBeNull();
+    expect(((await stillIn.json()) as { member: unknown }).member).not.toBeNull();
 
     const res = await call(logout, { path: '/api/logout', cookie });
     expect(res.status).toBe(303);
@@ -242,6 +244,6 @@ describe('POST /api/logout and GET /api/session', () => {
     });
     expect(res.status).toBe(403);
     const after = await call(session, { method: 'GET', path: '/api/session', cookie });
-    expect((await after.json()).member).not.toBeNull();
+    expect(((await after.json()) as { member: unknown }).member).not.toBeNull();
   });
 });

@@ -94,12 +94,11 @@ describe('GET /members/_assets/*: the images of members-only content', () => {
   // A built AVIF's first bytes stand in for the file; the gate never looks inside.
   const avif = Buffer.from('\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf', 'latin1');
   const name = 'claims-hero.Ab12Cd34_Z1xYz.avif';
-  mkdirSync(path.join(process.env.SEALED_DIR!, 'members/_assets'), { recursive: true });
-  writeFileSync(path.join(process.env.SEALED_DIR!, 'members/_assets', name), avif);
-  writeFileSync(
-    path.join(process.env.SEALED_DIR!, 'members/_assets', 'chart.Ab12Cd34_q1.jpeg'),
-    'jpeg',
-  );
+  // support.ts points SEALED_DIR at a temporary folder of built-looking pages.
+  const assets = path.join(process.env.SEALED_DIR!, 'members/_assets');
+  mkdirSync(assets, { recursive: true });
+  writeFileSync(path.join(assets, name), avif);
+  writeFileSync(path.join(assets, 'chart.Ab12Cd34_q1.jpeg'), 'jpeg');
 
   it('sends a visitor without a session to log in, caching nothing', async () => {
     const res = await get(`/members/_assets/${name}`);

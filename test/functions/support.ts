@@ -132,7 +132,7 @@ export function form(fields: Record<string, string>): string {
 /** The `name=value` part of each Set-Cookie line. */
 export function sessionCookieFrom(res: Response): string | null {
   const line = res.headers.getSetCookie().find((c) => c.startsWith('session='));
-  return line ? line.split(';')[0]! : null;
+  return line ? line.split(';')[0] : null;
 }
 
 /** Messages in the outbox sent to `to`, oldest first, decoded from quoted-printable. */
@@ -162,7 +162,7 @@ export function tokenFromMail(to: string, pathname: string): string {
     const match = new RegExp(`${pathname.replace(/\//g, '\\/')}\\?token=([A-Za-z0-9_-]+)`).exec(
       text,
     );
-    if (match) return match[1]!;
+    if (match) return match[1];
   }
   throw new Error(`no ${pathname} link mailed to ${to}`);
 }
@@ -230,18 +230,18 @@ export async function createAccount(
     .values(
       newUserRow({
         id,
-        firstName: details.firstName!,
-        surname: details.surname!,
-        email: details.email!,
-        username: details.username!,
-        passwordHash: await hashPassword(details.password!),
+        firstName: details.firstName,
+        surname: details.surname,
+        email: details.email,
+        username: details.username,
+        passwordHash: await hashPassword(details.password),
         role,
         status,
         now,
       }),
     )
     .execute();
-  return { id, username: details.username!, email: details.email!, password: details.password! };
+  return { id, username: details.username, email: details.email, password: details.password };
 }
 
 /** Logs in through the login function and returns the `session=...` cookie pair. */
@@ -251,4 +251,18 @@ export async function logIn(username: string, password: string): Promise<string>
   const cookie = sessionCookieFrom(res);
   if (res.status !== 303 || !cookie) throw new Error(`login failed with ${res.status}`);
   return cookie;
+}
+
+/** The JSON bodies the functions answer with, as far as tests read them. */
+export interface AnswerBody {
+  ok?: boolean;
+  next?: string;
+  errors: Record<string, string | undefined>;
+  member: { username: string; firstName: string; warrantNumber: string } | null;
+  account: { username: string };
+}
+
+/** A response's JSON body, typed for assertions (a wrong shape fails the assertion). */
+export async function readBody(res: Response): Promise<AnswerBody> {
+  return (await res.json()) as AnswerBody;
 }

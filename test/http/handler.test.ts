@@ -10,7 +10,7 @@ const context = { ip: '127.0.0.1' } as Context;
 const handler = defineHandler(
   {
     GET: () => jsonResponse({ ok: true }),
-    POST: async (req) => {
+    POST: (req) => {
       if (req.headers.get('x-mode') === 'limit')
         throw new HttpError(429, 'Too many tries.', { 'Retry-After': '60' });
       if (req.headers.get('x-mode') === 'crash') throw new Error('database is down');

@@ -82,7 +82,9 @@ describe("the build's site URL", () => {
       /SITE_URL is not set/,
     );
     vi.stubEnv('URL', 'https://fed.netlify.app');
-    const loaded = await import(/* @vite-ignore */ `${config}?netlify-url`);
+    const loaded = (await import(/* @vite-ignore */ `${config}?netlify-url`)) as {
+      default: { site?: string };
+    };
     expect(loaded.default.site).toBe('https://fed.netlify.app');
   });
 });

@@ -82,7 +82,7 @@ describe('independence from the machine’s time zone', () => {
         encoding: 'utf8',
       }),
     );
-    expect(JSON.parse(outputs[0]!)).toEqual({
+    expect(JSON.parse(outputs[0])).toEqual({
       dateOnly: '2 July 2024',
       dateOnlyIso: '2024-07-02',
       nearMidnight: '2 July 2024',

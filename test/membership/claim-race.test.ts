@@ -31,10 +31,10 @@ describe.runIf(ON_POSTGRES)('a confirmation racing another on postgres', () => {
       /** Resolves when another session is blocked on this transaction's locks. */
       async untilWaitedOn(): Promise<void> {
         for (;;) {
-          const { rows } = await client.query(
+          const { rows } = await client.query<{ n: number }>(
             `select count(*)::int as n from pg_stat_activity
              where wait_event_type = 'Lock' and $1 = any(pg_blocking_pids(pid))`,
-            [(await client.query('select pg_backend_pid() as pid')).rows[0].pid],
+            [(await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid],
           );
           if (rows[0].n > 0) return;
           await new Promise((resolve) => setTimeout(resolve, 20));

@@ -76,7 +76,7 @@ describe('imagePath in the news schema', () => {
       const result = guarded.safeParse(image);
       expect(result.success).toBe(false);
       expect(reached).toBe(false);
-      const message = result.error!.issues[0]!.message;
+      const message = result.error!.issues[0].message;
       expect(message).toContain(`“${path.basename(image)}”`);
       expect(message).toContain('The website can use JPEG, PNG, WebP, AVIF, GIF or TIFF images.');
       const fieldErrors = schema.safeParse({ ...valid, image }).error!.flatten().fieldErrors;
@@ -171,8 +171,8 @@ describe('withImageChecks', () => {
     const loader = withImageChecks(
       {
         name: 'fake',
-        load: async ({ parseData }) => {
-          await parseData({
+        load: async (context) => {
+          await context.parseData({
             id: 'an-article',
             data: { image: './images/img-0420.jpg' },
             filePath: entry,
@@ -183,9 +183,9 @@ describe('withImageChecks', () => {
     );
     const context = {
       config: { root: new URL(`file://${root}/`) },
-      parseData: async () => {
+      parseData: () => {
         parsed = true;
-        return {};
+        return Promise.resolve({});
       },
     } as unknown as Parameters<typeof loader.load>[0];
     await expect(loader.load(context)).rejects.toThrow(

@@ -15,7 +15,7 @@ const valid = {
 function messagesFor(input: unknown): Record<string, string[]> {
   const result = schema.safeParse(input);
   if (result.success) return {};
-  return result.error.flatten().fieldErrors as Record<string, string[]>;
+  return result.error.flatten().fieldErrors;
 }
 
 describe('newsSchema', () => {

@@ -55,6 +55,7 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     });
     expect(await changePassword(id, SEED_PASSWORD, 'password', { now: T0 })).toMatchObject({
       ok: false,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
       errors: { newPassword: expect.any(String) },
     });
   });
@@ -147,6 +148,7 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     expect(data?.account).toMatchObject({
       email,
       status: 'confirmed',
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
       warrantNumberEndsIn: expect.stringMatching(/^\d\d$/),
     });
     expect(data?.sessions.length).toBeGreaterThan(0);

@@ -34,7 +34,7 @@ function startWriter(file: string): Promise<ChildProcess> {
       ['--import', 'tsx', 'test/fixtures/probes/sqlite-writer.ts', file],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    child.stdout!.once('data', () => resolve(child));
+    child.stdout.once('data', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
   });
 }

@@ -146,7 +146,7 @@ describe.each(ENGINES)('registration on %s', (engine) => {
       Array.from({ length: 50 }, () => registerMember(input, { now: T0 })),
     );
     for (const result of results) expect(result.ok || 'retryAfter' in result).toBe(true);
-    expect(await idsWithUsername(store, input.username as string)).toHaveLength(1);
+    expect(await idsWithUsername(store, input.username)).toHaveLength(1);
   }, 60_000);
 
   it('creates exactly one account from 50 simultaneous registrations of one username', async () => {
@@ -157,7 +157,7 @@ describe.each(ENGINES)('registration on %s', (engine) => {
       ),
     );
     expect(results).toEqual(Array.from({ length: 50 }, () => ({ ok: true })));
-    expect(await idsWithUsername(store, input.username as string)).toHaveLength(1);
+    expect(await idsWithUsername(store, input.username)).toHaveLength(1);
   }, 60_000);
 
   it('limits emails to one address to 3 in 10 minutes', async () => {

@@ -188,23 +188,32 @@ describe('names', () => {
 
 describe('passwords', () => {
   it('accepts 8 to 256 characters counted as code points', () => {
-    expect(checkPassword('quiet-ember', site)).toEqual({ ok: true });
-    expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({ ok: true });
+    expect(checkPassword('quiet-ember', site)).toEqual({ ok: true, password: 'quiet-ember' });
+    expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({
+      ok: true,
+      password: '🔑🔑🔑🔑🔑🔑🔑🔑',
+    });
     expect(checkPassword('🔑🔑🔑🔑🔑🔑🔑', site)).toEqual({
       ok: false,
       message: PASSWORD_MESSAGES.tooShort,
     });
-    expect(checkPassword('x'.repeat(255) + '🔑', site)).toEqual({ ok: true });
+    expect(checkPassword('x'.repeat(255) + '🔑', site)).toEqual({
+      ok: true,
+      password: 'x'.repeat(255) + '🔑',
+    });
     expect(checkPassword('x'.repeat(257), site)).toEqual({
       ok: false,
       message: PASSWORD_MESSAGES.tooLong,
     });
   });
   it('never trims: surrounding spaces count towards the length', () => {
-    expect(checkPassword('  abc12  ', site)).toEqual({ ok: true });
+    expect(checkPassword('  abc12  ', site)).toEqual({ ok: true, password: '  abc12  ' });
   });
   it('has no composition rules', () => {
-    expect(checkPassword('correct horse battery staple', site)).toEqual({ ok: true });
+    expect(checkPassword('correct horse battery staple', site)).toEqual({
+      ok: true,
+      password: 'correct horse battery staple',
+    });
   });
   it('rejects the most common passwords whatever their case', () => {
     expect(checkPassword('password', site)).toEqual({

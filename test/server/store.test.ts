@@ -79,7 +79,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL session settings', (
   it('limits each connection’s statements, lock waits and idle transactions, also after migrating', async () => {
     const setting = async (name: string) =>
       (await sql<{ value: string }>`select current_setting(${name}) as value`.execute(store.db))
-        .rows[0]!.value;
+        .rows[0].value;
     expect(await setting('statement_timeout')).toBe('1234ms');
     expect(await setting('lock_timeout')).toBe('567ms');
     expect(await setting('idle_in_transaction_session_timeout')).toBe('2468ms');

@@ -29,7 +29,7 @@ const news = readCollection('news')
 /** "28 July 2023" for "2023-07-28", written out here rather than by the site's own code. */
 function spelled(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
-  return `${d} ${MONTHS[m! - 1]} ${y}`;
+  return `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
 /** The day of the last Sunday of a month (1-12). */
@@ -59,19 +59,19 @@ describe('news dates in the built site are the day written in the file', () => {
 
   it('gives each feed item the same day, at noon in London', () => {
     const feed = readFileSync(path.join(distDir, 'rss.xml'), 'utf8');
-    const items = [...feed.matchAll(/<item>([\s\S]*?)<\/item>/g)].map((m) => m[1]!);
+    const items = [...feed.matchAll(/<item>([\s\S]*?)<\/item>/g)].map((m) => m[1]);
     expect(items.length).toBeGreaterThan(3);
     for (const { slug, day } of news) {
       const item = items.find((i) => i.includes(`/news/${slug}/</link>`));
       if (!item) continue;
-      const pubDate = /<pubDate>([^<]+)<\/pubDate>/.exec(item)![1]!;
+      const pubDate = /<pubDate>([^<]+)<\/pubDate>/.exec(item)![1];
       const [y, m, d] = day.split('-').map(Number);
       const summer = new Date(pubDate).getUTCHours() === 11;
       expect(pubDate, slug).toMatch(
-        new RegExp(`^\\w{3}, ${String(d).padStart(2, '0')} ${SHORT[m! - 1]} ${y} 1[12]:00:00 GMT$`),
+        new RegExp(`^\\w{3}, ${String(d).padStart(2, '0')} ${SHORT[m - 1]} ${y} 1[12]:00:00 GMT$`),
       );
       // 11:00 GMT is noon BST; 12:00 GMT is noon GMT.
-      expect(summer, slug).toBe(isSummerTime(y!, m!, d!));
+      expect(summer, slug).toBe(isSummerTime(y, m, d));
     }
   });
 });

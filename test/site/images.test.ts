@@ -134,13 +134,13 @@ function heroFiles(html: string): { type: string; url: string }[] {
   const sources = findTags(picture, 'source').flatMap((tag) =>
     (attr(tag, 'srcset') ?? '')
       .split(',')
-      .map((c) => ({ type: attr(tag, 'type')!, url: c.trim().split(/\s+/)[0]! })),
+      .map((c) => ({ type: attr(tag, 'type')!, url: c.trim().split(/\s+/)[0] })),
   );
   const [img] = findTags(picture, 'img');
   const jpegs = img
     ? [
         attr(img, 'src')!,
-        ...(attr(img, 'srcset') ?? '').split(',').map((c) => c.trim().split(/\s+/)[0]!),
+        ...(attr(img, 'srcset') ?? '').split(',').map((c) => c.trim().split(/\s+/)[0]),
       ]
     : [];
   return [...sources, ...jpegs.map((url) => ({ type: 'image/jpeg', url }))];
@@ -155,7 +155,7 @@ async function pixelAt(file: string, fx: number, fy: number) {
   const x = Math.floor(info.width * fx);
   const y = Math.floor(info.height * fy);
   const at = (y * info.width + x) * 4;
-  return { r: data[at]!, g: data[at + 1]!, b: data[at + 2]!, alpha: data[at + 3]! };
+  return { r: data[at], g: data[at + 1], b: data[at + 2], alpha: data[at + 3] };
 }
 
 function expectColour(
@@ -214,7 +214,7 @@ describe('a 6000×4000 phone photo of about 12 MB', () => {
     for (const url of urls) {
       const { width, height } = await sharp(fileOf(url)).metadata();
       expect(width, url).toBeLessThanOrEqual(1280);
-      expect(Math.abs(width! / height! - 1.5), url).toBeLessThan(0.01);
+      expect(Math.abs(width / height - 1.5), url).toBeLessThan(0.01);
     }
     const large = listFiles(dist).filter((f) => readFileSync(f).length > 2_000_000);
     expect(large.map((f) => path.relative(dist, f))).toEqual([]);
@@ -242,8 +242,8 @@ describe('images of members-only content', () => {
     ] as const) {
       const html = page(sitePath);
       const urls = [...html.matchAll(/(?:src|srcset)="([^"]+)"/g)]
-        .flatMap((m) => m[1]!.split(','))
-        .map((c) => c.trim().split(/\s+/)[0]!)
+        .flatMap((m) => m[1].split(','))
+        .map((c) => c.trim().split(/\s+/)[0])
         .filter((u) => u.includes(name));
       expect(urls.length, sitePath).toBeGreaterThan(0);
       for (const url of urls) {

@@ -19,8 +19,8 @@ const pages = listPublicPages().map((file) => ({
 /** `<script>` elements with their attributes and body. */
 function scriptsOf(html: string): { open: string; body: string }[] {
   return [...html.matchAll(/(<script\b[^>]*>)([\s\S]*?)<\/script>/gi)].map((m) => ({
-    open: m[1]!,
-    body: m[2]!,
+    open: m[1],
+    body: m[2],
   }));
 }
 
@@ -91,11 +91,11 @@ describe('hero images', () => {
         expect(attr(source, 'sizes')).toBeTruthy();
       }
       const [img] = findTags(picture.html, 'img');
-      expect(attr(img!, 'src')).toMatch(/\.jpe?g$/);
-      expect(Number(attr(img!, 'width'))).toBeGreaterThan(0);
-      expect(Number(attr(img!, 'height'))).toBeGreaterThan(0);
-      expect((attr(img!, 'alt') ?? '').trim()).not.toBe('');
-      expect(existsSync(fileForPath(attr(img!, 'src')!))).toBe(true);
+      expect(attr(img, 'src')).toMatch(/\.jpe?g$/);
+      expect(Number(attr(img, 'width'))).toBeGreaterThan(0);
+      expect(Number(attr(img, 'height'))).toBeGreaterThan(0);
+      expect((attr(img, 'alt') ?? '').trim()).not.toBe('');
+      expect(existsSync(fileForPath(attr(img, 'src')!))).toBe(true);
     }
   });
 

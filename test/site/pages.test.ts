@@ -63,7 +63,7 @@ describe('every content file yields its page', () => {
     expect(cardLinks.length).toBe(Math.min(10, published.length));
     const newest = [...published].sort(
       (a, b) => new Date(String(b.data.date)).getTime() - new Date(String(a.data.date)).getTime(),
-    )[0]!;
+    )[0];
     expect(cardLinks[0]).toBe(`/news/${newest.slug}/`);
     expect(firstLinks.length).toBeGreaterThan(0);
     for (let n = 2; n <= pages; n++) expect(existsSync(fileForPath(`/news/${n}/`))).toBe(true);
@@ -148,7 +148,7 @@ describe('article pages', () => {
         path.join(sealedDir, 'members', 'news', slug, 'index.html'),
         'utf8',
       );
-      expect(normalise(textOf(sealed))).toContain(normalise(bodySentences[0]!));
+      expect(normalise(textOf(sealed))).toContain(normalise(bodySentences[0]));
     },
   );
 });

@@ -17,7 +17,7 @@ function sitemapPaths(): string[] {
   expect(files.length).toBeGreaterThan(0);
   return files.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map(
-      (m) => new URL(m[1]!).pathname,
+      (m) => new URL(m[1]).pathname,
     ),
   );
 }

@@ -82,8 +82,12 @@ export function call(handler: Handler, path: string, init: CallInit = {}): Promi
 export function flashOf(res: Response): { kind: string; text: string } | null {
   const line = res.headers.getSetCookie().find((c) => c.startsWith('staff_flash='));
   if (!line) return null;
-  const value = line.split(';')[0]!.slice('staff_flash='.length);
-  return value ? JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) : null;
+  const value = line.split(';')[0].slice('staff_flash='.length);
+  if (!value) return null;
+  return JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
+    kind: string;
+    text: string;
+  };
 }
 
 /** A multipart body holding one roll file. */

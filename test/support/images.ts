@@ -81,7 +81,7 @@ export async function makePhonePhoto(width = 6000, height = 4000): Promise<Buffe
   ]);
   const pixels = Buffer.alloc(width * height * 3);
   for (let i = 0; i < pixels.length; i++) {
-    pixels[i] = Math.round(broad[i]! * 0.4 + detail[i]! * 0.25 + grain[i]! * 0.35);
+    pixels[i] = Math.round(broad[i] * 0.4 + detail[i] * 0.25 + grain[i] * 0.35);
   }
   return sharp(pixels, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 90 })

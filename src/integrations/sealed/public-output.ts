@@ -2,7 +2,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
 
+
+/** The parts of a Pagefind fragment the checks read. */
+const pagefindFragment = z.object({ url: z.string(), content: z.string() });
 /** Every file under `dir` (recursively), as absolute paths. */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -23,8 +27,5 @@ export function readSearchIndex(distDir: string): { file: string; text: string }
 export function readIndexedPages(distDir: string): { url: string; content: string }[] {
   return readSearchIndex(distDir)
     .filter(({ file }) => file.endsWith('.pf_fragment'))
-    .map(
-      ({ text }) =>
-        JSON.parse(text.replace(/^pagefind_dcd/, '')) as { url: string; content: string },
-    );
+    .map(({ text }) => pagefindFragment.parse(JSON.parse(text.replace(/^pagefind_dcd/, ''))));
 }

@@ -24,7 +24,7 @@ export const REFERRING_FILE = /(\.(html|xml|json|js|mjs|css|txt|webmanifest)|\/_
 /** Names of `_astro/` files that `text` points at (relative, root-relative or absolute URLs). */
 export function findAssetReferences(text: string): Set<string> {
   const names = new Set<string>();
-  for (const match of text.matchAll(/\/_astro\/([A-Za-z0-9_.-]+)/g)) names.add(match[1]!);
+  for (const match of text.matchAll(/\/_astro\/([A-Za-z0-9_.-]+)/g)) names.add(match[1]);
   return names;
 }
 

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { isRecord } from '../../lib/is-record.ts';
 
 /** One markdown entry of a collection, read straight from content/. */
 export interface SourceEntry {
@@ -26,11 +27,12 @@ export function readCollection(root: string, collection: string): SourceEntry[] 
       const source = readFileSync(file, 'utf8');
       const match = source.match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/);
       if (!match) throw new Error(`content/${collection}/${name} has no frontmatter`);
+      const data: unknown = parse(match[1]);
       return {
         slug: name.replace(/\.mdx?$/, '').toLowerCase(),
         file,
-        data: (parse(match[1]!) ?? {}) as Record<string, unknown>,
-        body: match[2]!,
+        data: isRecord(data) ? data : {},
+        body: match[2],
       };
     });
 }
@@ -70,7 +72,7 @@ export function sealedSentences(root: string, perEntry = 3): string[] {
   return sealed.flatMap((entry) =>
     sentencesOf(entry.body)
       .filter((s) => s.length >= 40 && !publicText.includes(s))
-      .filter((s) => s !== String(entry.data.summary ?? '').trim())
+      .filter((s) => s !== (typeof entry.data.summary === 'string' ? entry.data.summary.trim() : ''))
       .sort((a, b) => b.length - a.length)
       .slice(0, perEntry),
   );

@@ -16,7 +16,7 @@ export async function readCappedBytes(
   req: Request,
   limit: number,
   messages: CappedBodyMessages,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > limit) throw new HttpError(413, messages.tooLarge);
   if (!req.body) return new Uint8Array();
@@ -38,5 +38,12 @@ export async function readCappedBytes(
     }
     chunks.push(chunk.value);
   }
-  return Buffer.concat(chunks);
+  // One buffer of its own (not a view of a shared pool), so it can be a Response body.
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of chunks) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return bytes;
 }

@@ -38,7 +38,7 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
   const allow = allowedMethods(handlers);
   return async (req: Request, context: Context): Promise<Response> => {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const handler = handlers[method as keyof MethodHandlers];
+    const handler = method === 'GET' || method === 'POST' ? handlers[method] : undefined;
     try {
       // Reading the configuration comes first: a refused one answers every request alike.
       const siteUrl = options.siteUrl();

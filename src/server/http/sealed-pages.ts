@@ -70,7 +70,7 @@ export function resolveSealedAsset(pathname: string): SealedAsset | null {
   const name = pathname.slice(prefix.length);
   const match = ASSET_NAME.exec(name);
   if (!match || name.includes('..')) return null;
-  const contentType = SEALED_ASSET_TYPES[match[1]!.toLowerCase()];
+  const contentType = SEALED_ASSET_TYPES[match[1].toLowerCase()];
   return contentType ? { file: `${SEALED_ASSETS_DIR}/${name}`, contentType } : null;
 }
 

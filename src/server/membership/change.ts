@@ -5,6 +5,7 @@
  * changed, or the unique key on `warrant_claim` refusing a second holder.
  * "Confirmed" is written here and nowhere else.
  */
+import { errorCode } from '../../lib/error-code.ts';
 import { recordAudit } from '../audit.ts';
 import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
 import type { User, UserStatus } from '../store/schema.ts';
@@ -40,7 +41,7 @@ export function isClaimRace(error: unknown): boolean {
  * the change again reads the other process's result.
  */
 function isStaleRead(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 

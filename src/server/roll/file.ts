@@ -110,7 +110,7 @@ function lineAt(buffer: Buffer, starts: number[], offset: number): number {
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= at) low = mid;
+    if (starts[mid] <= at) low = mid;
     else high = mid - 1;
   }
   return low + 1;
@@ -123,8 +123,8 @@ function parseError(error: CsvError, line: number): string {
 }
 
 function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, number> } | string {
-  if (cells.length === 1 && cells[0]!.includes(';')) return ROLL_FILE_MESSAGES.semicolons;
-  if (cells.length === 1 && cells[0]!.includes('\t')) return ROLL_FILE_MESSAGES.tabs;
+  if (cells.length === 1 && cells[0].includes(';')) return ROLL_FILE_MESSAGES.semicolons;
+  if (cells.length === 1 && cells[0].includes('\t')) return ROLL_FILE_MESSAGES.tabs;
   const index: Partial<Record<RollColumn, number>> = {};
   for (const [i, cell] of cells.entries()) {
     const column = columnOf(cell);
@@ -134,8 +134,10 @@ function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, numb
       return `Line 1: the columns "${cells[first]}" and "${cell}" are both read as ${column}; keep one of them`;
     index[column] = i;
   }
+  const { warrant_number, surname, status } = index;
+  if (warrant_number !== undefined && surname !== undefined && status !== undefined)
+    return { ok: true, index: { warrant_number, surname, status } };
   const missing = ROLL_COLUMNS.filter((c) => index[c] === undefined);
-  if (missing.length === 0) return { ok: true, index: index as Record<RollColumn, number> };
   const found = cells.filter((c) => c !== '').map((c) => `"${c}"`);
   return `${ROLL_FILE_MESSAGES.header}; there is no ${missing.join(' or ')} column${found.length ? ` among ${found.join(', ')}` : ''}`;
 }

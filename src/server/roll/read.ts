@@ -77,7 +77,7 @@ export function readRollText(text: string): RollReadResult {
       rows.push({ line, warrantNumber: warrant.digits, surname: surname.name, status });
   }
   problems.push(...file.errors);
-  const hints = shortLines.length >= 2 ? [lostZerosMessage(shortLines.length, shortLines[0]!)] : [];
+  const hints = shortLines.length >= 2 ? [lostZerosMessage(shortLines.length, shortLines[0])] : [];
   if (problems.length > 0) return { ok: false, errors: [...hints, ...limitProblems(problems)] };
   if (rows.length === 0) return { ok: false, errors: [ROLL_FILE_MESSAGES.noRows] };
   return { ok: true, rows };

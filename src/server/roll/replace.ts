@@ -6,6 +6,7 @@
  * does both steps at once; the staff console keeps the comparison as a
  * preview and applies it when staff press the button.
  */
+import { z } from 'zod';
 import { recordAudit } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
@@ -51,6 +52,46 @@ export interface RollPreview {
     changedStatus: PreviewSample[];
     lapsing: PreviewSample[];
   };
+}
+
+const rollStatusSchema = z.enum(['serving', 'retired']);
+
+const rollEntriesSchema = z.array(z.tuple([z.string(), z.string(), rollStatusSchema]));
+
+const previewSampleSchema = z.object({
+  endsIn: z.string().nullable(),
+  surname: z.string(),
+  status: rollStatusSchema,
+  previousStatus: rollStatusSchema.optional(),
+  member: z.string().optional(),
+});
+
+const rollPreviewSchema = z.object({
+  fileName: z.string(),
+  rows: z.number(),
+  serving: z.number(),
+  retired: z.number(),
+  added: z.number(),
+  removed: z.number(),
+  changedStatus: z.number(),
+  unchanged: z.number(),
+  lapsing: z.number(),
+  samples: z.object({
+    added: z.array(previewSampleSchema),
+    removed: z.array(previewSampleSchema),
+    changedStatus: z.array(previewSampleSchema),
+    lapsing: z.array(previewSampleSchema),
+  }),
+});
+
+/** The entries of a stored comparison, from their JSON text; throws if the text is not that shape. */
+export function parseStoredEntries(json: string): RollEntry[] {
+  return rollEntriesSchema.parse(JSON.parse(json));
+}
+
+/** The preview of a stored comparison, from its JSON text; throws if the text is not that shape. */
+export function parseStoredPreview(json: string): RollPreview {
+  return rollPreviewSchema.parse(JSON.parse(json));
 }
 
 /** A comparison: the entries to store and what they change. */

@@ -6,7 +6,8 @@
 import { normalizePassword } from './password-text.ts';
 import { loadCommonPasswords } from './common-passwords.ts';
 
-export type PasswordCheck = { ok: true } | { ok: false; message: string };
+/** Whether a new password meets the rules; when it does, the password in the form that is hashed (NFC). */
+export type PasswordPolicyResult = { ok: true; password: string } | { ok: false; message: string };
 
 export const PASSWORD_MESSAGES = {
   required: 'Enter a password',
@@ -40,7 +41,7 @@ export function siteWords(siteName: string): string[] {
 }
 
 /** Checks a new password. */
-export function checkPassword(input: unknown, context: PasswordContext): PasswordCheck {
+export function checkPassword(input: unknown, context: PasswordContext): PasswordPolicyResult {
   // The rules judge the form that is hashed: NFC (NIST SP 800-63B 5.1.1.2).
   const password = typeof input === 'string' ? normalizePassword(input) : '';
   if (password === '') return { ok: false, message: PASSWORD_MESSAGES.required };
@@ -59,5 +60,5 @@ export function checkPassword(input: unknown, context: PasswordContext): Passwor
   }
   const word = siteWords(context.siteName).find((w) => lower.includes(w));
   if (word) return { ok: false, message: siteWordMessage(word) };
-  return { ok: true };
+  return { ok: true, password };
 }

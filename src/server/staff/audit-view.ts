@@ -1,5 +1,5 @@
 /** Reading the audit log in the console: filtered by who, what and when, newest first. */
-import type { AuditRecord } from '../audit.ts';
+import { parseAuditDetail, type AuditRecord } from '../audit.ts';
 import { DAY } from '../clock.ts';
 import { getDb } from '../store/db.ts';
 
@@ -60,7 +60,7 @@ export async function listAuditEntries(filter: AuditFilter, page = 1): Promise<A
       actor: r.actor,
       action: r.action,
       target: r.target,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
+      detail: parseAuditDetail(r.detail),
       at: r.at,
     })),
     page: current,

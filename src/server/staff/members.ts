@@ -5,7 +5,7 @@
  * (suspend, reinstate, erase) belong to `../membership/`.
  */
 import { sql } from 'kysely';
-import { recordAudit, type AuditRecord } from '../audit.ts';
+import { parseAuditDetail, recordAudit, type AuditRecord } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
 import { getConfig } from '../config.ts';
 import { getDb } from '../store/db.ts';
@@ -117,7 +117,7 @@ export async function getMemberDetail(id: string): Promise<MemberDetail | null> 
       actor: r.actor,
       action: r.action,
       target: r.target,
-      detail: JSON.parse(r.detail),
+      detail: parseAuditDetail(r.detail),
       at: r.at,
     })),
   };

@@ -17,7 +17,8 @@ import {
   applyRollComparison,
   compareWithRoll,
   latestImportId,
-  type RollEntry,
+  parseStoredEntries,
+  parseStoredPreview,
   type RollPreview,
 } from '../roll/replace.ts';
 import { getDb } from '../store/db.ts';
@@ -124,7 +125,7 @@ export async function findPendingImport(
     fileSha256: row.file_sha256,
     createdAt: row.created_at,
     appliedAt: row.applied_at,
-    preview: JSON.parse(row.preview) as RollPreview,
+    preview: parseStoredPreview(row.preview),
   };
 }
 
@@ -166,8 +167,8 @@ export async function applyRollImport(
       if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
       if (claimed.base_import_id !== (await latestImportId(trx)))
         throw new Refusal(APPLY_MESSAGES.changed);
-      const preview = JSON.parse(claimed.preview) as RollPreview;
-      const entries = JSON.parse(claimed.entries) as RollEntry[];
+      const preview = parseStoredPreview(claimed.preview);
+      const entries = parseStoredEntries(claimed.entries);
       const { importId } = await applyRollComparison(
         trx,
         { entries, preview },

@@ -22,6 +22,7 @@ import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } 
 import { attachGuard, GuardedDialect } from './guarded-dialect.ts';
 import { migrations } from './migrations.ts';
 import type { Database as Schema } from './schema.ts';
+import { errorCode } from '../../lib/error-code.ts';
 
 /** The typed database handle every domain function uses. */
 export type Db = Kysely<Schema>;
@@ -29,11 +30,11 @@ export type Db = Kysely<Schema>;
 /** Which engine a handle talks to, for the few places that differ. */
 export type Engine = 'sqlite' | 'postgres';
 
-const engines = new WeakMap<Db, Engine>();
+const engines = new WeakMap<object, Engine>();
 
 /** The engine behind a handle made by `createDb`. */
-export function engineOf(db: Kysely<any>): Engine {
-  return engines.get(db as Db) ?? 'sqlite';
+export function engineOf<T>(db: Kysely<T>): Engine {
+  return engines.get(db) ?? 'sqlite';
 }
 
 const PG_INT8 = 20;
@@ -48,9 +49,9 @@ const IDLE_TIMEOUT_MS = 10_000;
  * the next query opens a new one; without this listener the process would exit.
  */
 function logIdleConnectionLost(error: Error): void {
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   console.error(
-    `store: an idle PostgreSQL connection was lost (${code ? `${code} ` : ''}${error.message}); the next query opens a new one`,
+    `store: an idle PostgreSQL connection was lost (${typeof code === 'string' && code ? `${code} ` : ''}${error.message}); the next query opens a new one`,
   );
 }
 
@@ -74,7 +75,7 @@ function sessionSettings(limits: StoreLimits) {
 function createPostgres(url: string, limits: StoreLimits): Db {
   // Times are stored as bigint milliseconds, well inside Number's safe range.
   const types = {
-    getTypeParser(oid: number, format?: any) {
+    getTypeParser(oid: number, format?: Parameters<typeof pg.types.getTypeParser>[1]): unknown {
       if (oid === PG_INT8) return (v: string) => Number(v);
       if (oid === PG_FLOAT8) return (v: string) => Number(v);
       return pg.types.getTypeParser(oid, format);
@@ -86,7 +87,7 @@ function createPostgres(url: string, limits: StoreLimits): Db {
     connectionTimeoutMillis: limits.connectTimeoutMs,
     idleTimeoutMillis: IDLE_TIMEOUT_MS,
     keepAlive: true,
-    types: types as any,
+    types: types,
   });
   pool.on('error', logIdleConnectionLost);
   // The pool listens for errors only on idle clients. A client in use whose connection
@@ -169,7 +170,7 @@ export async function closeDb(): Promise<void> {
 
 /** True when an error is a unique-constraint violation on either engine. */
 export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return (
     code === '23505' ||
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||

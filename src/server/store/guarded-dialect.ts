@@ -9,7 +9,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -35,13 +34,13 @@ const states = new WeakMap<object, GuardState>();
  * Tells the guard this process is bringing the schema up to date itself (the
  * migration runner), so its queries pass the schema check.
  */
-export function markSchemaCurrent(db: Kysely<any>, current = true): void {
+export function markSchemaCurrent(db: object, current = true): void {
   const state = states.get(db);
   if (state) state.schemaCurrent = current;
 }
 
 /** Registers a store made over a guarded dialect, so `markSchemaCurrent` can find its state. */
-export function attachGuard(db: Kysely<any>, dialect: GuardedDialect): void {
+export function attachGuard(db: object, dialect: GuardedDialect): void {
   states.set(db, dialect.state);
 }
 
@@ -59,7 +58,7 @@ async function checkSchema(connection: DatabaseConnection, latest: string): Prom
     if (unavailable) throw unavailable;
     throw new StoreUnavailableError(
       'schema',
-      `the database has no migrations table (${(error as Error).message}); run the migrations (npm run members -- migrate) against it`,
+      `the database has no migrations table (${error instanceof Error ? error.message : String(error)}); run the migrations (npm run members -- migrate) against it`,
       { cause: error },
     );
   }
@@ -71,12 +70,21 @@ async function checkSchema(connection: DatabaseConnection, latest: string): Prom
   }
 }
 
+/** Awaits `work`, rethrowing a store failure as `StoreUnavailableError`. */
+async function classified<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    return rethrowClassified(error);
+  }
+}
+
 /** A connection whose failures are classified; the inner one is what the driver releases. */
 class GuardedConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return this.inner.executeQuery<R>(query).catch(rethrowClassified);
+    return classified(this.inner.executeQuery<R>(query));
   }
 
   async *streamQuery<R>(
@@ -91,7 +99,12 @@ class GuardedConnection implements DatabaseConnection {
   }
 }
 
-const innerOf = (connection: DatabaseConnection) => (connection as GuardedConnection).inner;
+function innerOf(connection: DatabaseConnection): DatabaseConnection {
+  if (!(connection instanceof GuardedConnection)) throw new Error('not a connection of this store');
+  return connection.inner;
+}
+
+const noSavepoints = () => new Error('this database driver has no savepoints');
 
 class GuardedDriver implements Driver {
   private readonly prepared = new WeakSet<DatabaseConnection>();
@@ -103,11 +116,11 @@ class GuardedDriver implements Driver {
   ) {}
 
   init(): Promise<void> {
-    return this.driver.init().catch(rethrowClassified);
+    return classified(this.driver.init());
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.driver.acquireConnection().catch(rethrowClassified);
+    const connection = await classified(this.driver.acquireConnection());
     try {
       if (this.options.prepareConnection && !this.prepared.has(connection)) {
         await this.options.prepareConnection(connection);
@@ -119,22 +132,26 @@ class GuardedDriver implements Driver {
       }
     } catch (error) {
       // A connection that failed its set-up goes back; the pool drops it if it is broken.
-      await this.driver.releaseConnection(connection).catch(() => {});
+      try {
+        await this.driver.releaseConnection(connection);
+      } catch {
+        // Already broken: the pool has dropped it.
+      }
       rethrowClassified(error);
     }
     return new GuardedConnection(connection);
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.driver.beginTransaction(innerOf(connection), settings).catch(rethrowClassified);
+    return classified(this.driver.beginTransaction(innerOf(connection), settings));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.commitTransaction(innerOf(connection)).catch(rethrowClassified);
+    return classified(this.driver.commitTransaction(innerOf(connection)));
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.rollbackTransaction(innerOf(connection)).catch(rethrowClassified);
+    return classified(this.driver.rollbackTransaction(innerOf(connection)));
   }
 
   async savepoint(
@@ -142,7 +159,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver.savepoint?.(innerOf(connection), name, compile).catch(rethrowClassified);
+    if (!this.driver.savepoint) throw noSavepoints();
+    await classified(this.driver.savepoint(innerOf(connection), name, compile));
   }
 
   async rollbackToSavepoint(
@@ -150,9 +168,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver
-      .rollbackToSavepoint?.(innerOf(connection), name, compile)
-      .catch(rethrowClassified);
+    if (!this.driver.rollbackToSavepoint) throw noSavepoints();
+    await classified(this.driver.rollbackToSavepoint(innerOf(connection), name, compile));
   }
 
   async releaseSavepoint(
@@ -160,9 +177,8 @@ class GuardedDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    await this.driver
-      .releaseSavepoint?.(innerOf(connection), name, compile)
-      .catch(rethrowClassified);
+    if (!this.driver.releaseSavepoint) throw noSavepoints();
+    await classified(this.driver.releaseSavepoint(innerOf(connection), name, compile));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -195,7 +211,7 @@ export class GuardedDialect implements Dialect {
     return this.dialect.createAdapter();
   }
 
-  createIntrospector(db: Kysely<any>) {
+  createIntrospector(db: Parameters<Dialect['createIntrospector']>[0]) {
     return this.dialect.createIntrospector(db);
   }
 }

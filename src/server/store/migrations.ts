@@ -3,13 +3,15 @@
  * only column types and constraints that behave the same on SQLite and Postgres.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { z } from 'zod';
+import { errorCode } from '../../lib/error-code.ts';
 import { refreshRollFlags } from '../roll/match.ts';
 import { normaliseSurname } from '../rules/person-name.ts';
-import { engineOf } from './db.ts';
+import { engineOf, type Db } from './db.ts';
 import { markSchemaCurrent } from './guarded-dialect.ts';
 
 const initial: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('users')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -113,7 +115,7 @@ const initial: Migration = {
       .execute();
     await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     for (const table of [
       'audit_log',
       'roll_imports',
@@ -130,7 +132,7 @@ const initial: Migration = {
 
 /** Migration adding the staff console's column and tables. */
 const staffConsole: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.alterTable('sessions').addColumn('reauthenticated_at', 'bigint').execute();
     await db.schema
       .createTable('roll_pending_imports')
@@ -161,7 +163,7 @@ const staffConsole: Migration = {
       .columns(['target', 'at'])
       .execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     await db.schema.dropIndex('audit_log_target').ifExists().execute();
     await db.schema.dropTable('roll_lapses').ifExists().execute();
     await db.schema.dropTable('roll_pending_imports').ifExists().execute();
@@ -176,9 +178,12 @@ const staffConsole: Migration = {
  * the new form of its old normalised form (the old steps come first), so
  * re-normalising stored values gives what a fresh import would store.
  */
+/** Pending roll entries as stored then: the number's HMAC, the normalised surname, the status. */
+const storedEntriesSchema = z.array(z.tuple([z.string(), z.string(), z.string()]));
+
 const membership: Migration = {
-  async up(db: Kysely<any>) {
-    const entries: { warrant_hmac: string; surname_norm: string }[] = await db
+  async up(db: Db) {
+    const entries = await db
       .selectFrom('roll_entries')
       .select(['warrant_hmac', 'surname_norm'])
       .execute();
@@ -192,13 +197,13 @@ const membership: Migration = {
         .execute();
     }
     // Previews not yet applied hold the old form too.
-    const pending: { id: string; entries: string }[] = await db
+    const pending = await db
       .selectFrom('roll_pending_imports')
       .select(['id', 'entries'])
       .where('applied_at', 'is', null)
       .execute();
     for (const row of pending) {
-      const parsed = JSON.parse(row.entries) as [string, string, string][];
+      const parsed = storedEntriesSchema.parse(JSON.parse(row.entries));
       const renewed = parsed.map(([hmac, surname, status]) => [
         hmac,
         normaliseSurname(surname),
@@ -373,7 +378,7 @@ export const migrations: Record<string, Migration> = {
  * or undefined on SQLite. Kysely looks for its migration tables in every schema
  * unless told which, so a database holding several schemas would fool it.
  */
-async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefined> {
+async function currentPostgresSchema<T>(db: Kysely<T>): Promise<string | undefined> {
   if (engineOf(db) !== 'postgres') return undefined;
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return rows[0]?.schema;
@@ -383,11 +388,11 @@ async function currentPostgresSchema(db: Kysely<any>): Promise<string | undefine
  * A Kysely migrator over `migrations`, keeping its own tables in `schema` (on
  * PostgreSQL; the connection's current schema when not given).
  */
-export async function createMigrator(db: Kysely<any>, schema?: string): Promise<Migrator> {
+export async function createMigrator<T>(db: Kysely<T>, schema?: string): Promise<Migrator> {
   const tableSchema = schema ?? (await currentPostgresSchema(db));
   return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
     ...(tableSchema ? { migrationTableSchema: tableSchema } : {}),
   });
 }
@@ -401,7 +406,7 @@ export async function createMigrator(db: Kysely<any>, schema?: string): Promise<
  * migration that cannot take its lock soon fails rather than queue every
  * request behind it. The connection's own timeout is put back afterwards.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationResultSet> {
   markSchemaCurrent(db);
   try {
     if (engineOf(db) !== 'postgres') return await runMigrator(db, undefined);
@@ -414,7 +419,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
       try {
         return await runMigrator(connection, schema);
       } finally {
-        await sql`select set_config('statement_timeout', ${rows[0]!.timeout}, false)`.execute(
+        await sql`select set_config('statement_timeout', ${rows[0].timeout}, false)`.execute(
           connection,
         );
       }
@@ -427,7 +432,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
 
 /** True for Postgres "relation does not exist" and "schema does not exist". */
 function isVanishedObject(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   return code === '42P01' || code === '3F000';
 }
 
@@ -436,8 +441,8 @@ function isVanishedObject(error: unknown): boolean {
  * fails if another schema is dropped meanwhile (a test run ending, a preview
  * database cleaned up); that look is made again, up to five times.
  */
-async function runMigrator(
-  db: Kysely<any>,
+async function runMigrator<T>(
+  db: Kysely<T>,
   schema: string | undefined,
 ): Promise<MigrationResultSet> {
   for (let attempt = 1; ; attempt++) {
@@ -451,6 +456,7 @@ async function runMigrator(
     if (!result.error) return result;
     const ranNothing = !result.results?.some((r) => r.status !== 'NotExecuted');
     if (attempt < 5 && ranNothing && isVanishedObject(result.error)) continue;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the failing migration's own error, passed on unchanged so callers can classify it
     throw result.error;
   }
 }

@@ -4,6 +4,9 @@
  * a busy SQLite file, a schema this code cannot use yet. Callers answer those
  * with 503 and `Retry-After`; every other error stays what it is.
  */
+import { errorCode } from '../../lib/error-code.ts';
+
+import { errorCode } from '../../lib/error-code.ts';
 
 /** Why the store cannot serve a request just now. */
 export type StoreUnavailableReason = 'unreachable' | 'timeout' | 'busy' | 'schema';
@@ -115,8 +118,9 @@ export function classifyStoreError(error: unknown): StoreUnavailableError | null
   if (error instanceof StoreUnavailableError) return error;
   const reason = reasonOf(error);
   if (!reason) return null;
-  const code = (error as { code?: unknown }).code;
-  const detail = `${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message ?? String(error)}`;
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = `${typeof code === 'string' ? `${code} ` : ''}${message}`;
   return new StoreUnavailableError(reason, detail, { cause: error });
 }
 

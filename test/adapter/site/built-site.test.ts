@@ -32,7 +32,7 @@ function get(pathname: string): Promise<{ status: number; raw: string[]; body: s
 function headerValues(raw: string[], name: string): string[] {
   const values: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
+    if (raw[i].toLowerCase() === name) values.push(raw[i + 1]);
   }
   return values;
 }
@@ -41,7 +41,7 @@ function expectSecurityHeaders(raw: string[]): string {
   const one = (name: string) => {
     const values = headerValues(raw, name);
     expect(values, name).toHaveLength(1);
-    return values[0]!;
+    return values[0];
   };
   const hsts = one('strict-transport-security');
   expect(Number(/max-age=(\d+)/.exec(hsts)?.[1])).toBeGreaterThanOrEqual(31_536_000);
@@ -104,7 +104,7 @@ describe('the built site through the local server', () => {
     const assets = [...home.matchAll(/(?:href|src)="(\/_astro\/[^"]+\.(css|js))"/g)];
     expect(assets.length).toBeGreaterThan(0);
     for (const [, href, ext] of assets) {
-      const res = await get(href!);
+      const res = await get(href);
       expect(res.status, href).toBe(200);
       expect(headerValues(res.raw, 'content-type')[0]).toMatch(
         ext === 'css' ? /^text\/css/ : /^text\/javascript/,

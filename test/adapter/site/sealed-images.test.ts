@@ -84,8 +84,8 @@ beforeAll(async () => {
   heroUrls = [
     ...new Set(
       [...picture.matchAll(/(?:src|srcset)="([^"]+)"/g)]
-        .flatMap((m) => m[1]!.split(','))
-        .map((c) => c.trim().split(/\s+/)[0]!),
+        .flatMap((m) => m[1].split(','))
+        .map((c) => c.trim().split(/\s+/)[0]),
     ),
   ];
 });
@@ -130,7 +130,7 @@ describe('the hero of a members-only article', () => {
   it('is refused with 403 to members who are not confirmed', async () => {
     for (const status of ['unverified', 'pending', 'rejected'] as const) {
       const cookie = await logIn(await createAccount(status));
-      const res = await get(heroUrls[0]!, cookie);
+      const res = await get(heroUrls[0], cookie);
       expect(res.status, status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await res.text()).not.toContain('\0');

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { listFiles } from '../../../src/integrations/sealed/public-output';
 import { normalise, textOf } from '../../../src/integrations/sealed/sealed-text';
@@ -25,7 +25,7 @@ export function pathOfFile(file: string, base = distDir): string {
 
 /** The file that serves `sitePath` from dist/ (or sealed/ for members and staff pages). */
 export function fileForPath(sitePath: string): string {
-  const clean = decodeURI(sitePath.split(/[?#]/)[0]!);
+  const clean = decodeURI(sitePath.split(/[?#]/)[0]);
   const base = /^\/(members|staff)\//.test(clean) ? sealedDir : distDir;
   return path.join(base, clean.endsWith('/') ? clean + 'index.html' : clean);
 }

@@ -7,7 +7,7 @@ import { escapeHtml, formatTime, query, renderTable, type Column } from './parts
 export function describeAudit(entry: AuditRecord): string {
   const detail = Object.entries(entry.detail)
     .filter(([, v]) => v !== null && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
   return detail ? `${entry.action} (${detail})` : entry.action;
 }

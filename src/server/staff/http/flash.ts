@@ -4,6 +4,8 @@
  * once and clears it. Nothing from the cookie is trusted beyond display text.
  */
 
+import { isRecord } from '../../../lib/is-record.ts';
+
 /** A status line: `ok` for done, `error` for refused. */
 export interface Flash {
   kind: 'ok' | 'error';
@@ -32,9 +34,8 @@ export function readFlash(req: Request): Flash | null {
   const match = new RegExp(`(?:^|;\\s*)${NAME}=([A-Za-z0-9_-]+)`).exec(cookie);
   if (!match) return null;
   try {
-    const parsed = JSON.parse(
-      Buffer.from(match[1]!, 'base64url').toString('utf8'),
-    ) as Partial<Flash>;
+    const parsed: unknown = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8'));
+    if (!isRecord(parsed)) return null;
     if ((parsed.kind === 'ok' || parsed.kind === 'error') && typeof parsed.text === 'string') {
       return { kind: parsed.kind, text: parsed.text.slice(0, MAX_TEXT) };
     }

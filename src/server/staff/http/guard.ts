@@ -25,7 +25,7 @@ export async function requireStaff(req: Request): Promise<StaffRequest> {
     throw new HttpError(
       403,
       STAFF_ONLY_MESSAGE + hint,
-      setCookies.length ? { 'Set-Cookie': setCookies[0]! } : {},
+      setCookies.length ? { 'Set-Cookie': setCookies[0] } : {},
     );
   }
   return { user: current.user, session: current.session, setCookies };

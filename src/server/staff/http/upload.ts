@@ -31,7 +31,7 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
   });
   let form: FormData;
   try {
-    form = await new Response(body as unknown as BodyInit, {
+    form = await new Response(body, {
       headers: { 'content-type': type },
     }).formData();
   } catch {

@@ -1,0 +1,8 @@
+// Tools that run TypeScript without Astro's language service (ESLint's type-aware rules)
+// cannot read .astro files. This gives their imports the type every Astro component has;
+// `astro check` resolves the files themselves and does not use it.
+declare module '*.astro' {
+  import type { AstroComponentFactory } from 'astro/runtime/server/index.js';
+  const component: AstroComponentFactory;
+  export default component;
+}
