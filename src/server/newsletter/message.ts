@@ -81,20 +81,22 @@ const STYLES: Record<string, string> = {
  * site path made absolute. The HTML comes from the site's own build.
  */
 export function prepareArticleHtml(bodyHtml: string, site: Site): string {
-  return bodyHtml
-    .replace(/<(script|style|template)\b[\s\S]*?<\/\1>/gi, '')
-    .replace(/<\/?(picture|source)\b[^>]*>/gi, '')
-    // A body image Astro resolves only when it renders the page: nothing a mail client could load.
-    .replace(/<img\b[^>]*__ASTRO_IMAGE_[^>]*>/gi, '')
-    .replace(/\s(class|srcset|sizes|loading|decoding|style|data-[\w-]+)="[^"]*"/gi, '')
-    .replace(/\s(href|src)="\/(?!\/)/gi, ` $1="${site.siteUrl}/`)
-    .replace(
-      /<(p|h2|h3|h4|ul|ol|li|blockquote|a|img|table|th|td|aside|figure|figcaption)\b/gi,
-      (tag, name: string) => {
-        const style = STYLES[name.toLowerCase()];
-        return style ? `${tag} style="${style}"` : tag;
-      },
-    );
+  return (
+    bodyHtml
+      .replace(/<(script|style|template)\b[\s\S]*?<\/\1>/gi, '')
+      .replace(/<\/?(picture|source)\b[^>]*>/gi, '')
+      // A body image Astro resolves only when it renders the page: nothing a mail client could load.
+      .replace(/<img\b[^>]*__ASTRO_IMAGE_[^>]*>/gi, '')
+      .replace(/\s(class|srcset|sizes|loading|decoding|style|data-[\w-]+)="[^"]*"/gi, '')
+      .replace(/\s(href|src)="\/(?!\/)/gi, ` $1="${site.siteUrl}/`)
+      .replace(
+        /<(p|h2|h3|h4|ul|ol|li|blockquote|a|img|table|th|td|aside|figure|figcaption)\b/gi,
+        (tag, name: string) => {
+          const style = STYLES[name.toLowerCase()];
+          return style ? `${tag} style="${style}"` : tag;
+        },
+      )
+  );
 }
 
 /** Plain text of the site's article HTML: paragraphs and list items on their own lines, links kept. */
