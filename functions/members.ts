@@ -14,6 +14,7 @@ import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { ACCOUNT_FILE, completeAccountPage } from '../src/server/http/account-page.ts';
 import { insertMemberBar } from '../src/server/http/member-bar.ts';
+import { insertNewsletterStatus } from '../src/server/http/newsletter-status.ts';
 import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import {
   baseHeaders,
@@ -105,9 +106,14 @@ async function get(req: Request): Promise<Response> {
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
   const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
-  return htmlResponse(insertMemberBar(completed, current.user), 200, headers);
+  const personal = await insertNewsletterStatus(completed, current.user);
+  return htmlResponse(insertMemberBar(personal, current.user), 200, headers);
 }
 
 export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });
 
-export const config: Config = { path: ['/members', '/members/*', '/staff', '/staff/*'] };
+export const config: Config = {
+  path: ['/members', '/members/*', '/staff', '/staff/*'],
+  // The staff newsletter page is drawn by its own function.
+  excludedPath: ['/staff/newsletter', '/staff/newsletter/'],
+};

@@ -1,6 +1,7 @@
 // Operator CLI for the members area: `npm run members -- <command>`. A thin
 // caller: the roll pipeline (src/server/roll/) and the membership module
-// (src/server/membership/) hold every rule, the same as for the staff console.
+// (src/server/membership/) hold every rule, the same as for the staff console;
+// the newsletter module (src/server/newsletter/) those of newsletter-send.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,10 @@ import { readRollFile } from '../src/server/roll/read.ts';
 import { importRoll } from '../src/server/roll/replace.ts';
 import { createStaff } from '../src/server/staff/accounts.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
+import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
+import { queueArticle } from '../src/server/newsletter/queue.ts';
+import { countSubscribers } from '../src/server/newsletter/subscribers.ts';
+import { drainUntilEmpty } from '../src/server/newsletter/run.ts';
 import { StoreUnavailableError } from '../src/server/store/unavailable.ts';
 
 const USAGE = `Usage: npm run members -- <command>
@@ -32,6 +37,8 @@ const USAGE = `Usage: npm run members -- <command>
   suspend <username> <reason>     suspend a member: they cannot sign in, sessions end now
   reinstate <username>            give a suspended or rejected member their membership back
   list [--status S]               list accounts (S: unverified, pending, confirmed, rejected, suspended)
+  newsletter-send <slug>          email a published news article to every subscriber (once ever),
+                                  then send the queue now at NEWSLETTER_RATE
   backup <file>                   copy the SQLite store to a new file while the site serves`;
 
 const STATUSES: UserStatus[] = ['unverified', 'pending', 'confirmed', 'rejected', 'suspended'];
@@ -167,6 +174,32 @@ async function list(args: string[]): Promise<void> {
   }
 }
 
+async function newsletterSend(slug: string | undefined): Promise<void> {
+  if (!slug) throw new UsageError('Name the article: newsletter-send <slug>');
+  await migrateToLatest(getDb());
+  const article = readNewsletterArticle(slug.trim().toLowerCase());
+  if (!article) {
+    throw new UsageError(
+      `No published article "${slug}" in the last build (sealed/). Build the site, and check the slug and that the article is not a draft.`,
+    );
+  }
+  if ((await countSubscribers()).subscribed === 0)
+    throw new UsageError('Nobody is subscribed yet, so nothing was queued.');
+  const result = await queueArticle(article, { source: 'cli', actor: actor() });
+  if (result.queued) console.log(`Queued "${article.title}" for ${result.recipients} subscribers.`);
+  else
+    console.log(
+      `"${article.title}" was already queued on ${new Date(result.queuedAt).toISOString()}; it is never sent twice. Sending whatever is still queued.`,
+    );
+  const report = await drainUntilEmpty({
+    onProgress: (r) => process.stdout.write(`\rSent ${r.sent}, ${r.remaining} waiting…`),
+  });
+  process.stdout.write('\n');
+  console.log(
+    `Sent ${report.sent}; bounced ${report.bounced}; failed ${report.failed}; ${report.retried} to retry later; ${report.remaining} still waiting.`,
+  );
+}
+
 async function backup(file: string | undefined): Promise<void> {
   if (!file) throw new UsageError('Name the backup file: backup <file>');
   const config = getConfig();
@@ -209,6 +242,8 @@ async function main(argv: string[]): Promise<void> {
       return reinstate(args[0]);
     case 'list':
       return list(args);
+    case 'newsletter-send':
+      return newsletterSend(args[0]);
     case 'backup':
       return backup(args[0]);
     case undefined:

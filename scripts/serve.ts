@@ -9,6 +9,7 @@ import { errorCode } from '../src/lib/error-code.ts';
 import { closeDb, getDb } from '../src/server/store/db.ts';
 import { migrateToLatest } from '../src/server/store/migrations.ts';
 import { loadFunctions } from './lib/functions.ts';
+import { queueLocalDeploy } from './lib/newsletter-deploy.ts';
 import { loadHeaderRules, loadRedirectRules } from './lib/netlify-rules.ts';
 import { onShutdown } from './lib/processes.ts';
 import { settleRequestBody } from './lib/request-body.ts';
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
       server.scheduled.map((f) => `${f.name} (${f.schedule})`).join(', ') || 'none'
     }`,
   );
+  await queueLocalDeploy();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -5,6 +5,7 @@ import { prepareLocalData, type DemoLogin } from '../src/server/local-data.ts';
 import { closeDb } from '../src/server/store/db.ts';
 import { createSiteServer } from './serve.ts';
 import { ensureBuilt, isBuildFresh } from './lib/build.ts';
+import { queueLocalDeploy } from './lib/newsletter-deploy.ts';
 import { onShutdown, startDecapServer, stopChild } from './lib/processes.ts';
 
 /** Prints the demo logins as an aligned table, or why there are none. */
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   for (const fn of server.scheduled)
     console.log(`  Schedule: ${fn.name} runs ${fn.schedule} (UTC)`);
   printLogins(logins);
+  // The build is live: as after a Netlify deploy, queue its newly ticked newsletter articles.
+  await queueLocalDeploy();
   console.log('\n  Ctrl-C stops the site and the CMS backend.');
 }
 

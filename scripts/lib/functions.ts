@@ -108,6 +108,9 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
     const paths = toArray(mod.config?.path as string | string[] | undefined);
     // Scheduled functions have no path: the scheduler runs them (scheduler.ts).
     if (mod.config?.schedule && paths.length === 0) continue;
+    // Event handlers only (e.g. `deploySucceeded`): Netlify calls them on its events, never on a
+    // route; the local server stands in for deploy-succeeded itself (newsletter-deploy.ts).
+    if (isEventHandlerObject(mod.default) && paths.length === 0) continue;
     if (!isHandler(mod.default) || paths.length === 0) {
       console.warn(`functions/${fileName}: no default export or no config.path; not routed`);
       continue;
@@ -125,6 +128,12 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
     });
   }
   return loaded;
+}
+
+/** True for a default export that is an object of Netlify event handlers and has no `fetch`. */
+function isEventHandlerObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || 'fetch' in value) return false;
+  return Object.keys(value).some((key) => /^(deploy|form|user)[A-Z]\w*$/.test(key));
 }
 
 /** The function routed to a path and method, with the params of its first matching route. */

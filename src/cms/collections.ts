@@ -87,6 +87,11 @@ export const newsCollection: CmsCollection = {
     ),
     archivedField,
     draftField,
+    switchField(
+      'newsletter',
+      'Email this article to subscribers when it is published',
+      'Sent once, by the first publish that makes it live; later edits and re-publishing never send it again. Members-only articles go in full only to confirmed members: everyone else gets the title, the summary and a link to log in.',
+    ),
     bodyField(),
   ],
 };

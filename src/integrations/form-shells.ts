@@ -13,6 +13,9 @@ export const FORM_PAGES = [
   'reset-password',
   'set-password',
   'verify-email',
+  'newsletter',
+  'newsletter/confirm',
+  'newsletter/unsubscribe',
 ] as const;
 
 /**

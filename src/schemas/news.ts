@@ -33,6 +33,11 @@ export const newsSchema = <Image extends z.ZodTypeAny>(image: () => Image) =>
       archived: z.boolean().default(false),
       /** Drafts are not published. */
       draft: z.boolean().default(false),
+      /**
+       * Email this article to newsletter subscribers when it is published: the
+       * first live deploy that holds it queues it, once ever.
+       */
+      newsletter: z.boolean().default(false),
     })
     .superRefine((entry, ctx) => {
       if (entry.image && !entry.imageAlt) {

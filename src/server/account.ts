@@ -26,6 +26,11 @@ import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
 import { describeDevice } from './device-names.ts';
 import { getTwoFactorStatus } from './two-factor/two-factor.ts';
+import {
+  eraseMemberSubscription,
+  exportMemberSubscription,
+  type SubscriptionExport,
+} from './newsletter/subscribers.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
@@ -168,6 +173,8 @@ export interface MemberDataExport {
     recoveryCodesLeft: number;
     passkeys: { name: string; addedAt: string; lastUsedAt: string | null }[];
   };
+  /** The newsletter subscription at the account's address, if any. */
+  newsletter: SubscriptionExport | null;
   notes: string;
 }
 
@@ -217,6 +224,7 @@ export async function exportMemberData(
         lastUsedAt: iso(p.lastUsedAt),
       })),
     },
+    newsletter: await exportMemberSubscription(user, db),
     notes:
       'Your password is stored only as an argon2id hash, your warrant number only as a keyed hash plus its last two digits, your authenticator key only encrypted and your recovery codes only as hashes, so none of them can be shown.',
   };

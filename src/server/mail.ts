@@ -15,6 +15,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   purpose: string;
+  /** An HTML alternative to `text` (newsletters). */
+  html?: string;
+  /** Extra header fields, e.g. `List-Unsubscribe`. */
+  headers?: Record<string, string>;
 }
 
 let transport: { key: string; transporter: Transporter<unknown> } | undefined;
@@ -54,6 +58,8 @@ export async function sendMail(
     to: message.to,
     subject: message.subject,
     text: message.text,
+    ...(message.html ? { html: message.html } : {}),
+    ...(message.headers ? { headers: message.headers } : {}),
   });
   if (config.smtpUrl) return;
   const dir = outboxDir(config);

@@ -9,7 +9,9 @@
  *   so an older row counts for nothing);
  * - roll-import previews never applied within their lifetime;
  * - registrations whose email was never verified, `unverifiedRetentionDays`
- *   after they were made (their sessions and links go with them).
+ *   after they were made (their sessions and links go with them);
+ * - newsletter confirmation links once used or expired, and newsletter
+ *   subscriptions never confirmed, `unverifiedRetentionDays` after they were asked for.
  */
 import { DAY, resolveNow } from './clock.ts';
 import { recordAudit } from './audit.ts';
@@ -26,6 +28,8 @@ export interface PurgeCounts {
   rateLimits: number;
   rollPreviews: number;
   unverifiedAccounts: number;
+  newsletterTokens: number;
+  unconfirmedSubscribers: number;
 }
 
 /** Options of a run: the time (for tests) and how long unverified registrations are kept. */
@@ -66,12 +70,23 @@ export async function purgeExpiredData(db: Db, options: PurgeOptions): Promise<P
     .where('status', '=', 'unverified')
     .where('created_at', '<=', now - options.unverifiedRetentionDays * DAY)
     .executeTakeFirst();
+  const newsletterTokens = await db
+    .deleteFrom('newsletter_tokens')
+    .where((eb) => eb.or([eb('used_at', 'is not', null), eb('expires_at', '<=', now)]))
+    .executeTakeFirst();
+  const unconfirmedSubscribers = await db
+    .deleteFrom('newsletter_subscribers')
+    .where('status', '=', 'pending')
+    .where('created_at', '<=', now - options.unverifiedRetentionDays * DAY)
+    .executeTakeFirst();
   const counts: PurgeCounts = {
     sessions: deleted(sessions),
     emailTokens: deleted(emailTokens),
     rateLimits: deleted(rateLimits),
     rollPreviews: deleted(rollPreviews),
     unverifiedAccounts: deleted(unverifiedAccounts),
+    newsletterTokens: deleted(newsletterTokens),
+    unconfirmedSubscribers: deleted(unconfirmedSubscribers),
   };
   if (counts.unverifiedAccounts > 0) {
     await recordAudit(db, {

@@ -28,6 +28,7 @@ import { getDb, isUniqueViolation, type Db } from './store/db.ts';
 import type { User, UserStatus } from './store/schema.ts';
 import { newUserRow, type CallOptions } from './users.ts';
 import { hmacWarrantNumber, warrantLastTwo } from './warrant.ts';
+import { followMemberEmailChange } from './newsletter/subscribers.ts';
 
 /** The registration form's fields, as received. */
 export interface RegistrationInput {
@@ -236,6 +237,7 @@ async function applyEmailChange(
     .set({ email: newEmail, email_lower: lower, updated_at: now })
     .where('id', '=', userId)
     .execute();
+  await followMemberEmailChange(db, userId, newEmail, now);
   return true;
 }
 

@@ -18,6 +18,17 @@ for (const [name, paths] of [
   ['account-export', ['/api/account/export']],
   ['account-delete', ['/api/account/delete']],
   ['members', ['/members/', '/members/news/pay-talks/', '/staff/']],
+  ['newsletter-subscribe', ['/api/newsletter/subscribe']],
+  ['newsletter-confirm', ['/api/newsletter/confirm', '/newsletter/confirm/']],
+  [
+    'newsletter-unsubscribe',
+    [
+      '/api/newsletter/unsubscribe',
+      '/api/newsletter/unsubscribe?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '/newsletter/unsubscribe/',
+    ],
+  ],
+  ['account-newsletter', ['/api/account/newsletter']],
 ] as const) {
   const handler = ((await import(`../../functions/${name}.ts`)) as { default: Handler }).default;
   TARGETS.push({ name, handler, paths: [...paths] });

@@ -199,6 +199,10 @@ export async function countRows(): Promise<Record<string, number>> {
     'recovery_codes',
     'passkeys',
     'webauthn_challenges',
+    'newsletter_subscribers',
+    'newsletter_tokens',
+    'newsletter_sends',
+    'newsletter_deliveries',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {

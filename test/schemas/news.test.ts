@@ -22,7 +22,12 @@ describe('newsSchema', () => {
   it('accepts a minimal article and fills the flags with false', () => {
     const entry = schema.parse(valid);
     expect(entry.date).toEqual(new Date('2024-03-01T00:00:00Z'));
-    expect(entry).toMatchObject({ membersOnly: false, archived: false, draft: false });
+    expect(entry).toMatchObject({
+      membersOnly: false,
+      archived: false,
+      draft: false,
+      newsletter: false,
+    });
   });
 
   it('accepts a Date as YAML parses an unquoted date', () => {
@@ -59,6 +64,11 @@ describe('newsSchema', () => {
   it('accepts an image with alt text', () => {
     const entry = schema.parse({ ...valid, image: './images/hero.jpg', imageAlt: 'A shield' });
     expect(entry.imageAlt).toBe('A shield');
+  });
+
+  it('keeps newsletter when ticked and refuses anything but true or false', () => {
+    expect(schema.parse({ ...valid, newsletter: true }).newsletter).toBe(true);
+    expect(messagesFor({ ...valid, newsletter: 'yes' }).newsletter).toHaveLength(1);
   });
 
   it('keeps membersOnly, archived and draft when set', () => {

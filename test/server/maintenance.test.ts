@@ -140,6 +140,8 @@ describe.each(ENGINES)('scheduled maintenance on %s', (engine) => {
       rateLimits: 1,
       rollPreviews: 1,
       unverifiedAccounts: 1,
+      newsletterTokens: 0,
+      unconfirmedSubscribers: 0,
     });
     expect(await ids(db, 'users')).toEqual([live, staff, recentUnverified, oldPending].sort());
     // The unverified account's own session and link went with it.
@@ -165,7 +167,7 @@ describe.each(ENGINES)('scheduled maintenance on %s', (engine) => {
     expect(JSON.stringify(audit)).not.toContain('never.verified');
 
     const again = await purgeExpiredData(db, { now: NOW, unverifiedRetentionDays: 30 });
-    expect(Object.values(again)).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(again).every((n) => n === 0)).toBe(true);
     expect(await countRows(db, 'audit_log')).toBe(audit.length);
   });
 

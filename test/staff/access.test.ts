@@ -9,6 +9,7 @@ import roll from '../../functions/staff-roll.ts';
 import rollApply from '../../functions/staff-roll-apply.ts';
 import rollLapsed from '../../functions/staff-roll-lapsed.ts';
 import team from '../../functions/staff-team.ts';
+import newsletter from '../../functions/staff-newsletter.ts';
 import { ENGINES } from '../server/support.ts';
 import { call, signIn, type SignedIn, useStaffStore } from './support.ts';
 
@@ -19,6 +20,8 @@ const PAGES = [
   [audit, '/api/staff/audit'],
   [team, '/api/staff/team'],
   [reauth, '/api/staff/reauth'],
+  [newsletter, '/staff/newsletter/'],
+  [newsletter, '/api/staff/newsletter'],
 ] as const;
 
 const ACTIONS = [
@@ -28,6 +31,7 @@ const ACTIONS = [
   [exportFn, '/api/staff/export', {}],
   [reauth, '/api/staff/reauth', { password: 'x', next: '/api/staff/roll' }],
   [team, '/api/staff/team', { firstName: 'A', surname: 'B', email: 'a@b.org', username: 'ab_c' }],
+  [newsletter, '/api/staff/newsletter', { action: 'send', slug: 'x', sendId: '' }],
 ] as const;
 
 describe.each(ENGINES)('staff console access (%s)', (engine) => {

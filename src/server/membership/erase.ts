@@ -1,6 +1,6 @@
 /**
- * Erasing an account (UK GDPR erasure): the user row, its sessions, tokens
- * and rate-limit keys go in one transaction; the audit log keeps only the
+ * Erasing an account (UK GDPR erasure): the user row, its sessions, tokens,
+ * rate-limit keys and newsletter subscription go in one transaction; the audit log keeps only the
  * anonymous id. Members erase themselves from their account page; staff
  * erase a member on request, repeating the username so it is never a slip.
  */
@@ -8,6 +8,7 @@ import { recordAudit } from '../audit.ts';
 import { loginFailureKey } from '../authentication.ts';
 import { resolveNow } from '../clock.ts';
 import { rateLimitKey } from '../rate-limit.ts';
+import { eraseMemberSubscription } from '../newsletter/subscribers.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 import { describeMember, findMember, type MembershipResult } from './change.ts';
@@ -36,6 +37,7 @@ export async function eraseAccount(
       ];
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx.deleteFrom('email_tokens').where('user_id', '=', userId).execute();
+      await eraseMemberSubscription(trx, user);
       await trx.deleteFrom('rate_limits').where('key', 'in', keys).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
       await recordAudit(trx, {

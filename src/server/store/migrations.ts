@@ -286,11 +286,150 @@ const twoFactor: Migration = {
   },
 };
 
+/**
+ * The newsletter: subscribers (double opt-in), their confirmation tokens, the
+ * articles ever queued (primary key: so each is queued once), sends and one
+ * delivery row per recipient and send (primary key: so each gets it once).
+ */
+const newsletter: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('newsletter_subscribers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('email_lower', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text')
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['pending', 'subscribed', 'unsubscribed', 'bounced'])),
+      )
+      .addColumn('user_id', 'text', (c) => c.unique().references('users.id').onDelete('set null'))
+      .addColumn('unsubscribe_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('consent_source', 'text')
+      .addColumn('consent_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('unsubscribed_at', 'bigint')
+      .addColumn('bounced_at', 'bigint')
+      .execute();
+    await db.schema
+      .createIndex('newsletter_subscribers_status')
+      .on('newsletter_subscribers')
+      .column('status')
+      .execute();
+
+    await db.schema
+      .createTable('newsletter_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('subscriber_id', 'text', (c) =>
+        c.notNull().references('newsletter_subscribers.id').onDelete('cascade'),
+      )
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .execute();
+    await db.schema
+      .createIndex('newsletter_tokens_subscriber')
+      .on('newsletter_tokens')
+      .column('subscriber_id')
+      .execute();
+
+    await db.schema
+      .createTable('newsletter_sends')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('article_slug', 'text', (c) => c.notNull())
+      .addColumn('article_title', 'text', (c) => c.notNull())
+      .addColumn('article', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['queued', 'sending', 'sent', 'cancelled'])),
+      )
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('recipient_count', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('started_at', 'bigint')
+      .addColumn('finished_at', 'bigint')
+      .addColumn('cancelled_at', 'bigint')
+      .execute();
+    await db.schema
+      .createIndex('newsletter_sends_status')
+      .on('newsletter_sends')
+      .columns(['status', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('newsletter_articles')
+      .addColumn('slug', 'text', (c) => c.primaryKey())
+      .addColumn('send_id', 'text', (c) => c.notNull())
+      .addColumn('queued_at', 'bigint', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('newsletter_deliveries')
+      .addColumn('send_id', 'text', (c) =>
+        c.notNull().references('newsletter_sends.id').onDelete('cascade'),
+      )
+      .addColumn('subscriber_id', 'text', (c) =>
+        c.notNull().references('newsletter_subscribers.id').onDelete('cascade'),
+      )
+      .addColumn('status', 'text', (c) =>
+        c
+          .notNull()
+          .check(
+            sqlIn('status', [
+              'queued',
+              'sending',
+              'sent',
+              'failed',
+              'bounced',
+              'skipped',
+              'cancelled',
+            ]),
+          ),
+      )
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+      .addColumn('claim', 'text')
+      .addColumn('claimed_at', 'bigint')
+      .addColumn('sent_at', 'bigint')
+      .addColumn('last_error', 'text')
+      .addPrimaryKeyConstraint('newsletter_deliveries_pk', ['send_id', 'subscriber_id'])
+      .execute();
+    await db.schema
+      .createIndex('newsletter_deliveries_due')
+      .on('newsletter_deliveries')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
+    await db.schema
+      .createIndex('newsletter_deliveries_subscriber')
+      .on('newsletter_deliveries')
+      .column('subscriber_id')
+      .execute();
+    await db.schema
+      .createIndex('newsletter_deliveries_claim')
+      .on('newsletter_deliveries')
+      .column('claim')
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const table of [
+      'newsletter_deliveries',
+      'newsletter_articles',
+      'newsletter_sends',
+      'newsletter_tokens',
+      'newsletter_subscribers',
+    ]) {
+      await db.schema.dropTable(table).ifExists().execute();
+    }
+  },
+};
+
 /** Every migration, in order; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_staff_console': staffConsole,
   '0010_two_factor': twoFactor,
+  '0011_newsletter': newsletter,
   '0013_membership': membership,
 };
 

@@ -186,6 +186,90 @@ export interface AuditLogTable {
   at: number;
 }
 
+/** A newsletter subscriber's place: confirmation pending, receiving, left, or undeliverable. */
+export type SubscriberStatus = 'pending' | 'subscribed' | 'unsubscribed' | 'bounced';
+
+/** A newsletter send: waiting for the worker, going out, done, or stopped by staff. */
+export type SendStatus = 'queued' | 'sending' | 'sent' | 'cancelled';
+
+/**
+ * One recipient's copy of a send. `sending` is claimed by a worker; `failed`
+ * gave up after retries; `skipped` the subscriber left before their turn.
+ */
+export type DeliveryStatus =
+  'queued' | 'sending' | 'sent' | 'failed' | 'bounced' | 'skipped' | 'cancelled';
+
+export interface NewsletterSubscribersTable {
+  id: string;
+  email: string;
+  /** Lower-cased address; unique. */
+  email_lower: string;
+  name: string | null;
+  status: SubscriberStatus;
+  /** The member account this subscription belongs to, if any. */
+  user_id: string | null;
+  /** Hex SHA-256 of the unsubscribe token (the token is an HMAC of the id). */
+  unsubscribe_hash: string;
+  /** Where consent was given, e.g. `page:/news/pay-talks/` or `account`. */
+  consent_source: string | null;
+  /** When consent was given (the confirmation, or the member's switch). */
+  consent_at: number | null;
+  created_at: number;
+  updated_at: number;
+  unsubscribed_at: number | null;
+  bounced_at: number | null;
+}
+
+export interface NewsletterTokensTable {
+  /** Hex SHA-256 of the confirmation token. */
+  token_hash: string;
+  subscriber_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface NewsletterSendsTable {
+  id: string;
+  article_slug: string;
+  article_title: string;
+  /** JSON `NewsletterArticle`: the article as it was when queued. */
+  article: string;
+  status: SendStatus;
+  /** `deploy`, `cli` or `staff`. */
+  source: string;
+  /** Username, `cli:<user>` or `deploy`. */
+  created_by: string;
+  recipient_count: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface NewsletterArticlesTable {
+  /** An article's slug; the primary key makes queueing it a second time fail. */
+  slug: string;
+  send_id: string;
+  queued_at: number;
+  source: string;
+}
+
+export interface NewsletterDeliveriesTable {
+  send_id: string;
+  subscriber_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Not before this time (back-off after a temporary failure). */
+  next_attempt_at: number;
+  /** The worker batch holding the row while it is `sending`. */
+  claim: string | null;
+  claimed_at: number | null;
+  sent_at: number | null;
+  /** The last SMTP answer or connection error (never the message). */
+  last_error: string | null;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable;
@@ -200,6 +284,11 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
+  newsletter_subscribers: NewsletterSubscribersTable;
+  newsletter_tokens: NewsletterTokensTable;
+  newsletter_sends: NewsletterSendsTable;
+  newsletter_articles: NewsletterArticlesTable;
+  newsletter_deliveries: NewsletterDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -208,3 +297,5 @@ export type UserUpdate = Updateable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type PasskeyRow = Selectable<PasskeysTable>;
+export type Subscriber = Selectable<NewsletterSubscribersTable>;
+export type NewsletterSend = Selectable<NewsletterSendsTable>;

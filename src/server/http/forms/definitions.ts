@@ -276,6 +276,52 @@ export const recoveryCodesForm = {
   ],
 } as const satisfies FormSpec;
 
+/** /newsletter/, the home page and the foot of every article: subscribe (double opt-in). */
+export const newsletterForm = {
+  id: 'newsletter',
+  action: '/api/newsletter/subscribe',
+  submitLabel: 'Subscribe',
+  fields: [
+    {
+      name: 'email',
+      label: 'Email address',
+      type: 'email',
+      autocomplete: 'email',
+      hint: 'We send a link to confirm it is yours. Work addresses (police.uk) cannot receive it.',
+      verbatim: true,
+    },
+    { name: 'name', label: 'Your name (optional)', type: 'text', autocomplete: 'name' },
+    { name: 'source', label: '', type: 'hidden' },
+  ],
+} as const satisfies FormSpec;
+
+/** /newsletter/confirm/?token=: one button, so link scanners that only GET consume nothing. */
+export const newsletterConfirmForm = {
+  id: 'newsletter-confirm',
+  action: '/api/newsletter/confirm',
+  submitLabel: 'Confirm my subscription',
+  fields: [{ name: 'token', label: '', type: 'hidden' }],
+} as const satisfies FormSpec;
+
+/** /newsletter/unsubscribe/?token=: one button posting what RFC 8058's one-click POST sends. */
+export const newsletterUnsubscribeForm = {
+  id: 'newsletter-unsubscribe',
+  action: '/api/newsletter/unsubscribe',
+  submitLabel: 'Unsubscribe',
+  fields: [
+    { name: 'token', label: '', type: 'hidden' },
+    { name: 'List-Unsubscribe', label: '', type: 'hidden' },
+  ],
+} as const satisfies FormSpec;
+
+/** Account page: the newsletter on or off. */
+export const memberNewsletterForm = {
+  id: 'member-newsletter',
+  action: '/api/account/newsletter',
+  submitLabel: 'Save newsletter choice',
+  fields: [{ name: 'newsletter', label: '', type: 'hidden' }],
+} as const satisfies FormSpec;
+
 /** The field names a form accepts, as the body parser's allow-list. */
 export function fieldNames<F extends FormSpec>(form: F): F['fields'][number]['name'][] {
   return form.fields.map((f) => f.name);

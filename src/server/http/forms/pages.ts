@@ -6,6 +6,9 @@ import {
   resetPasswordForm,
   setPasswordForm,
   verifyEmailForm,
+  newsletterConfirmForm,
+  newsletterForm,
+  newsletterUnsubscribeForm,
 } from './definitions.ts';
 
 /** /register/ */
@@ -44,4 +47,25 @@ export const verifyEmailPage: FormPage = {
   page: 'verify-email',
   title: 'Confirm your email address',
   form: verifyEmailForm,
+};
+
+/** /newsletter/ */
+export const newsletterPage: FormPage = {
+  page: 'newsletter',
+  title: 'Subscribe to our newsletter',
+  form: newsletterForm,
+};
+
+/** /newsletter/confirm/ */
+export const newsletterConfirmPage: FormPage = {
+  page: 'newsletter/confirm',
+  title: 'Confirm your subscription',
+  form: newsletterConfirmForm,
+};
+
+/** /newsletter/unsubscribe/ */
+export const newsletterUnsubscribePage: FormPage = {
+  page: 'newsletter/unsubscribe',
+  title: 'Unsubscribe from our newsletter',
+  form: newsletterUnsubscribeForm,
 };

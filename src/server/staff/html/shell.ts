@@ -20,6 +20,7 @@ export const STAFF_SECTIONS = [
   { href: '/api/staff/review', label: 'Review queue' },
   { href: '/api/staff/roll', label: 'Roll' },
   { href: '/api/staff/members', label: 'Members' },
+  { href: '/staff/newsletter/', label: 'Newsletter' },
   { href: '/api/staff/audit', label: 'Audit log' },
   { href: '/api/staff/team', label: 'Staff' },
 ] as const;
