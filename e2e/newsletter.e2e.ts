@@ -37,8 +37,8 @@ async function servePublished(dataDir: string): Promise<{ url: string; child: Ch
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const deadline = Date.now() + 60_000;
   // Listening is not enough: wait until the start-up has queued the new article.
   while (!output.includes(`queued "${SLUG}"`)) {
@@ -103,7 +103,7 @@ describe('the newsletter', () => {
     // 2. Confirm from the outbox: the link opens a page whose button POSTs.
     const [confirmation] = readMailTo(site.dataDir, READER);
     const link = /http:\/\/localhost:\d+\/newsletter\/confirm\/\?token=[A-Za-z0-9_-]+/.exec(
-      confirmation!,
+      confirmation,
     )![0];
     const confirm = await openPage(browser, link, { javaScriptEnabled: false });
     await Promise.all([
@@ -152,7 +152,7 @@ describe('the newsletter', () => {
     // 6. One click, as a mailbox provider sends it: no cookies, no Origin, multipart body.
     const body = new FormData();
     body.set('List-Unsubscribe', 'One-Click');
-    const oneClick = await fetch(header![1]!, { method: 'POST', body });
+    const oneClick = await fetch(header![1], { method: 'POST', body });
     expect(oneClick.status).toBe(200);
 
     step(7);
@@ -163,7 +163,7 @@ describe('the newsletter', () => {
       'editor@example.org',
       'editor_e2e',
     );
-    const password = /Password \(shown once, store it safely\): (\S+)/.exec(stdout)![1]!;
+    const password = /Password \(shown once, store it safely\): (\S+)/.exec(stdout)![1];
     const login = await openPage(browser, `${published.url}/login/?next=/staff/newsletter/`);
     await login.page.fill('#login-username', 'editor_e2e');
     await login.page.fill('#login-password', password);

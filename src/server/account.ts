@@ -26,11 +26,7 @@ import { getDb } from './store/db.ts';
 import { findUserById, type CallOptions } from './users.ts';
 import { describeDevice } from './device-names.ts';
 import { getTwoFactorStatus } from './two-factor/two-factor.ts';
-import {
-  eraseMemberSubscription,
-  exportMemberSubscription,
-  type SubscriptionExport,
-} from './newsletter/subscribers.ts';
+import { exportMemberSubscription, type SubscriptionExport } from './newsletter/subscribers.ts';
 
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';

@@ -107,7 +107,7 @@ export async function resetPassword(
         changed = user;
         return { ok: true };
       });
-    const notify = changed as { email: string; first_name: string } | undefined;
+    const notify = changed;
     if (notify)
       await deliverMail(passwordChangedMessage(config, notify.email, notify.first_name), config);
     return result;

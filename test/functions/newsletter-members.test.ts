@@ -132,7 +132,7 @@ describe("a member's newsletter", () => {
     const cookie = await logIn(account.username, account.password);
     await switchNewsletter(cookie, 'on');
     const res = await call(exportData, { path: '/api/account/export', cookie });
-    const data = await res.json();
+    const data = (await res.json()) as { newsletter: { consentGiven: string } };
     expect(data.newsletter).toMatchObject({
       email: account.email,
       status: 'subscribed',
@@ -201,7 +201,7 @@ describe('the staff newsletter page', () => {
     expect((await post({ action: 'send', slug: 'pay-talks' })).status).toBe(303);
     const again = await post({ action: 'send', slug: 'pay-talks' });
     const flash = again.headers.getSetCookie().find((c) => c.startsWith('staff_flash='))!;
-    const text = Buffer.from(flash.split(';')[0]!.split('=')[1]!, 'base64url').toString();
+    const text = Buffer.from(flash.split(';')[0].split('=')[1], 'base64url').toString();
     expect(text).toContain('never sent twice');
     const sends = await getDb().selectFrom('newsletter_sends').selectAll().execute();
     expect(sends).toHaveLength(1);
@@ -211,11 +211,11 @@ describe('the staff newsletter page', () => {
       status: 'queued',
     });
 
-    expect((await post({ action: 'cancel', sendId: sends[0]!.id })).status).toBe(303);
+    expect((await post({ action: 'cancel', sendId: sends[0].id })).status).toBe(303);
     const after = await getDb()
       .selectFrom('newsletter_deliveries')
       .select('status')
-      .where('send_id', '=', sends[0]!.id)
+      .where('send_id', '=', sends[0].id)
       .execute();
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((d) => d.status === 'cancelled')).toBe(true);

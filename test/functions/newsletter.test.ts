@@ -12,6 +12,7 @@ import {
 } from '../../src/server/http/forms/definitions.ts';
 import { getConfig } from '../../src/server/config.ts';
 import { unsubscribeToken } from '../../src/server/newsletter/subscribers.ts';
+import { toHtmlString } from '../../src/server/html/safe-html.ts';
 
 for (const [file, title, f] of [
   ['newsletter', 'Subscribe', newsletterForm],
@@ -22,7 +23,7 @@ for (const [file, title, f] of [
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(
     target,
-    `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main id="main"><h1>${title}</h1>${renderForm(f)}</main></body></html>`,
+    `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main id="main"><h1>${title}</h1>${toHtmlString(renderForm(f))}</main></body></html>`,
   );
 }
 
@@ -282,8 +283,8 @@ describe('unsubscribing', () => {
     ]) {
       const res = await call(unsubscribe, {
         path: `/api/newsletter/unsubscribe?token=${token}`,
-        body: body!,
-        type: type!,
+        body: body,
+        type: type,
         json: true,
       });
       expect([400, 415]).toContain(res.status);

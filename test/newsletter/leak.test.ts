@@ -79,8 +79,9 @@ describe('members-only articles in the newsletter', () => {
     });
     for (const article of articles) await queueArticle(article, { source: 'cli', actor: 'test' });
     await drainNewsletterQueue({
-      deliver: async (m) => {
+      deliver: (m) => {
         messages.push(m);
+        return Promise.resolve();
       },
       rate: null,
     });

@@ -100,14 +100,14 @@ for (const engine of ENGINES) {
 
       it('retries a temporary failure with back-off and then sends it once', async () => {
         const [ok, flaky] = await seedSubscribers(store.db, store.config, 2, { prefix: 'temp' });
-        failures.set(flaky!, ['451 4.3.0 Mailbox busy, try later']);
+        failures.set(flaky, ['451 4.3.0 Mailbox busy, try later']);
         await queueArticle(sampleArticle({ slug: 'retry' }), { source: 'cli', actor: 'test' });
         const config = { ...store.config, smtpUrl: sink.url };
         let now = Date.now();
         const first = await drainNewsletterQueue({ config, rate: null, now: () => now });
         expect(first).toMatchObject({ sent: 1, retried: 1, remaining: 1 });
-        expect(sink.countFor(ok!)).toBe(1);
-        expect(sink.countFor(flaky!)).toBe(0);
+        expect(sink.countFor(ok)).toBe(1);
+        expect(sink.countFor(flaky)).toBe(0);
         // Not yet due: the back-off holds it.
         expect(await drainNewsletterQueue({ config, rate: null, now: () => now })).toMatchObject({
           sent: 0,
@@ -118,15 +118,15 @@ for (const engine of ENGINES) {
           sent: 1,
           remaining: 0,
         });
-        expect(sink.countFor(flaky!)).toBe(1);
-        expect(sink.countFor(ok!)).toBe(1);
+        expect(sink.countFor(flaky)).toBe(1);
+        expect(sink.countFor(ok)).toBe(1);
         const [send] = await listSends();
         expect(send).toMatchObject({ status: 'sent', sent: 2, failed: 0 });
       });
 
       it(`gives up as failed after ${MAX_ATTEMPTS} temporary failures`, async () => {
         const [address] = await seedSubscribers(store.db, store.config, 1, { prefix: 'down' });
-        failures.set(address!, Array(MAX_ATTEMPTS).fill('421 4.4.2 Try again later'));
+        failures.set(address, Array<string>(MAX_ATTEMPTS).fill('421 4.4.2 Try again later'));
         await queueArticle(sampleArticle({ slug: 'gives-up' }), { source: 'cli', actor: 'test' });
         const config = { ...store.config, smtpUrl: sink.url };
         let now = Date.now();
@@ -136,12 +136,12 @@ for (const engine of ENGINES) {
         }
         const [send] = await listSends();
         expect(send).toMatchObject({ status: 'sent', sent: 0, failed: 1 });
-        expect(sink.countFor(address!)).toBe(0);
+        expect(sink.countFor(address)).toBe(0);
       });
 
       it('marks an address bounced on a permanent failure and sends it nothing more', async () => {
         const [gone, fine] = await seedSubscribers(store.db, store.config, 2, { prefix: 'perm' });
-        failures.set(gone!, ['550 5.1.1 No such user']);
+        failures.set(gone, ['550 5.1.1 No such user']);
         await queueArticle(sampleArticle({ slug: 'first' }), { source: 'cli', actor: 'test' });
         const config = { ...store.config, smtpUrl: sink.url };
         const report = await drainNewsletterQueue({ config, rate: null });
@@ -149,14 +149,14 @@ for (const engine of ENGINES) {
         const row = await store.db
           .selectFrom('newsletter_subscribers')
           .select(['status', 'bounced_at'])
-          .where('email_lower', '=', gone!)
+          .where('email_lower', '=', gone)
           .executeTakeFirstOrThrow();
         expect(row.status).toBe('bounced');
         expect(row.bounced_at).not.toBeNull();
         await queueArticle(sampleArticle({ slug: 'second' }), { source: 'cli', actor: 'test' });
         await drainNewsletterQueue({ config, rate: null });
-        expect(sink.countFor(gone!)).toBe(0);
-        expect(sink.countFor(fine!)).toBe(2);
+        expect(sink.countFor(gone)).toBe(0);
+        expect(sink.countFor(fine)).toBe(2);
         const [second, first] = await listSends();
         expect(first).toMatchObject({ bounced: 1, sent: 1 });
         expect(second).toMatchObject({ recipients: 1, sent: 1 });
@@ -177,7 +177,7 @@ for (const engine of ENGINES) {
         expect(
           await drainNewsletterQueue({ config: online, rate: null, now: () => now }),
         ).toMatchObject({ sent: 1, remaining: 0 });
-        expect(sink.countFor(address!)).toBe(1);
+        expect(sink.countFor(address)).toBe(1);
       });
     });
 
@@ -185,8 +185,9 @@ for (const engine of ENGINES) {
       await seedSubscribers(store.db, store.config, 30, { prefix: 'rate' });
       await queueArticle(sampleArticle({ slug: 'rated' }), { source: 'cli', actor: 'test' });
       let count = 0;
-      const deliver = async () => {
+      const deliver = () => {
         count += 1;
+        return Promise.resolve();
       };
       const now = Date.now();
       const [a, b] = await Promise.all([

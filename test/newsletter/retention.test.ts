@@ -19,7 +19,7 @@ for (const engine of ENGINES) {
       await db
         .updateTable('newsletter_subscribers')
         .set({ created_at: NOW - 30 * DAY })
-        .where('email_lower', 'in', [oldPending!, oldSubscribed!])
+        .where('email_lower', 'in', [oldPending, oldSubscribed])
         .execute();
       const idOf = async (email: string) =>
         (
@@ -29,7 +29,7 @@ for (const engine of ENGINES) {
             .where('email_lower', '=', email)
             .executeTakeFirstOrThrow()
         ).id;
-      const fresh = await idOf(newPending!);
+      const fresh = await idOf(newPending);
       const token = (hash: string, expires: number, used: number | null) => ({
         token_hash: hash,
         subscriber_id: fresh,

@@ -117,8 +117,8 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
       (m) => m.to.includes(email) && m.text.includes('was changed from this address'),
     );
     expect(toOld).toHaveLength(1);
-    expect(toOld[0]!.text).toContain('moved@example.org');
-    expect(toOld[0]!.text).toMatch(
+    expect(toOld[0].text).toContain('moved@example.org');
+    expect(toOld[0].text).toMatch(
       /If you did not make this change.*contact the federation office/s,
     );
     const toNew = outbox.filter(

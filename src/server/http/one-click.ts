@@ -21,7 +21,7 @@ const ALLOWED = new Set(['List-Unsubscribe', 'token']);
  * unknown or repeated field, and a body without `List-Unsubscribe=One-Click`.
  */
 export async function readOneClickBody(req: Request): Promise<OneClickBody> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (req.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
     throw new HttpError(
       415,
@@ -34,7 +34,7 @@ export async function readOneClickBody(req: Request): Promise<OneClickBody> {
   });
   let pairs: [string, FormDataEntryValue][];
   try {
-    const parsed = await new Response(bytes as Uint8Array<ArrayBuffer>, {
+    const parsed = await new Response(bytes, {
       headers: { 'content-type': req.headers.get('content-type')! },
     }).formData();
     pairs = [...parsed.entries()];

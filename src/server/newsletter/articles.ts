@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRecord } from '../../lib/is-record.ts';
 import { siteFiles } from '../http/site-files.ts';
 
 /** The sealed file listing the articles, relative to sealed/. */
@@ -50,10 +51,25 @@ function readJson(root: string, relative: string): unknown {
   }
 }
 
+function isArticleListing(value: unknown): value is ArticleListing {
+  return isRecord(value) && typeof value.slug === 'string' && typeof value.title === 'string';
+}
+
+/** An article as a send stored it (JSON); throws when the stored text is not one. */
+export function parseStoredArticle(text: string): NewsletterArticle {
+  const value: unknown = JSON.parse(text);
+  if (!isArticleListing(value) || !isRecord(value) || typeof value.bodyHtml !== 'string') {
+    throw new Error('A stored newsletter send holds no article.');
+  }
+  return { ...value, bodyHtml: value.bodyHtml };
+}
+
 /** Every published article the last build listed, newest first; empty without a build. */
 export function readArticleIndex(root: string = siteFiles.root): ArticleListing[] {
-  const data = readJson(root, ARTICLE_INDEX_FILE) as { articles?: ArticleListing[] } | null;
-  return Array.isArray(data?.articles) ? data.articles : [];
+  // The build wrote this file from the content schema; only its outer shape is checked here.
+  const data = readJson(root, ARTICLE_INDEX_FILE);
+  const articles: unknown = isRecord(data) ? data.articles : undefined;
+  return Array.isArray(articles) ? articles.filter(isArticleListing) : [];
 }
 
 /** A published article with its body, or null when the last build has no such article. */
@@ -64,7 +80,7 @@ export function readNewsletterArticle(
   if (!SLUG.test(slug)) return null;
   const listing = readArticleIndex(root).find((a) => a.slug === slug);
   if (!listing) return null;
-  const body = readJson(root, articleBodyFile(slug)) as { bodyHtml?: unknown } | null;
-  if (typeof body?.bodyHtml !== 'string') return null;
+  const body = readJson(root, articleBodyFile(slug));
+  if (!isRecord(body) || typeof body.bodyHtml !== 'string') return null;
   return { ...listing, bodyHtml: body.bodyHtml };
 }

@@ -206,7 +206,7 @@ export async function listSends(options: { limit?: number; db?: Db } = {}): Prom
     counts.set(row.status, Number(row.n));
     bySend.set(row.send_id, counts);
   }
-  return sends.map((send) => summarise(send, bySend.get(send.id) ?? new Map()));
+  return sends.map((send) => summarise(send, bySend.get(send.id) ?? new Map<string, number>()));
 }
 
 /** When each article slug was queued, for marking articles already sent. */

@@ -6,6 +6,8 @@
  * address is bounced), after RFC 5321 section 4.2.1.
  */
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { isRecord } from '../../lib/is-record.ts';
 import type { ServerConfig } from '../config.ts';
 import { sendMail } from '../mail.ts';
 import type { NewsletterMessage } from './message.ts';
@@ -31,12 +33,13 @@ export function openNewsletterTransport(config: ServerConfig): NewsletterTranspo
       close() {},
     };
   }
-  const transporter = nodemailer.createTransport({
+  const options: SMTPPool.Options = {
     url: config.smtpUrl,
     pool: true,
     maxConnections: SMTP_POOL_SIZE,
     maxMessages: 500,
-  } as nodemailer.TransportOptions);
+  };
+  const transporter = nodemailer.createTransport(options);
   return {
     async deliver(message) {
       await transporter.sendMail({ from, ...message });
@@ -55,13 +58,18 @@ export type FailureKind = 'temporary' | 'permanent';
  * reply, a timeout or a connection error is temporary.
  */
 export function classifySendError(error: unknown): FailureKind {
-  const code = Number((error as { responseCode?: unknown } | null)?.responseCode);
+  const code = Number(isRecord(error) ? error.responseCode : undefined);
   return code >= 500 && code < 600 ? 'permanent' : 'temporary';
 }
 
 /** A short description of a send error for the store and the staff page (never the message). */
 export function describeSendError(error: unknown): string {
-  const e = error as { responseCode?: number; response?: string; code?: string; message?: string };
-  const text = e?.response ?? e?.message ?? String(error);
-  return `${e?.responseCode ?? e?.code ?? 'error'}: ${text}`.replace(/\s+/g, ' ').slice(0, 300);
+  const e = isRecord(error) ? error : {};
+  const text = textOf(e.response) ?? textOf(e.message) ?? String(error);
+  const code = textOf(e.responseCode) ?? textOf(e.code) ?? 'error';
+  return `${code}: ${text}`.replace(/\s+/g, ' ').slice(0, 300);
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

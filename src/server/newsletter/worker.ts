@@ -17,7 +17,7 @@ import { ConfigError, getConfig, type ServerConfig } from '../config.ts';
 import { generateId } from '../crypto.ts';
 import { consumeRateLimit } from '../rate-limit.ts';
 import { engineOf, getDb, type Db } from '../store/db.ts';
-import type { NewsletterArticle } from './articles.ts';
+import { parseStoredArticle } from './articles.ts';
 import {
   personalise,
   prepareMessage,
@@ -156,10 +156,11 @@ async function advanceSends(db: Db, now: number): Promise<void> {
     .updateTable('newsletter_sends')
     .set({ status: 'sent', finished_at: now })
     .where('status', '=', 'sending')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('newsletter_deliveries')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('newsletter_deliveries')
             .select('send_id')
             .whereRef('newsletter_deliveries.send_id', '=', 'newsletter_sends.id')
             .where('newsletter_deliveries.status', 'in', ['queued', 'sending']),
@@ -233,7 +234,7 @@ async function countRemaining(db: Db): Promise<number> {
 async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]!);
+    while (next < items.length) await task(items[next++]);
   });
   await Promise.all(lanes);
 }
@@ -271,7 +272,7 @@ export async function drainNewsletterQueue(options: DrainOptions = {}): Promise<
         .where('id', '=', sendId)
         .executeTakeFirstOrThrow()
         .then((row) => {
-          const article = JSON.parse(row.article) as NewsletterArticle;
+          const article = parseStoredArticle(row.article);
           const variants = new Map<Variant, PreparedMessage>();
           variants.set('full', prepareMessage(article, 'full', config));
           if (article.membersOnly)

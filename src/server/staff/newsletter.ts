@@ -19,7 +19,7 @@ const STATUSES: SubscriberStatus[] = ['pending', 'subscribed', 'unsubscribed', '
 
 /** A status from the query string, defaulting to subscribed. */
 export function readSubscriberStatus(value: string | null): SubscriberStatus {
-  return STATUSES.includes(value as SubscriberStatus) ? (value as SubscriberStatus) : 'subscribed';
+  return STATUSES.find((status) => status === value) ?? 'subscribed';
 }
 
 /** Everything the newsletter page shows. */

@@ -233,7 +233,7 @@ function sqlIn(column: string, values: string[]) {
  * hashes, passkeys and WebAuthn challenges.
  */
 const twoFactor: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
     await db.schema.alterTable('users').addColumn('totp_pending_secret', 'text').execute();
     await db.schema.alterTable('users').addColumn('totp_last_step', 'bigint').execute();
@@ -274,7 +274,7 @@ const twoFactor: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     await db.schema.dropTable('webauthn_challenges').ifExists().execute();
     await db.schema.dropTable('passkeys').ifExists().execute();
     await db.schema.dropTable('recovery_codes').ifExists().execute();
@@ -292,7 +292,7 @@ const twoFactor: Migration = {
  * delivery row per recipient and send (primary key: so each gets it once).
  */
 const newsletter: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('newsletter_subscribers')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -411,7 +411,7 @@ const newsletter: Migration = {
       .column('claim')
       .execute();
   },
-  async down(db: Kysely<any>) {
+  async down(db: Kysely<unknown>) {
     for (const table of [
       'newsletter_deliveries',
       'newsletter_articles',

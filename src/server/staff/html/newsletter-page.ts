@@ -33,7 +33,7 @@ export interface NewsletterPageData {
 }
 
 function subscribersBlock(data: NewsletterPageData): SafeHtml {
-  const statuses = Object.keys(STATUS_LABELS) as SubscriberStatus[];
+  const statuses: SubscriberStatus[] = ['pending', 'subscribed', 'unsubscribed', 'bounced'];
   const links = statuses.map((status) => {
     const href = `${NEWSLETTER_PAGE}${query({ status: status === 'subscribed' ? undefined : status })}`;
     return html`<li><a href="${href}"${status === data.status && html` aria-current="page"`}>${STATUS_LABELS[status]}: <span data-count="${status}">${data.counts[status]}</span></a></li>`;
