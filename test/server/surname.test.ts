@@ -58,7 +58,7 @@ describe('surname comparison with the roll', () => {
     expect(normaliseSurname(a)).not.toBe(normaliseSurname(b));
   });
 
-  it('stores only lower-case ASCII letters and digits for scripts any-ascii knows', () => {
+  it('stores only lower-case ASCII letters and digits for scripts the transliteration knows', () => {
     for (const [a] of SAME_SURNAME) expect(normaliseSurname(a)).toMatch(/^[a-z0-9]+$/);
   });
 

@@ -3,7 +3,7 @@
  * hidden control characters. The same rules hold for a name typed at
  * registration and a surname read from the roll.
  */
-import anyAscii from 'any-ascii';
+import transliterate from '@sindresorhus/transliterate';
 
 /** Why a name was refused; each caller words it for its own reader. */
 export type NameProblem = 'missing' | 'tooLong' | 'control';
@@ -45,7 +45,8 @@ export function checkName(input: unknown, which: 'firstName' | 'surname'): NameC
 /**
  * The form of a surname compared with the roll (and the only form the roll
  * stores): letters and digits only, transliterated to lower-case ASCII by
- * any-ascii, so `Østergård`, `Ostergard`, `Łukasz`/`Lukasz`, `Straße`/`Strasse`,
+ * @sindresorhus/transliterate (Latin, Greek, Cyrillic and other scripts' letters
+ * in their usual ASCII spelling), so `Østergård`, `Ostergard`, `Łukasz`/`Lukasz`, `Straße`/`Strasse`,
  * `Þór`/`Thor` and `O’Neill`/`o'neill` compare equal. German umlauts are also
  * written with an e (`Mueller` for `Müller`), so a vowel a, o or u followed by
  * e counts as the vowel alone: `Müller`, `Muller` and `Mueller` are one name.
@@ -53,7 +54,7 @@ export function checkName(input: unknown, which: 'firstName' | 'surname'): NameC
  * The first steps (NFKD, marks removed, lower case, letters and digits kept)
  * are the earlier form of this function, so applying this to a value stored
  * by the earlier form gives the same result as applying it to the name itself.
- * A name in a script any-ascii does not know keeps its Unicode letters.
+ * A name in a script the library does not know keeps its Unicode letters.
  */
 export function normaliseSurname(surname: string): string {
   const letters = surname
@@ -61,7 +62,7 @@ export function normaliseSurname(surname: string): string {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
-  const ascii = anyAscii(letters)
+  const ascii = transliterate(letters)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
   if (ascii === '') return letters;

@@ -172,7 +172,7 @@ const staffConsole: Migration = {
 };
 
 /**
- * Roll surnames compared through their transliteration (any-ascii), so letters
+ * Roll surnames compared through their transliteration (@sindresorhus/transliterate), so letters
  * written differently in different places match: `Østergård` and `Ostergard`.
  * The roll keeps only the normalised surname, and the new form of a name is
  * the new form of its old normalised form (the old steps come first), so
