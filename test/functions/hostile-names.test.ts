@@ -9,6 +9,7 @@ import {
   createAccount,
   form,
   logIn,
+  logInWithTwoFactor,
   newMemberDetails,
   sessionCookieFrom,
   tokenFromMail,
@@ -56,6 +57,7 @@ describe('names that look like markup', () => {
   let memberId: string;
   let memberCookie: string;
   let staffCookie: string;
+  let staffCode: () => Promise<string>;
   let staffPassword: string;
 
   beforeAll(async () => {
@@ -81,7 +83,9 @@ describe('names that look like markup', () => {
       .where('id', '=', staff.id)
       .execute();
     staffPassword = staff.password;
-    staffCookie = await logIn(staff.username, staff.password);
+    const signedIn = await logInWithTwoFactor(staff);
+    staffCookie = signedIn.cookie;
+    staffCode = signedIn.currentCode;
   });
 
   it('shows them as text in the review queue, then confirms the registration', async () => {
@@ -143,7 +147,7 @@ describe('names that look like markup', () => {
     const reauth = await call(staffReauth, {
       path: '/api/staff/reauth',
       cookie: staffCookie,
-      body: form({ password: staffPassword, next: '/api/staff/members' }),
+      body: form({ password: staffPassword, code: await staffCode(), next: '/api/staff/members' }),
     });
     expect(reauth.status).toBe(303);
     const cookie = sessionCookieFrom(reauth) ?? staffCookie;

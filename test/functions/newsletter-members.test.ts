@@ -1,7 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { call, createAccount, form, logIn, mailTo, tokenFromMail } from './support.ts';
+import {
+  call,
+  createAccount,
+  form,
+  logIn,
+  logInWithTwoFactor,
+  mailTo,
+  tokenFromMail,
+} from './support.ts';
 import { getDb } from '../../src/server/store/db.ts';
 import { ARTICLE_INDEX_FILE, articleBodyFile } from '../../src/server/newsletter/articles.ts';
 import { NEWSLETTER_STATUS_MARKER } from '../../src/server/http/newsletter-status.ts';
@@ -173,7 +181,7 @@ describe('the staff newsletter page', () => {
 
   it('tests, sends by hand once, cancels, and audits each action', async () => {
     const staff = await createAccount('confirmed', 'staff');
-    const cookie = await logIn(staff.username, staff.password);
+    const { cookie } = await logInWithTwoFactor(staff);
     const reader = await createAccount('confirmed');
     await switchNewsletter(await logIn(reader.username, reader.password), 'on');
 
@@ -246,7 +254,7 @@ describe('sending by hand with nobody subscribed', () => {
     await getDb().deleteFrom('newsletter_articles').execute();
     await getDb().deleteFrom('newsletter_subscribers').execute();
     const staff = await createAccount('confirmed', 'staff');
-    const cookie = await logIn(staff.username, staff.password);
+    const { cookie } = await logInWithTwoFactor(staff);
     const res = await call(staffNewsletter, {
       path: '/api/staff/newsletter',
       cookie,

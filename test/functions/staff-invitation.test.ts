@@ -1,13 +1,21 @@
 /** An invited colleague chooses their first password on a page worded for an invitation. */
 import { describe, expect, it } from 'vitest';
-import { call, createAccount, form, logIn, mailTo, tokenFromMail } from './support.ts';
+import {
+  call,
+  createAccount,
+  form,
+  logIn,
+  logInWithTwoFactor,
+  mailTo,
+  tokenFromMail,
+} from './support.ts';
 import passwordReset from '../../functions/password-reset.ts';
 import staffTeam from '../../functions/staff-team.ts';
 
 describe('a staff invitation', () => {
   it('links to the set-password page, whose wording is for a first password, not a reset', async () => {
     const staff = await createAccount('confirmed', 'staff');
-    const cookie = await logIn(staff.username, staff.password);
+    const { cookie } = await logInWithTwoFactor(staff);
     const invited = await call(staffTeam, {
       path: '/api/staff/team',
       cookie,

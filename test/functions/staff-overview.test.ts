@@ -1,6 +1,6 @@
 /** The console's overview says what needs attention, drawn per request. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createAccount, logIn } from './support.ts';
+import { call, createAccount, logIn, logInWithTwoFactor } from './support.ts';
 import { importRoll } from '../../src/server/roll/replace.ts';
 import members from '../../functions/members.ts';
 
@@ -16,7 +16,7 @@ describe('the staff console overview', () => {
 
   beforeAll(async () => {
     const staff = await createAccount('confirmed', 'staff');
-    staffCookie = await logIn(staff.username, staff.password);
+    staffCookie = (await logInWithTwoFactor(staff)).cookie;
   });
 
   it('says when nothing is waiting and that no roll has been imported', async () => {
