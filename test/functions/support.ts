@@ -284,7 +284,7 @@ export interface TwoFactorLogin {
 /**
  * Gives the account an authenticator (TOTP) key, logs in with the password,
  * then completes the second step through the two-factor function, as staff
- * must (docs/security.md § Two-factor sign-in).
+ * must (docs/security.md § Two-factor).
  */
 export async function logInWithTwoFactor(account: {
   id: string;
