@@ -7,7 +7,7 @@ import { describeDevice } from '../device-names.ts';
 import { html, toHtmlString, type SafeHtml } from '../html/safe-html.ts';
 import { getDb } from '../store/db.ts';
 import { listUserSessions, type SessionSummary, type SessionValidation } from '../sessions.ts';
-import { PASSKEY_NAME_MAX } from '../two-factor/passkeys.ts';
+import { PASSKEY_NAME_MAX } from '../two-factor/passkey-name.ts';
 import { getTwoFactorStatus, type TwoFactorStatus } from '../two-factor/two-factor.ts';
 import { disableTwoFactorForm, recoveryCodesForm } from './forms/definitions.ts';
 import { renderForm } from './forms/render.ts';

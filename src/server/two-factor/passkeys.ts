@@ -26,11 +26,10 @@ import { createSession, type Session } from '../sessions.ts';
 import { getDb, type Db } from '../store/db.ts';
 import type { User } from '../store/schema.ts';
 import { findUserById } from '../users.ts';
+import { PASSKEY_NAME_MAX } from './passkey-name.ts';
 
 /** How long a challenge may wait for its answer. */
 export const CHALLENGE_TTL_MS = 5 * MINUTE;
-/** Longest passkey name. */
-export const PASSKEY_NAME_MAX = 60;
 
 /** Messages for people. */
 export const PASSKEY_MESSAGES = {
