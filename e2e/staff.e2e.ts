@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
@@ -189,5 +191,62 @@ describe('the staff console in Chromium', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('office_lead');
     expect(rows[0]).toContain('member.reject');
+  });
+});
+
+describe('staff whose second factor is a passkey (virtual authenticator)', () => {
+  it('confirm an import with their password and passkey', async () => {
+    const created = await runMembersCli(site, 'create-staff', 'keys.lead@example.org', 'keys_lead');
+    const password = /Password \(shown once[^)]*\): (\S+)/.exec(created.stdout)![1];
+    const keyContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const keyPage = await keyContext.newPage();
+    const cdp = await keyContext.newCDPSession(keyPage);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await keyPage.goto(`${site.url}/login/`);
+    await keyPage.fill('#login-username', 'keys_lead');
+    await keyPage.fill('#login-password', password);
+    await Promise.all([
+      keyPage.waitForURL(/\/two-factor\/setup\//),
+      keyPage.click('#login button[type="submit"]'),
+    ]);
+    // The set-up page points staff who prefer a passkey to the account page.
+    await keyPage.goto(`${site.url}/members/account/`);
+    await keyPage.fill('#add-passkey-name', 'Office key');
+    await Promise.all([
+      keyPage.waitForResponse((r) => r.url().endsWith('/api/passkeys/register')),
+      keyPage.click('#add-passkey button[type="submit"]'),
+    ]);
+    await keyPage.waitForSelector('.passkey:has-text("Office key")');
+
+    // Fifteen minutes pass: signing in no longer counts as a recent password entry.
+    const db = new Database(path.join(site.dataDir, 'site.db'));
+    db.prepare(
+      `UPDATE sessions SET created_at = created_at - ? WHERE user_id = (SELECT id FROM users WHERE username = ?)`,
+    ).run(15 * 60_000, 'keys_lead');
+    db.close();
+
+    await keyPage.goto(`${site.url}/api/staff/roll`);
+    expect(await keyPage.isVisible('#roll-file')).toBe(false);
+    expect(await keyPage.$('input[name="code"]')).toBeNull();
+    await expectAxeClean(keyPage);
+    await keyPage.fill('#reauth-password', password);
+    await Promise.all([
+      keyPage.waitForURL(/\/api\/staff\/roll$/),
+      keyPage.waitForEvent('framenavigated'),
+      keyPage.click('button[data-passkey-reauth]'),
+    ]);
+    await keyPage.waitForSelector('#roll-file');
+    expect(await keyPage.textContent('.staff-flash')).toContain('second factor confirmed');
+    await keyContext.close();
   });
 });

@@ -8,7 +8,6 @@
  * - POST /api/passkeys/rename: `id`, `name`; POST /api/passkeys/remove: `id` (forms, 303).
  */
 import type { Config, Context } from '@netlify/functions';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { getConfig } from '../src/server/config.ts';
 import { requireSignedIn, type SignedIn } from '../src/server/http/account-forms.ts';
 import { ACCOUNT_PATH } from '../src/server/http/account-page.ts';
@@ -26,6 +25,10 @@ import { buildSessionCookie } from '../src/server/session-cookie.ts';
 import { invalidateSession } from '../src/server/sessions.ts';
 import { findUserById } from '../src/server/users.ts';
 import {
+  parseAuthenticationAnswer,
+  parseRegistrationAnswer,
+} from '../src/server/two-factor/passkey-answer.ts';
+import {
   checkPasskeyName,
   passkeyRegistrationOptions,
   passkeySignInOptions,
@@ -35,42 +38,9 @@ import {
   signInWithPasskey,
 } from '../src/server/two-factor/passkeys.ts';
 
-/** A credential answer from the browser: the fields every WebAuthn answer has (W3C WebAuthn 3, 5.1). */
-function isCredentialAnswer(
-  value: unknown,
-): value is { id: string; rawId: string; type: 'public-key'; response: object } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'id' in value &&
-    typeof value.id === 'string' &&
-    'rawId' in value &&
-    typeof value.rawId === 'string' &&
-    'type' in value &&
-    value.type === 'public-key' &&
-    'response' in value &&
-    typeof value.response === 'object' &&
-    value.response !== null
-  );
-}
-
-function isRegistrationAnswer(value: unknown): value is RegistrationResponseJSON {
-  return isCredentialAnswer(value);
-}
-
-function isAuthenticationAnswer(value: unknown): value is AuthenticationResponseJSON {
-  return isCredentialAnswer(value);
-}
-
 /** The `response` field: the browser's JSON answer, sent as text; 400 when it is not one. */
-function parseAnswer<T>(text: string, guard: (value: unknown) => value is T): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = null;
-  }
-  if (guard(value)) return value;
+function readAnswer<T>(answer: T | null): T {
+  if (answer) return answer;
   throw new HttpError(400, 'The passkey answer could not be read.');
 }
 
@@ -113,7 +83,7 @@ async function post(req: Request, context: Context): Promise<Response> {
         return jsonResponse({ ok: false, errors: { name: name.message } }, 422, headers);
       const result = await registerPasskey(
         { id: signedIn.current.session.id, userId: signedIn.current.user.id },
-        parseAnswer(fields.response, isRegistrationAnswer),
+        readAnswer(parseRegistrationAnswer(fields.response)),
         name.name,
       );
       if (!result.ok)
@@ -132,9 +102,12 @@ async function post(req: Request, context: Context): Promise<Response> {
     case 'sign-in': {
       const fields = await readFields(req, ['response', 'next']);
       const next = chooseNextPath(fields.next, req.headers.get('referer'), getConfig().siteUrl);
-      const result = await signInWithPasskey(parseAnswer(fields.response, isAuthenticationAnswer), {
-        userAgent: req.headers.get('user-agent'),
-      });
+      const result = await signInWithPasskey(
+        readAnswer(parseAuthenticationAnswer(fields.response)),
+        {
+          userAgent: req.headers.get('user-agent'),
+        },
+      );
       if (!result.ok) return jsonResponse({ ok: false, errors: { form: result.message } }, 422);
       // The half-signed-in session this browser may hold is finished with.
       const { halfSignedIn } = await readRequestSession(req);

@@ -11,7 +11,7 @@ import { renderMembersPage } from '../src/server/staff/html/members-page.ts';
 import { answerStaffPage, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
 import { parseStatus, searchMembers } from '../src/server/staff/members.ts';
-import { hasRecentReauth } from '../src/server/staff/reauth.ts';
+import { loadReauthState } from '../src/server/staff/reauth.ts';
 
 interface Search {
   q: string;
@@ -38,11 +38,11 @@ async function answerSearch(req: Request, search: Search): Promise<Response> {
   const q = search.q.slice(0, 200);
   const status = parseStatus(search.status);
   const results = search.searched ? await searchMembers(q, status) : null;
-  const reauthFresh = await hasRecentReauth(staff.session.id);
+  const reauth = await loadReauthState(staff.session);
   return answerStaffPage(req, staff, {
     title: 'Members',
     section: '/api/staff/members',
-    body: renderMembersPage({ q, status: status ?? '', results, reauthFresh }),
+    body: renderMembersPage({ q, status: status ?? '', results, reauth }),
   });
 }
 

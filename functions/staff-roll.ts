@@ -13,7 +13,7 @@ import { requireStaff, type StaffRequest } from '../src/server/staff/http/guard.
 import { readRollUpload } from '../src/server/staff/http/upload.ts';
 import { listLapsedMembers } from '../src/server/membership/lapse.ts';
 import { listRollImports } from '../src/server/roll/replace.ts';
-import { hasRecentReauth, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
+import { hasRecentReauth, loadReauthState, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { findPendingImport, previewRollImport } from '../src/server/staff/roll-import.ts';
 
 async function page(
@@ -23,13 +23,13 @@ async function page(
   errors: string[],
   status = 200,
 ) {
-  const [imports, lapsed, reauthFresh, pending] = await Promise.all([
+  const [imports, lapsed, reauth, pending] = await Promise.all([
     listRollImports({ limit: 10 }),
     listLapsedMembers(),
-    hasRecentReauth(staff.session.id),
+    loadReauthState(staff.session),
     previewId ? findPendingImport(previewId, staff.user.id) : Promise.resolve(null),
   ]);
-  const body = renderRollPage({ imports, lapsed, reauthFresh, pending, errors });
+  const body = renderRollPage({ imports, lapsed, reauth, pending, errors });
   return answerStaffPage(
     req,
     staff,

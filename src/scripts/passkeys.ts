@@ -1,8 +1,10 @@
 /**
  * Passkeys in the browser (WebAuthn through @simplewebauthn/browser, bundled
  * into this page's script): the "log in with a passkey" buttons on /login/
- * and /two-factor/, and the "add a passkey" form on the account page. Without
- * JavaScript or WebAuthn the buttons stay disabled and the pages say why.
+ * and /two-factor/, the "add a passkey" form on the account page, and the
+ * "confirm with a passkey" button of the staff console's re-authentication
+ * form. Without JavaScript or WebAuthn the buttons stay disabled and the pages
+ * say why.
  */
 import {
   browserSupportsWebAuthn,
@@ -104,12 +106,43 @@ async function addPasskey(form: HTMLFormElement): Promise<void> {
   }
 }
 
+/**
+ * Staff re-authentication: the password as typed plus a passkey's answer, sent
+ * by the form itself (an ordinary POST that the server answers with a redirect
+ * or the form again).
+ */
+async function confirmWithPasskey(button: HTMLButtonElement): Promise<void> {
+  const form = button.form;
+  const password = form?.querySelector<HTMLInputElement>('input[name="password"]');
+  const answerField = form?.querySelector<HTMLInputElement>('input[name="passkey"]');
+  if (!form || !password || !answerField) return;
+  if (!password.reportValidity()) return;
+  const error = form.querySelector<HTMLElement>('#reauth-passkey-error');
+  button.disabled = true;
+  try {
+    const options = await postJson('/api/staff/reauth/passkey-options');
+    if (!options.ok || !hasOptions<PublicKeyCredentialRequestOptionsJSON>(options))
+      throw new Error(messageOf(options, 'Passkeys are not available right now.'));
+    const response = await startAuthentication({ optionsJSON: options.options });
+    answerField.value = JSON.stringify(response);
+    // submit() skips the code field's checks: the passkey stands in for the code.
+    form.submit();
+  } catch (problem) {
+    showError(error, problemText(problem, 'The passkey was not used.'));
+    button.disabled = false;
+  }
+}
+
 if (browserSupportsWebAuthn()) {
   for (const note of document.querySelectorAll<HTMLElement>('[data-webauthn-missing]'))
     note.hidden = true;
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-passkey-sign-in]')) {
     button.disabled = false;
     button.addEventListener('click', () => void signIn(button));
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-passkey-reauth]')) {
+    button.disabled = false;
+    button.addEventListener('click', () => void confirmWithPasskey(button));
   }
   for (const form of document.querySelectorAll<HTMLFormElement>('[data-passkey-add]')) {
     const button = form.querySelector<HTMLButtonElement>('[data-needs-webauthn]');

@@ -150,7 +150,7 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
       method: 'POST',
     });
     expect(refused.status).toBe(303);
-    expect(flashOf(refused)?.text).toMatch(/Confirm your password and a code first/);
+    expect(flashOf(refused)?.text).toMatch(/Confirm your password and a second factor first/);
     await call(reauth, '/api/staff/reauth', {
       cookie: staff.cookie,
       form: await reauthFields(store, staff, '/api/staff/members'),

@@ -76,7 +76,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(page).not.toContain('type="file"');
     const res = await upload(`${HEADER}123456,Smith,serving\n`);
     expect(res.status).toBe(303);
-    expect(flashOf(res)?.text).toMatch(/Confirm your password and a code first/);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password and a second factor first/);
     expect(await store.db.selectFrom('roll_pending_imports').selectAll().execute()).toHaveLength(0);
   });
 
@@ -124,7 +124,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(now + 11 * MINUTE);
     const res = await upload(`${HEADER}123456,Smith,serving\n`);
-    expect(flashOf(res)?.text).toMatch(/Confirm your password and a code first/);
+    expect(flashOf(res)?.text).toMatch(/Confirm your password and a second factor first/);
   });
 
   it('names every bad line and changes nothing when one line is wrong', async () => {

@@ -1,15 +1,18 @@
 /**
  * Re-authentication for the riskiest staff actions (docs/security.md § Data): a roll
- * import or a members export needs the staff member's password and a code from
- * their authenticator app within the last 10 minutes. The time is kept on the
- * session row, so it ends with it.
+ * import or a members export needs the staff member's password and a second factor
+ * (a code from their authenticator app, or one of their passkeys with the user
+ * verified) within the last 10 minutes. The time is kept on the session row, so it
+ * ends with it.
  */
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { recordAudit } from '../audit.ts';
 import { MINUTE, resolveNow } from '../clock.ts';
 import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
-import { checkTotpCode } from '../two-factor/two-factor.ts';
+import { confirmWithPasskey } from '../two-factor/passkeys.ts';
+import { checkTotpCode, getTwoFactorStatus } from '../two-factor/two-factor.ts';
 
 /** How recent a password entry must be for an import or export. */
 export const REAUTH_WINDOW_MS = 10 * MINUTE;
@@ -19,12 +22,36 @@ export const REAUTH_MESSAGES = {
   wrong: 'That password is not right. Try again.',
   locked: PASSWORD_LOCKED_MESSAGE,
   needed:
-    'Confirm your password and a code first: importing or exporting needs them within the last 10 minutes.',
+    'Confirm your password and a second factor first: importing or exporting needs them within the last 10 minutes.',
   codeWrong:
     'That code is not right or has already been used. Wait for the next code and try again.',
-  noTotp:
-    'Importing and exporting need a code from an authenticator app: set one up at /two-factor/setup/ first.',
+  noSecondFactor:
+    'Importing and exporting need a second factor: set up an authenticator app or a passkey at /two-factor/setup/ first.',
+  usePasskey:
+    'Your account has no authenticator app: confirm with your passkey instead (it needs JavaScript).',
 } as const;
+
+/** How a staff member proves the second factor again: a TOTP code, or a passkey's answer. */
+export type ReauthSecondFactor = { code: string } | { passkey: AuthenticationResponseJSON };
+
+/** Whether the session may import or export now, and which second factors the form should offer. */
+export interface ReauthState {
+  fresh: boolean;
+  totp: boolean;
+  passkey: boolean;
+}
+
+/** The re-authentication state of a staff session, for drawing the console's forms. */
+export async function loadReauthState(session: {
+  id: string;
+  userId: string;
+}): Promise<ReauthState> {
+  const [fresh, factors] = await Promise.all([
+    hasRecentReauth(session.id),
+    getTwoFactorStatus(session.userId),
+  ]);
+  return { fresh, totp: factors.totp, passkey: factors.passkeys.length > 0 };
+}
 
 /**
  * When the session's holder last typed their password: signing in counts, and
@@ -49,14 +76,28 @@ export async function hasRecentReauth(
   return at !== null && resolveNow(options.now) - at < REAUTH_WINDOW_MS;
 }
 
+/** Checks the second factor given; a message when it does not hold. */
+async function checkSecondFactor(
+  user: { id: string; totp_secret: string | null },
+  second: ReauthSecondFactor,
+  now: number,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  if ('passkey' in second) return confirmWithPasskey(user.id, second.passkey, { now });
+  if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.usePasskey };
+  const checked = await checkTotpCode(user.id, second.code, { now });
+  if (checked.ok) return checked;
+  if ('locked' in checked) return { ok: false, message: REAUTH_MESSAGES.locked };
+  return { ok: false, message: Object.values(checked.errors)[0] ?? REAUTH_MESSAGES.codeWrong };
+}
+
 /**
- * Checks the staff member's password and stamps the session. Wrong passwords
- * count towards the same per-account lock as sign-in failures.
+ * Checks the staff member's password and second factor, and stamps the session.
+ * Wrong passwords count towards the same per-account lock as sign-in failures.
  */
 export async function reauthenticateStaff(
   session: { id: string; userId: string },
   password: string,
-  code: string,
+  secondFactor: ReauthSecondFactor,
   options: Pick<CallOptions, 'now'> = {},
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const now = resolveNow(options.now);
@@ -67,18 +108,20 @@ export async function reauthenticateStaff(
     .where('id', '=', session.userId)
     .executeTakeFirst();
   if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong };
-  if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.noTotp };
+  const factors = await getTwoFactorStatus(user.id, db);
+  if (!factors.totp && factors.passkeys.length === 0)
+    return { ok: false, message: REAUTH_MESSAGES.noSecondFactor };
   const check = await checkAccountPassword(user, password, { now });
   if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked };
   if (check === 'wrong') {
     await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
     return { ok: false, message: REAUTH_MESSAGES.wrong };
   }
-  const second = await checkTotpCode(user.id, code, { now });
+  const second = await checkSecondFactor(user, secondFactor, now);
   if (!second.ok) {
-    if ('locked' in second) return { ok: false, message: REAUTH_MESSAGES.locked };
-    await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
-    return { ok: false, message: Object.values(second.errors)[0] ?? REAUTH_MESSAGES.codeWrong };
+    if (second.message !== REAUTH_MESSAGES.locked)
+      await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
+    return second;
   }
   await db
     .updateTable('sessions')

@@ -24,7 +24,7 @@ import { deliverMail } from '../mail.ts';
 import { passkeyAddedMessage } from '../mail-templates.ts';
 import { createSession, type Session } from '../sessions.ts';
 import { getDb, type Db } from '../store/db.ts';
-import type { User } from '../store/schema.ts';
+import type { PasskeyRow, User } from '../store/schema.ts';
 import { findUserById } from '../users.ts';
 import { PASSKEY_NAME_MAX } from './passkey-name.ts';
 
@@ -40,7 +40,11 @@ export const PASSKEY_MESSAGES = {
   lastFactor:
     'Staff must keep a second factor: set up an authenticator app before removing your last passkey.',
   notFound: 'There is no such passkey on your account.',
+  notYours: 'That passkey is not one of yours. Use a passkey you added to this account.',
 } as const;
+
+/** What a challenge was issued for: an answer is accepted only for the same purpose. */
+type ChallengePurpose = 'register' | 'sign-in' | 'reauth';
 
 /** The relying party for the site's URL. */
 export function relyingParty(siteUrl = getConfig().siteUrl): { id: string; origin: string } {
@@ -51,7 +55,7 @@ export function relyingParty(siteUrl = getConfig().siteUrl): { id: string; origi
 async function saveChallenge(
   db: Db,
   challenge: string,
-  purpose: 'register' | 'sign-in',
+  purpose: ChallengePurpose,
   userId: string | null,
   now: number,
 ): Promise<void> {
@@ -66,7 +70,7 @@ async function saveChallenge(
 async function consumeChallenge(
   db: Db,
   challenge: string,
-  purpose: 'register' | 'sign-in',
+  purpose: ChallengePurpose,
   userId: string | null,
   now: number,
 ): Promise<boolean> {
@@ -251,31 +255,13 @@ export async function signInWithPasskey(
   const handle = response.response?.userHandle;
   if (handle && handle !== Buffer.from(user.id).toString('base64url'))
     return { ok: false, message: PASSKEY_MESSAGES.failed };
-  const rp = relyingParty();
-  let verified;
-  try {
-    verified = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: (challenge) => consumeChallenge(db, challenge, 'sign-in', null, now),
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      credential: {
-        id: stored.id,
-        publicKey: new Uint8Array(Buffer.from(stored.public_key, 'base64url')),
-        counter: Number(stored.counter),
-        transports: parseTransports(stored.transports),
-      },
-      requireUserVerification: user.role === 'staff',
-    });
-  } catch {
-    return { ok: false, message: PASSKEY_MESSAGES.failed };
-  }
-  if (!verified.verified) return { ok: false, message: PASSKEY_MESSAGES.failed };
-  await db
-    .updateTable('passkeys')
-    .set({ counter: verified.authenticationInfo.newCounter, last_used_at: now })
-    .where('id', '=', stored.id)
-    .execute();
+  const checked = await verifyStoredPasskey(db, stored, response, {
+    purpose: 'sign-in',
+    challengeUserId: null,
+    requireUserVerification: user.role === 'staff',
+    now,
+  });
+  if (!checked) return { ok: false, message: PASSKEY_MESSAGES.failed };
   const created = await createSession(user.id, user.role, {
     now,
     db,
@@ -290,6 +276,104 @@ export async function signInWithPasskey(
       now,
     });
   return { ok: true, ...created, user };
+}
+
+/**
+ * Checks an authentication answer against a stored passkey (W3C WebAuthn 3,
+ * 7.2): the challenge (used once, for `purpose`), origin, RP ID, signature and
+ * signature counter; on success stores the new counter. False when any check fails.
+ */
+async function verifyStoredPasskey(
+  db: Db,
+  stored: PasskeyRow,
+  response: AuthenticationResponseJSON,
+  check: {
+    purpose: ChallengePurpose;
+    challengeUserId: string | null;
+    requireUserVerification: boolean;
+    now: number;
+  },
+): Promise<boolean> {
+  const rp = relyingParty();
+  let verified;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: (challenge) =>
+        consumeChallenge(db, challenge, check.purpose, check.challengeUserId, check.now),
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: {
+        id: stored.id,
+        publicKey: new Uint8Array(Buffer.from(stored.public_key, 'base64url')),
+        counter: Number(stored.counter),
+        transports: parseTransports(stored.transports),
+      },
+      requireUserVerification: check.requireUserVerification,
+    });
+  } catch {
+    return false;
+  }
+  if (!verified.verified) return false;
+  await db
+    .updateTable('passkeys')
+    .set({ counter: verified.authenticationInfo.newCounter, last_used_at: check.now })
+    .where('id', '=', stored.id)
+    .execute();
+  return true;
+}
+
+/**
+ * Options for `navigator.credentials.get()` that confirm a signed-in account
+ * holder with one of their own passkeys (staff re-authentication): only that
+ * account's passkeys are allowed, and the user must be verified (PIN or
+ * biometrics). Null when the account has no passkey.
+ */
+export async function passkeyConfirmationOptions(
+  userId: string,
+  options: { now?: number } = {},
+): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+  const db = getDb();
+  const own = await db
+    .selectFrom('passkeys')
+    .select(['id', 'transports'])
+    .where('user_id', '=', userId)
+    .execute();
+  if (own.length === 0) return null;
+  const request = await generateAuthenticationOptions({
+    rpID: relyingParty().id,
+    allowCredentials: own.map((p) => ({ id: p.id, transports: parseTransports(p.transports) })),
+    userVerification: 'required',
+  });
+  await saveChallenge(db, request.challenge, 'reauth', userId, resolveNow(options.now));
+  return request;
+}
+
+/**
+ * Confirms that the holder of signed-in account `userId` has one of its passkeys
+ * at hand, answering a challenge from `passkeyConfirmationOptions` (used once)
+ * with the user verified.
+ */
+export async function confirmWithPasskey(
+  userId: string,
+  response: AuthenticationResponseJSON,
+  options: { now?: number } = {},
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const db = getDb();
+  const stored = await db
+    .selectFrom('passkeys')
+    .selectAll()
+    .where('id', '=', typeof response?.id === 'string' ? response.id : '')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!stored) return { ok: false, message: PASSKEY_MESSAGES.notYours };
+  const ok = await verifyStoredPasskey(db, stored, response, {
+    purpose: 'reauth',
+    challengeUserId: userId,
+    requireUserVerification: true,
+    now: resolveNow(options.now),
+  });
+  return ok ? { ok: true } : { ok: false, message: PASSKEY_MESSAGES.failed };
 }
 
 /** Renames one of the account's passkeys. */

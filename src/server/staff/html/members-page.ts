@@ -3,7 +3,8 @@ import type { UserStatus } from '../../store/schema.ts';
 import { MAX_REASON_LENGTH } from '../../membership/rules.ts';
 import type { MemberDetail, MemberRow } from '../members.ts';
 import { describeAudit } from './audit-page.ts';
-import { renderReauthForm } from './roll-page.ts';
+import type { ReauthState } from '../reauth.ts';
+import { renderReauthForm } from './reauth-page.ts';
 import { renderField } from '../../html/form-parts.ts';
 import { html, type HtmlValue, type SafeHtml } from '../../html/safe-html.ts';
 import { formatTime, hidden, renderTable, type Column } from './parts.ts';
@@ -22,7 +23,7 @@ export function renderMembersPage(data: {
   q: string;
   status: string;
   results: MemberRow[] | null;
-  reauthFresh: boolean;
+  reauth: ReauthState;
 }): SafeHtml {
   // A warrant number is not written back into the page.
   const shownQ = /^[0-9\s]{6,}$/.test(data.q) ? '' : data.q;
@@ -64,11 +65,12 @@ export function renderMembersPage(data: {
       data.results,
       'No account matches that search.',
     );
-  const exportForm = data.reauthFresh
+  const exportForm = data.reauth.fresh
     ? html`<form method="post" action="/api/staff/export"><button type="submit" class="button button--secondary">Download members (CSV)</button></form>`
     : renderReauthForm(
         '/api/staff/members',
-        'Confirm your password to download the members file: exports need it within the last 10 minutes.',
+        'Confirm your password and second factor to download the members file: exports need them within the last 10 minutes.',
+        data.reauth,
       );
   return html`<h1>Members</h1>${form}${results}<section aria-labelledby="export-title"><h2 id="export-title">Export</h2><p>A CSV of every account for the federation's records: names, emails, usernames, status, dates and the last two digits of the warrant number. No passwords or full warrant numbers are held, so none are in it.</p>${exportForm}</section>`;
 }
@@ -173,5 +175,3 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
     html`<section aria-labelledby="actions-title"><h2 id="actions-title">Actions</h2>${actions}</section>`
   }<section aria-labelledby="history-title"><h2 id="history-title">History</h2>${history}</section>`;
 }
-
-export { renderReauthForm };

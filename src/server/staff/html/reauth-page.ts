@@ -1,11 +1,63 @@
-/** The password re-entry page, for when a staff member is sent to it directly. */
-import { renderErrorSummary } from '../../html/form-parts.ts';
+/**
+ * The re-authentication form (password and a second factor) that guards roll
+ * imports and member exports, and the page that shows it on its own.
+ */
+import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type SafeHtml } from '../../html/safe-html.ts';
-import { REAUTH_PASSWORD_ID, renderReauthForm } from './roll-page.ts';
+import type { ReauthState } from '../reauth.ts';
+import { hidden } from './parts.ts';
 
-/** The re-authentication page's main block, with an error when the password was wrong. */
-export function renderReauthPage(next: string, error?: string): SafeHtml {
-  return html`<h1>Confirm your password and code</h1>${
+/** The id of the re-authentication form's password field, for error links. */
+export const REAUTH_PASSWORD_ID = 'reauth-password';
+
+/** The second factors the form offers. */
+export type ReauthFactors = Pick<ReauthState, 'totp' | 'passkey'>;
+
+/** A passkey's answer reaches the server in this hidden field, filled by the page script. */
+function renderPasskeyChoice(withCode: boolean): SafeHtml {
+  const label = withCode ? 'Confirm with a passkey instead' : 'Confirm with a passkey';
+  const style = withCode ? 'button button--secondary' : 'button';
+  return html`<input type="hidden" name="passkey" value="" /><p class="field__error" id="reauth-passkey-error" tabindex="-1" hidden></p><button type="button" class="${style}" disabled data-passkey-reauth>${label}</button><p class="field__hint" data-webauthn-missing>Confirming with a passkey needs JavaScript and a browser that supports passkeys.</p>`;
+}
+
+/**
+ * The password and second-factor form; `error` is shown beside the password
+ * field. Offers the code field when the account has an authenticator app, and
+ * the passkey button when it has a passkey.
+ */
+export function renderReauthForm(
+  next: string,
+  intro: string,
+  factors: ReauthFactors,
+  error?: string,
+): SafeHtml {
+  const password = renderField({
+    id: REAUTH_PASSWORD_ID,
+    name: 'password',
+    label: 'Your password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    error,
+  });
+  const code =
+    factors.totp &&
+    html`${renderField({
+      id: 'reauth-code',
+      name: 'code',
+      label: '6-digit code from your authenticator app',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      verbatim: true,
+      narrow: true,
+      required: !factors.passkey,
+    })}<button type="submit" class="button">Confirm password and code</button>`;
+  return html`<form method="post" action="/api/staff/reauth" class="staff-reauth">${hidden('next', next)}<p>${intro}</p>${password}${code}${factors.passkey && renderPasskeyChoice(factors.totp)}</form>`;
+}
+
+/** The re-authentication page's main block, with an error when the password or factor was wrong. */
+export function renderReauthPage(next: string, factors: ReauthFactors, error?: string): SafeHtml {
+  return html`<h1>Confirm your password and second factor</h1>${
     error &&
     renderErrorSummary({
       id: 'reauth-errors',
@@ -13,7 +65,8 @@ export function renderReauthPage(next: string, error?: string): SafeHtml {
     })
   }${renderReauthForm(
     next,
-    'Importing the roll and exporting members need your password and a code from your authenticator app within the last 10 minutes.',
+    'Importing the roll and exporting members need your password and a second factor (a code from your authenticator app, or your passkey) within the last 10 minutes.',
+    factors,
     error,
   )}`;
 }

@@ -3,7 +3,9 @@ import type { LapsedEntry as LapsedMember } from '../../membership/lapse.ts';
 import type { PendingImport, PreviewSample } from '../roll-import.ts';
 import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type SafeHtml } from '../../html/safe-html.ts';
+import type { ReauthState } from '../reauth.ts';
 import { formatTime, hidden, renderTable, type Column } from './parts.ts';
+import { renderReauthForm } from './reauth-page.ts';
 
 /** A roll import as listed. */
 export interface ImportRow {
@@ -18,7 +20,7 @@ export interface ImportRow {
 export interface RollPageData {
   imports: ImportRow[];
   /** True when the staff member typed their password within the last 10 minutes. */
-  reauthFresh: boolean;
+  reauth: ReauthState;
   pending: PendingImport | null;
   errors: string[];
   lapsed: LapsedMember[];
@@ -26,33 +28,6 @@ export interface RollPageData {
 
 /** Errors listed on the page; the rest are counted. */
 const MAX_ERRORS_SHOWN = 200;
-
-/** The id of the re-authentication form's password field, for error links. */
-export const REAUTH_PASSWORD_ID = 'reauth-password';
-
-/** The password and code re-entry form; `error` is shown beside the password field. */
-export function renderReauthForm(next: string, intro: string, error?: string): SafeHtml {
-  const password = renderField({
-    id: REAUTH_PASSWORD_ID,
-    name: 'password',
-    label: 'Your password',
-    type: 'password',
-    autocomplete: 'current-password',
-    required: true,
-    error,
-  });
-  const code = renderField({
-    id: 'reauth-code',
-    name: 'code',
-    label: '6-digit code from your authenticator app',
-    inputmode: 'numeric',
-    autocomplete: 'one-time-code',
-    verbatim: true,
-    narrow: true,
-    required: true,
-  });
-  return html`<form method="post" action="/api/staff/reauth" class="staff-reauth">${hidden('next', next)}<p>${intro}</p>${password}${code}<button type="submit" class="button">Confirm password and code</button></form>`;
-}
 
 const ROLL_FILE_ID = 'roll-file';
 
@@ -82,7 +57,7 @@ function sampleList(
 
 const ends = (s: PreviewSample) => (s.endsIn ? `number ending ${s.endsIn}, ` : '');
 
-function renderPreview(p: PendingImport, reauthFresh: boolean): SafeHtml | false {
+function renderPreview(p: PendingImport, reauth: ReauthState): SafeHtml | false {
   const v = p.preview;
   if (p.appliedAt !== null) return false;
   const counts: [string, number][] = [
@@ -131,11 +106,12 @@ function renderPreview(p: PendingImport, reauthFresh: boolean): SafeHtml | false
       (s) => s.member ?? '',
     ),
   ];
-  const apply = reauthFresh
+  const apply = reauth.fresh
     ? html`<form method="post" action="/api/staff/roll/apply">${hidden('id', p.id)}${hidden('sha256', p.fileSha256)}<button type="submit" class="button">Apply this roll</button></form>`
     : renderReauthForm(
         `/api/staff/roll?preview=${p.id}`,
-        'Confirm your password to apply this roll: imports need it within the last 10 minutes.',
+        'Confirm your password and second factor to apply this roll: imports need them within the last 10 minutes.',
+        reauth,
       );
   return html`<section aria-labelledby="preview-title" class="staff-preview"><h2 id="preview-title">Preview: nothing has changed yet</h2><p>File SHA-256 <code class="staff-hash">${p.fileSha256}</code>, uploaded ${formatTime(p.createdAt)}. Members who leave the roll are listed for you to decide on; none is removed.</p>${table}${samples}${apply}</section>`;
 }
@@ -193,7 +169,7 @@ export function renderRollPage(data: RollPageData): SafeHtml {
     data.errors.length > 0
       ? `The file was not imported: fix the ${data.errors.length === 1 ? 'problem' : 'problems'} listed above`
       : undefined;
-  const upload = data.reauthFresh
+  const upload = data.reauth.fresh
     ? html`<form method="post" action="/api/staff/roll" enctype="multipart/form-data" class="staff-upload">${renderField(
         {
           id: ROLL_FILE_ID,
@@ -208,7 +184,8 @@ export function renderRollPage(data: RollPageData): SafeHtml {
       )}<button type="submit" class="button">Upload and preview</button></form>`
     : renderReauthForm(
         '/api/staff/roll',
-        'Confirm your password to upload a roll: imports need it within the last 10 minutes.',
+        'Confirm your password and second factor to upload a roll: imports need them within the last 10 minutes.',
+        data.reauth,
       );
-  return html`<h1>Roll</h1>${renderLastImport(data.imports[0])}${renderErrors(data.errors, data.reauthFresh)}${data.pending && renderPreview(data.pending, data.reauthFresh)}<section aria-labelledby="upload-title"><h2 id="upload-title">Import a new roll</h2>${upload}</section>${renderLapsed(data.lapsed)}<section aria-labelledby="imports-title"><h2 id="imports-title">Import history</h2>${history}</section>`;
+  return html`<h1>Roll</h1>${renderLastImport(data.imports[0])}${renderErrors(data.errors, data.reauth.fresh)}${data.pending && renderPreview(data.pending, data.reauth)}<section aria-labelledby="upload-title"><h2 id="upload-title">Import a new roll</h2>${upload}</section>${renderLapsed(data.lapsed)}<section aria-labelledby="imports-title"><h2 id="imports-title">Import history</h2>${history}</section>`;
 }
