@@ -7,6 +7,7 @@ import { readMailTo } from './support/outbox';
 import { expectAxeClean } from './support/page';
 import { runMembersCli, startSite, type RunningSite } from './support/server';
 import { completeTotpSetup } from './support/totp';
+import { addVirtualAuthenticator } from './support/webauthn';
 
 const HEADER = 'warrant_number,surname,status\n';
 
@@ -200,18 +201,7 @@ describe('staff whose second factor is a passkey (virtual authenticator)', () =>
     const password = /Password \(shown once[^)]*\): (\S+)/.exec(created.stdout)![1];
     const keyContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const keyPage = await keyContext.newPage();
-    const cdp = await keyContext.newCDPSession(keyPage);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(keyContext, keyPage);
     await keyPage.goto(`${site.url}/login/`);
     await keyPage.fill('#login-username', 'keys_lead');
     await keyPage.fill('#login-password', password);

@@ -5,6 +5,7 @@ import { readMailTo } from './support/outbox';
 import { expectAxeClean } from './support/page';
 import { runMembersCli, startSite, type RunningSite } from './support/server';
 import { completeTotpSetup } from './support/totp';
+import { addVirtualAuthenticator } from './support/webauthn';
 
 let site: RunningSite;
 let browser: Browser;
@@ -152,18 +153,7 @@ describe('passkeys in Chromium (virtual authenticator)', () => {
     await createMember('kim_passkey', 'kim@example.org', '730003');
     const context = await browser.newContext();
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(context, page);
     await logIn(page, 'kim_passkey');
     await page.goto(`${site.url}/members/account/`);
     await page.fill('#add-passkey-name', 'Test laptop');

@@ -1,11 +1,7 @@
 /** POST /api/two-factor/disable: `password`, `code`. Turns two-factor sign-in off (members only). */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
-import {
-  answerAccountInvalid,
-  answerAccountRateLimited,
-  requireSignedIn,
-} from '../src/server/http/account-forms.ts';
+import { answerAccountRefusal, requireSignedIn } from '../src/server/http/account-forms.ts';
 import { ACCOUNT_PATH } from '../src/server/http/account-page.ts';
 import { readFields } from '../src/server/http/body.ts';
 import { disableTwoFactorForm, fieldNames } from '../src/server/http/forms/definitions.ts';
@@ -22,17 +18,7 @@ async function post(req: Request): Promise<Response> {
   const result = await disableTwoFactor(signedIn.current.user.id, fields);
   if (result.ok)
     return formSuccess(req, ACCOUNT_PATH, { headers: cookieHeaders(signedIn.setCookies) });
-  if ('locked' in result)
-    return answerAccountRateLimited(
-      req,
-      siteFiles,
-      signedIn,
-      disableTwoFactorForm,
-      result.retryAfter,
-    );
-  return answerAccountInvalid(req, siteFiles, signedIn, disableTwoFactorForm, {
-    errors: result.errors,
-  });
+  return answerAccountRefusal(req, siteFiles, signedIn, disableTwoFactorForm, result);
 }
 
 export default defineHandler({ POST: post }, { siteUrl: () => getConfig().siteUrl });

@@ -4,11 +4,7 @@
  */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
-import {
-  answerAccountInvalid,
-  answerAccountRateLimited,
-  requireSignedIn,
-} from '../src/server/http/account-forms.ts';
+import { answerAccountRefusal, requireSignedIn } from '../src/server/http/account-forms.ts';
 import { ACCOUNT_PATH } from '../src/server/http/account-page.ts';
 import { readFields } from '../src/server/http/body.ts';
 import { fieldNames, recoveryCodesForm } from '../src/server/http/forms/definitions.ts';
@@ -36,11 +32,7 @@ async function post(req: Request): Promise<Response> {
     );
     return htmlResponse(page, 200, headers);
   }
-  if ('locked' in result)
-    return answerAccountRateLimited(req, siteFiles, signedIn, recoveryCodesForm, result.retryAfter);
-  return answerAccountInvalid(req, siteFiles, signedIn, recoveryCodesForm, {
-    errors: result.errors,
-  });
+  return answerAccountRefusal(req, siteFiles, signedIn, recoveryCodesForm, result);
 }
 
 export default defineHandler({ POST: post }, { siteUrl: () => getConfig().siteUrl });

@@ -78,3 +78,19 @@ export function answerAccountRateLimited(
     wait.headers,
   );
 }
+
+/**
+ * Answers an account form whose check refused it: 429 with `Retry-After` while
+ * the account is locked, otherwise 422 with the errors beside their fields.
+ */
+export function answerAccountRefusal(
+  req: Request,
+  files: SealedFiles,
+  signedIn: SignedIn,
+  form: FormSpec,
+  refusal: { errors: Readonly<Record<string, string>> } | { retryAfter: number },
+): Promise<Response> {
+  if ('retryAfter' in refusal)
+    return answerAccountRateLimited(req, files, signedIn, form, refusal.retryAfter);
+  return answerAccountInvalid(req, files, signedIn, form, { errors: refusal.errors });
+}
