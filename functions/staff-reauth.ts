@@ -82,4 +82,5 @@ async function post(req: Request): Promise<Response> {
 
 export default defineHandler({ GET: get, POST: post }, { siteUrl });
 
-export const config: Config = { path: ['/api/staff/reauth', OPTIONS_PATH] };
+// Literal paths: Netlify reads this object from the source without running it.
+export const config: Config = { path: ['/api/staff/reauth', '/api/staff/reauth/passkey-options'] };

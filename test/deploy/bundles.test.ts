@@ -140,6 +140,13 @@ describe.skipIf(!BASE_URL)('the deploy bundles', () => {
         .map((zip) => zip.name);
       expect(withList.sort()).toEqual(readers.sort());
       expect(readers).toEqual(expect.arrayContaining(['register', 'password-reset']));
+      // The console's shell goes to every bundle that draws a console page.
+      const shellReaders = deploy.zips
+        .filter((zip) => /["']staff\/index\.html["']/.test(bundleText(zip.name)))
+        .map((zip) => zip.name);
+      expect(shellReaders).toEqual(expect.arrayContaining(['staff-roll', 'staff-reauth']));
+      for (const name of shellReaders)
+        expect(unpacked.get(name), name).toContain('sealed/staff/index.html');
       // The sealed pages go only to the members gate; form shells to the form functions.
       expect(unpacked.get('members')).toContain('sealed/members/index.html');
       expect(unpacked.get('register')).toContain('sealed/_forms/register.html');
