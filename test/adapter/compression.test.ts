@@ -133,15 +133,16 @@ describe('the local server’s static answers', () => {
     expect(gunzipSync(res.body).toString()).toBe(script);
   });
 
-  it.each([{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }])(
-    'sends the file as it is for %j',
-    async (headers) => {
-      const res = await raw('/', headers);
-      expect(res.headers['content-encoding']).toBeUndefined();
-      expect(res.headers.vary).toBe('Accept-Encoding');
-      expect(res.body.toString()).toBe(page);
-    },
-  );
+  it.each<Record<string, string>>([
+    {},
+    { 'accept-encoding': 'identity' },
+    { 'accept-encoding': 'br;q=0, gzip;q=0' },
+  ])('sends the file as it is for %j', async (headers) => {
+    const res = await raw('/', headers);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers.vary).toBe('Accept-Encoding');
+    expect(res.body.toString()).toBe(page);
+  });
 
   it('never compresses images, fonts or tiny files', async () => {
     for (const target of [

@@ -1,15 +1,20 @@
 import { html, toHtmlString } from '../html/safe-html.ts';
 import { functionSecurityHeaders } from '../security-headers.ts';
 
+/** Built once: every function response starts from these (a new copy each time). */
+const BASE_HEADERS: [string, string][] = [
+  ...Object.entries(functionSecurityHeaders()),
+  ['Cache-Control', 'private, no-store'],
+];
+
 /**
  * Headers on every function response: the security headers (functions get none
  * from netlify.toml) and `private, no-store`, since every answer depends on the
  * request or the session and no shared cache may keep it.
  */
 export function baseHeaders(extra: HeadersInit = {}): Headers {
-  const headers = new Headers(functionSecurityHeaders());
-  headers.set('Cache-Control', 'private, no-store');
-  const more = new Headers(extra);
+  const headers = new Headers(BASE_HEADERS);
+  const more = extra instanceof Headers ? extra : new Headers(extra);
   for (const [name, value] of more) if (name !== 'set-cookie') headers.set(name, value);
   // Each cookie stays its own header line.
   for (const cookie of more.getSetCookie()) headers.append('Set-Cookie', cookie);
