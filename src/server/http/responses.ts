@@ -33,8 +33,12 @@ export function jsonResponse(body: unknown, status = 200, headers: HeadersInit =
   return new Response(JSON.stringify(body), { status, headers: all });
 }
 
-/** An HTML answer with the security headers. */
-export function htmlResponse(html: string, status = 200, headers: HeadersInit = {}): Response {
+/** An HTML answer with the security headers; the page as text or as UTF-8 bytes. */
+export function htmlResponse(
+  html: string | Uint8Array<ArrayBuffer>,
+  status = 200,
+  headers: HeadersInit = {},
+): Response {
   const all = baseHeaders(headers);
   all.set('Content-Type', 'text/html; charset=utf-8');
   return new Response(html, { status, headers: all });
