@@ -41,6 +41,8 @@ export function htmlResponse(
 ): Response {
   const all = baseHeaders(headers);
   all.set('Content-Type', 'text/html; charset=utf-8');
+  // Bytes have a known length: the answer goes out in one piece, without chunked framing.
+  if (typeof html !== 'string') all.set('Content-Length', String(html.byteLength));
   return new Response(html, { status, headers: all });
 }
 
