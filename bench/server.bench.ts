@@ -17,24 +17,14 @@ import {
 import {
   logIn,
   seedDemoMember,
+  startBareServer,
   startLocalServer,
-  startProcess,
   stopProcess,
 } from './lib/local-site.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ROUND_MS = 4_000;
 const ROUNDS = 2;
-
-/** A bare node:http server answering every request with the page's bytes. */
-const BARE_SERVER = `
-const http = require('node:http');
-const body = require('node:fs').readFileSync(process.env.PAGE);
-http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
-  res.end(body);
-}).listen(Number(process.env.PORT), '127.0.0.1');
-`;
 
 /**
  * Requests per second and latency for the home page (local server against a
@@ -53,11 +43,7 @@ export async function run(): Promise<Record<string, string | number>> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'site-bench-'));
   const member = await seedDemoMember(dataDir);
   const site = await startLocalServer(sitePort, dataDir);
-  const bare = await startProcess(
-    ['-e', BARE_SERVER],
-    { PORT: String(barePort), PAGE: page },
-    bareUrl,
-  );
+  const bare = await startBareServer(barePort, page);
   try {
     const { cookie } = await logIn(origin, member);
     // Warm-up.

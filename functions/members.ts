@@ -13,8 +13,15 @@ import { getConfig } from '../src/server/config.ts';
 import type { SessionUser } from '../src/server/sessions.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { ACCOUNT_FILE, completeAccountPage } from '../src/server/http/account-page.ts';
-import { insertMemberBar } from '../src/server/http/member-bar.ts';
-import { insertNewsletterStatus } from '../src/server/http/newsletter-status.ts';
+import {
+  insertMemberBar,
+  joinWithMemberBar,
+  MEMBER_BAR_MARKER,
+} from '../src/server/http/member-bar.ts';
+import {
+  insertNewsletterStatus,
+  NEWSLETTER_STATUS_MARKER,
+} from '../src/server/http/newsletter-status.ts';
 import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import {
   baseHeaders,
@@ -105,6 +112,11 @@ async function get(req: Request): Promise<Response> {
   }
   const page = siteFiles.read(target!.file);
   if (page === null) return refuse('not-found', current.user, headers);
+  if (target!.file !== ACCOUNT_FILE && !page.includes(NEWSLETTER_STATUS_MARKER)) {
+    // Most pages differ per member only by the bar: the built page's bytes around it, kept cut.
+    const parts = siteFiles.readParts(target!.file, MEMBER_BAR_MARKER)!;
+    return htmlResponse(joinWithMemberBar(parts, current.user), 200, headers);
+  }
   const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
   const personal = await insertNewsletterStatus(completed, current.user);
   return htmlResponse(insertMemberBar(personal, current.user), 200, headers);

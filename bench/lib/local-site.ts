@@ -44,6 +44,28 @@ export function startLocalServer(port: number, dataDir: string): Promise<ChildPr
   );
 }
 
+/** A bare node:http server answering every request with one file's bytes as HTML. */
+const BARE_SERVER = `
+const http = require('node:http');
+const body = require('node:fs').readFileSync(process.env.PAGE);
+http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+/**
+ * Starts the reference every server figure is compared with: node:http sending
+ * the bytes of `page` (a file) on `port`, with no routing, rules or session.
+ */
+export function startBareServer(port: number, page: string): Promise<ChildProcess> {
+  return startProcess(
+    ['-e', BARE_SERVER],
+    { PORT: String(port), PAGE: page },
+    `http://127.0.0.1:${port}/`,
+  );
+}
+
 /** Ends a child started here and waits for it to exit. */
 export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();

@@ -4,7 +4,8 @@ import { webRequestBody } from './request-body.ts';
 /**
  * Turns a node request into a Web `Request` with the full URL. The body is
  * the socket's stream, not a buffer, so the function reads it at its own pace
- * (`webRequestBody`: cancelling it leaves the socket to the server).
+ * (`webRequestBody`: cancelling it leaves the socket to the server); `signal`
+ * aborts a request with a body when its client goes away.
  */
 export function toWebRequest(
   req: IncomingMessage,
@@ -20,11 +21,15 @@ export function toWebRequest(
   }
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  if (method === 'GET' || method === 'HEAD') {
+    // No body to abandon, and a streamed answer is cancelled when the client goes
+    // (writeWebResponse): following the signal cost a Request more than its making.
+    return new Request(url, { method, headers });
+  }
   const init: RequestInit & { duplex: 'half' } = {
     method,
     headers,
-    body: hasBody ? webRequestBody(req) : null,
+    body: webRequestBody(req),
     signal,
     // Required by undici for a streamed request body.
     duplex: 'half',

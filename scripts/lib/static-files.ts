@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { compressedFile, isCompressible, negotiateEncoding, type Coding } from './compression.ts';
 import { contentTypeFor } from './content-types.ts';
 import { safeDecode } from './netlify-rules.ts';
 
@@ -88,8 +89,20 @@ async function cachedBody(filePath: string, stats: Stats): Promise<Buffer | null
   return body;
 }
 
-function etagFor(stats: Stats): string {
-  return `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+/** A weak validator per file version and coding: a compressed body is another representation. */
+function etagFor(stats: Stats, coding: Coding | null): string {
+  const version = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`;
+  return `W/"${version}${coding ? `-${coding}` : ''}"`;
+}
+
+/** True when `If-None-Match` names `etag` or is `*` (weak comparison, RFC 9110 §13.1.2). */
+function noneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === opaque;
+  });
 }
 
 /** Options for one static answer. */
@@ -100,8 +113,10 @@ export interface SendFileOptions {
 }
 
 /**
- * Streams a file with its type, length, validators and Netlify's default
- * `Cache-Control`; answers 304 to a matching `If-None-Match` and no body to HEAD.
+ * Sends a file with its type, length, validators and Netlify's default
+ * `Cache-Control`; text types compressed (br or gzip) for a client that accepts
+ * it, with `Vary: Accept-Encoding`; answers 304 to a matching `If-None-Match`
+ * and no body to HEAD. `Range` is ignored: the answer is the whole file (RFC 9110 §14.2).
  */
 export async function sendStaticFile(
   req: IncomingMessage,
@@ -109,17 +124,33 @@ export async function sendStaticFile(
   file: { filePath: string; stats: Stats },
   { status = 200, headers = {} }: SendFileOptions = {},
 ): Promise<void> {
-  const etag = etagFor(file.stats);
-  res.setHeader('content-type', contentTypeFor(file.filePath));
+  const contentType = contentTypeFor(file.filePath);
+  const varies = isCompressible(contentType, file.stats.size);
+  const coding = varies ? negotiateEncoding(req.headers['accept-encoding']) : null;
+  const etag = etagFor(file.stats, coding);
+  res.setHeader('content-type', contentType);
   res.setHeader('cache-control', 'public, max-age=0, must-revalidate');
   res.setHeader('etag', etag);
   res.setHeader('last-modified', file.stats.mtime.toUTCString());
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  if (status === 200 && req.headers['if-none-match'] === etag) {
+  if (varies) {
+    const vary = res.getHeader('vary');
+    res.setHeader('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+  }
+  if (status === 200 && noneMatchHits(req.headers['if-none-match'], etag)) {
     res.writeHead(304).end();
     return;
   }
-  const body = req.method === 'HEAD' ? null : await cachedBody(file.filePath, file.stats);
+  let body: Buffer | null;
+  if (coding) {
+    // HEAD needs the compressed length too; the copy is kept for the GETs that follow.
+    body = await compressedFile(file.filePath, file.stats, coding, async () => {
+      return (await cachedBody(file.filePath, file.stats)) ?? readFile(file.filePath);
+    });
+    res.setHeader('content-encoding', coding);
+  } else {
+    body = req.method === 'HEAD' ? null : await cachedBody(file.filePath, file.stats);
+  }
   res.setHeader('content-length', body?.length ?? file.stats.size);
   res.writeHead(status);
   if (req.method === 'HEAD') {

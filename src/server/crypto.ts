@@ -2,14 +2,12 @@
  * Small cryptographic helpers shared by sessions, email tokens and warrant
  * numbers. Randomness comes from the platform CSPRNG.
  */
-import { randomBytes } from 'node:crypto';
-import { sha256 } from '@oslojs/crypto/sha2';
+import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import {
   decodeHex,
   encodeBase32LowerCaseNoPadding,
   encodeBase64urlNoPadding,
-  encodeHexLowerCase,
 } from '@oslojs/encoding';
 
 /** A random identifier for rows: 16 bytes, base32, 26 characters. */
@@ -22,9 +20,9 @@ export function generateSecret(): string {
   return encodeBase64urlNoPadding(randomBytes(32));
 }
 
-/** Hex SHA-256 of a UTF-8 string. */
+/** Hex SHA-256 of a UTF-8 string (Node's native hash: every request with a session hashes its secret). */
 export function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 /** Compares two hex digests in constant time (false when either is not hex of equal length). */

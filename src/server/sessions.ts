@@ -6,6 +6,7 @@
  */
 import { generateId, generateSecret, hashSecret, hexDigestsEqual } from './crypto.ts';
 import { DAY, HOUR, MINUTE, resolveNow } from './clock.ts';
+import type { CompiledQuery } from 'kysely';
 import { getDb, type Db } from './store/db.ts';
 import type { UserRole, UserStatus } from './store/schema.ts';
 
@@ -138,21 +139,9 @@ export async function createSession(
   return { token: `${id}.${secret}`, session, maxAgeSeconds: sessionMaxAge(session, now) };
 }
 
-/**
- * Checks a session token. Malformed tokens return null without touching the
- * store; expired sessions are deleted; live ones are renewed when due.
- */
-export async function validateSessionToken(
-  token: unknown,
-  options: Options = {},
-): Promise<SessionValidation | null> {
-  if (typeof token !== 'string') return null;
-  const match = TOKEN_SHAPE.exec(token);
-  if (!match) return null;
-  const [, id, secret] = match;
-  const now = resolveNow(options.now);
-  const db = options.db ?? getDb();
-  const row = await db
+/** The session with its user, as one row: everything a request needs to know who asks. */
+function sessionLookup(db: Db, id: string) {
+  return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -182,8 +171,49 @@ export async function validateSessionToken(
           ])
           .as('two_factor_enabled'),
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id);
+}
+
+type SessionRow = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof sessionLookup>['executeTakeFirst']>>
+>;
+
+/** The lookup compiled once per store: building and compiling it cost more than running it. */
+const compiledLookups = new WeakMap<Db, CompiledQuery<SessionRow>>();
+
+/** Stands in for the session id while the lookup is compiled; never a valid id (see TOKEN_SHAPE). */
+const ID_SLOT = '\u0000session-id';
+
+/** Runs the session lookup for one id, every row read fresh from the store (revocation applies at once). */
+async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  let compiled = compiledLookups.get(db);
+  if (!compiled) {
+    compiled = sessionLookup(db, ID_SLOT).compile();
+    // The id must be the lookup's only parameter, or the compiled query cannot be reused.
+    if (compiled.parameters.length !== 1 || compiled.parameters[0] !== ID_SLOT) {
+      throw new Error('the session lookup must have the session id as its only parameter');
+    }
+    compiledLookups.set(db, compiled);
+  }
+  const { rows } = await db.executeQuery<SessionRow>({ ...compiled, parameters: [id] });
+  return rows[0];
+}
+
+/**
+ * Checks a session token. Malformed tokens return null without touching the
+ * store; expired sessions are deleted; live ones are renewed when due.
+ */
+export async function validateSessionToken(
+  token: unknown,
+  options: Options = {},
+): Promise<SessionValidation | null> {
+  if (typeof token !== 'string') return null;
+  const match = TOKEN_SHAPE.exec(token);
+  if (!match) return null;
+  const [, id, secret] = match;
+  const now = resolveNow(options.now);
+  const db = options.db ?? getDb();
+  const row = await findSession(db, id);
   if (!row || !hexDigestsEqual(row.secret_hash, hashSecret(secret))) return null;
   if (now >= row.expires_at || now >= row.absolute_expires_at || row.status === 'suspended') {
     await db.deleteFrom('sessions').where('id', '=', id).execute();

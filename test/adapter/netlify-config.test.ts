@@ -20,6 +20,25 @@ describe('netlify.toml', () => {
     }
   });
 
+  it('lets browsers keep Astro’s hashed files for a year, and no page or sealed path', async () => {
+    const rules = await loadHeaderRules({ configPath, file: path.join(root, 'no-such-_headers') });
+    for (const pathname of ['/_astro/site.Ab12_Cd3.css', '/_astro/chunks/x.Ab12_Cd3.js']) {
+      expect(headersForPath(rules, pathname)['cache-control'], pathname).toBe(
+        'public, max-age=31536000, immutable',
+      );
+    }
+    // Pages keep Netlify's default (revalidated); functions set `private, no-store` themselves.
+    for (const pathname of [
+      '/',
+      '/news/some-story/',
+      '/admin/',
+      '/members/',
+      '/members/_assets/a.avif',
+    ]) {
+      expect(headersForPath(rules, pathname)['cache-control'], pathname).toBeUndefined();
+    }
+  });
+
   it('points Netlify at the bundles its build command makes, each zipped as it is', async () => {
     const settings = await readDeploySettings(root);
     expect(settings.buildCommand).toBe('npm run build:netlify');

@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  insertMemberBar,
+  joinWithMemberBar,
+  MEMBER_BAR_MARKER,
+} from '../../src/server/http/member-bar.ts';
 import { SealedFiles } from '../../src/server/http/sealed-files.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'sealed-files-'));
@@ -26,5 +31,32 @@ describe('SealedFiles', () => {
   it('refuses paths that leave its folder', () => {
     writeFileSync(path.join(os.tmpdir(), 'outside-sealed.html'), 'secret');
     expect(new SealedFiles(root).read('../outside-sealed.html')).toBeNull();
+  });
+
+  it('cuts a page at its markers, and joining the parts with a bar makes the page insertMemberBar makes', () => {
+    const files = new SealedFiles(root);
+    const page = `<header>${MEMBER_BAR_MARKER}</header><main>Café “pay” £5</main><footer>${MEMBER_BAR_MARKER}</footer>`;
+    writeFileSync(path.join(root, 'bar.html'), page);
+    const parts = files.readParts('bar.html', MEMBER_BAR_MARKER)!;
+    expect(parts).toHaveLength(3);
+    for (const member of [
+      { firstName: 'Ann', surname: 'Lee' },
+      { firstName: '<script>alert(1)</script>', surname: 'O’Brien & "Co"' },
+    ]) {
+      const joined = new TextDecoder().decode(joinWithMemberBar(parts, member));
+      expect(joined).toBe(insertMemberBar(page, member));
+      expect(joined).not.toContain('<script>');
+    }
+    expect(files.readParts('bar.html', MEMBER_BAR_MARKER)).toBe(parts);
+    expect(files.readParts('missing.html', MEMBER_BAR_MARKER)).toBeNull();
+    expect(files.readParts('../outside-sealed.html', MEMBER_BAR_MARKER)).toBeNull();
+  });
+
+  it('joins a page without a marker as it is', () => {
+    const files = new SealedFiles(root);
+    writeFileSync(path.join(root, 'plain.html'), '<p>No bar here</p>');
+    const parts = files.readParts('plain.html', MEMBER_BAR_MARKER)!;
+    const joined = joinWithMemberBar(parts, { firstName: 'A', surname: 'B' });
+    expect(new TextDecoder().decode(joined)).toBe('<p>No bar here</p>');
   });
 });

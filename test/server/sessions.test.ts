@@ -150,6 +150,22 @@ describe.each(ENGINES)('sessions on %s', (engine) => {
     expect(await validateSessionToken(token, { now: T0 })).toBeNull();
   });
 
+  it('reads the session and its user afresh on every request: a revocation or change applies at once', async () => {
+    const id = await seedUser(store.db, { username: 'changing1' });
+    const { token, session } = await createSession(id, 'member', { now: T0 });
+    expect((await validateSessionToken(token, { now: T0 }))?.user.status).toBe('confirmed');
+    await store.db.updateTable('users').set({ status: 'rejected' }).where('id', '=', id).execute();
+    expect((await validateSessionToken(token, { now: T0 }))?.user.status).toBe('rejected');
+    await store.db
+      .updateTable('users')
+      .set({ first_name: 'Renamed' })
+      .where('id', '=', id)
+      .execute();
+    expect((await validateSessionToken(token, { now: T0 }))?.user.firstName).toBe('Renamed');
+    await invalidateSession(session.id);
+    expect(await validateSessionToken(token, { now: T0 })).toBeNull();
+  });
+
   it('gives each login a fresh session id', async () => {
     const before = await countRows(store.db, 'sessions');
     const a = await createSession(memberId, 'member', { now: T0 });

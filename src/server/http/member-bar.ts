@@ -16,3 +16,27 @@ export function insertMemberBar(
 ): string {
   return page.split(MEMBER_BAR_MARKER).join(toHtmlString(renderMemberBar(member)));
 }
+
+/**
+ * A sealed page cut at its markers (`SealedFiles.readParts` with `MEMBER_BAR_MARKER`)
+ * joined with the member bar, as UTF-8 bytes: the same page `insertMemberBar` makes.
+ */
+export function joinWithMemberBar(
+  parts: readonly Uint8Array[],
+  member: { firstName: string; surname: string },
+): Uint8Array<ArrayBuffer> {
+  const bar = new TextEncoder().encode(toHtmlString(renderMemberBar(member)));
+  let length = bar.length * (parts.length - 1);
+  for (const part of parts) length += part.length;
+  const page = new Uint8Array(length);
+  let offset = 0;
+  parts.forEach((part, index) => {
+    if (index > 0) {
+      page.set(bar, offset);
+      offset += bar.length;
+    }
+    page.set(part, offset);
+    offset += part.length;
+  });
+  return page;
+}

@@ -1,15 +1,20 @@
 import { html, toHtmlString } from '../html/safe-html.ts';
 import { functionSecurityHeaders } from '../security-headers.ts';
 
+/** Built once: every function response starts from these (a new copy each time). */
+const BASE_HEADERS: [string, string][] = [
+  ...Object.entries(functionSecurityHeaders()),
+  ['Cache-Control', 'private, no-store'],
+];
+
 /**
  * Headers on every function response: the security headers (functions get none
  * from netlify.toml) and `private, no-store`, since every answer depends on the
  * request or the session and no shared cache may keep it.
  */
 export function baseHeaders(extra: HeadersInit = {}): Headers {
-  const headers = new Headers(functionSecurityHeaders());
-  headers.set('Cache-Control', 'private, no-store');
-  const more = new Headers(extra);
+  const headers = new Headers(BASE_HEADERS);
+  const more = extra instanceof Headers ? extra : new Headers(extra);
   for (const [name, value] of more) if (name !== 'set-cookie') headers.set(name, value);
   // Each cookie stays its own header line.
   for (const cookie of more.getSetCookie()) headers.append('Set-Cookie', cookie);
@@ -28,10 +33,16 @@ export function jsonResponse(body: unknown, status = 200, headers: HeadersInit =
   return new Response(JSON.stringify(body), { status, headers: all });
 }
 
-/** An HTML answer with the security headers. */
-export function htmlResponse(html: string, status = 200, headers: HeadersInit = {}): Response {
+/** An HTML answer with the security headers; the page as text or as UTF-8 bytes. */
+export function htmlResponse(
+  html: string | Uint8Array<ArrayBuffer>,
+  status = 200,
+  headers: HeadersInit = {},
+): Response {
   const all = baseHeaders(headers);
   all.set('Content-Type', 'text/html; charset=utf-8');
+  // Bytes have a known length: the answer goes out in one piece, without chunked framing.
+  if (typeof html !== 'string') all.set('Content-Length', String(html.byteLength));
   return new Response(html, { status, headers: all });
 }
 

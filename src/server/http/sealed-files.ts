@@ -10,6 +10,7 @@ import path from 'node:path';
 export class SealedFiles {
   private readonly cache = new Map<string, string>();
   private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
+  private readonly partsCache = new Map<string, readonly Uint8Array<ArrayBuffer>[]>();
 
   /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
   constructor(private readonly rootOf: string | (() => string)) {}
@@ -48,6 +49,26 @@ export class SealedFiles {
     const bytes = new Uint8Array(read);
     this.byteCache.set(full, bytes);
     return bytes;
+  }
+
+  /**
+   * The text file at `relative` as UTF-8 bytes cut at every `marker` (the
+   * marker left out), or null; same rules as `read`. A page is then made by
+   * joining the parts around what goes in the marker's place, without
+   * searching or encoding the page again on each request.
+   */
+  readParts(relative: string, marker: string): readonly Uint8Array<ArrayBuffer>[] | null {
+    const full = this.resolve(relative);
+    if (!full) return null;
+    const key = `${marker}\0${full}`;
+    const cached = this.partsCache.get(key);
+    if (cached !== undefined) return cached;
+    const text = this.read(relative);
+    if (text === null) return null;
+    const encoder = new TextEncoder();
+    const parts = text.split(marker).map((part) => encoder.encode(part));
+    this.partsCache.set(key, parts);
+    return parts;
   }
 
   private resolve(relative: string): string | null {

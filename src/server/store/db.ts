@@ -16,6 +16,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   type DatabaseConnection,
+  type SqliteDatabase,
   type Dialect,
 } from 'kysely';
 import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
@@ -129,10 +130,46 @@ export async function openSqlite(
   return database;
 }
 
+/** Distinct statements one SQLite store keeps compiled; the least recently used one goes first. */
+export const SQLITE_STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with `prepare` reusing a
+ * compiled statement for SQL it has seen: the driver prepares every query it
+ * runs, and compiling the statement cost more than running it (a session check
+ * is one join on a primary key). The driver runs one query at a time on its
+ * one connection, so a shared statement is never busy twice; SQLite recompiles
+ * a statement itself when the schema changes under it.
+ */
+export function reusingStatements(
+  database: BetterSqlite3.Database,
+  limit = SQLITE_STATEMENT_CACHE_SIZE,
+): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(source: string) {
+      const cached = statements.get(source);
+      if (cached) {
+        // Most recently used last, so the first key is the one to evict.
+        statements.delete(source);
+        statements.set(source, cached);
+        return cached;
+      }
+      const statement = database.prepare(source);
+      statements.set(source, statement);
+      if (statements.size > limit) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = sqliteFile(dataDir);
-  return guarded(new SqliteDialect({ database: () => openSqlite(file, limits) }));
+  return guarded(
+    new SqliteDialect({ database: async () => reusingStatements(await openSqlite(file, limits)) }),
+  );
 }
 
 /**
