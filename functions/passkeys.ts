@@ -6,6 +6,10 @@
  * - POST /api/passkeys/sign-in: `response` (from startAuthentication, as text), `next` →
  *   a new, fully signed-in session; a half-signed-in session in the same browser ends.
  * - POST /api/passkeys/rename: `id`, `name`; POST /api/passkeys/remove: `id` (forms, 303).
+ * - POST /api/passkeys/confirm-options → request options for the signed-in account's own
+ *   passkeys, user verification required (422 when it has none).
+ * - POST /api/passkeys/confirm: `response` → `{ ok, proof }`, the proof that the account
+ *   holder just used a passkey, spent by staff re-authentication (two minutes, once).
  */
 import type { Config, Context } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
@@ -30,6 +34,9 @@ import {
 } from '../src/server/two-factor/passkey-answer.ts';
 import {
   checkPasskeyName,
+  confirmWithPasskey,
+  passkeyConfirmationOptions,
+  PASSKEY_MESSAGES,
   passkeyRegistrationOptions,
   passkeySignInOptions,
   registerPasskey,
@@ -114,6 +121,28 @@ async function post(req: Request, context: Context): Promise<Response> {
       if (halfSignedIn) await invalidateSession(halfSignedIn.session.id);
       const cookie = buildSessionCookie(result.token, result.maxAgeSeconds, isSecureRequest(req));
       return formSuccess(req, next, { headers: cookieHeaders([cookie]) });
+    }
+    case 'confirm-options': {
+      const signedIn = await requireSignedIn(req);
+      if (signedIn instanceof Response) return signedIn;
+      await readFields(req, []);
+      const headers = cookieHeaders(signedIn.setCookies);
+      const options = await passkeyConfirmationOptions(signedIn.current.user.id);
+      if (!options)
+        return jsonResponse({ ok: false, error: PASSKEY_MESSAGES.noneToConfirm }, 422, headers);
+      return jsonResponse({ ok: true, options }, 200, headers);
+    }
+    case 'confirm': {
+      const signedIn = await requireSignedIn(req);
+      if (signedIn instanceof Response) return signedIn;
+      const fields = await readFields(req, ['response']);
+      const headers = cookieHeaders(signedIn.setCookies);
+      const result = await confirmWithPasskey(
+        signedIn.current.user.id,
+        readAnswer(parseAuthenticationAnswer(fields.response)),
+      );
+      if (!result.ok) return jsonResponse({ ok: false, error: result.message }, 422, headers);
+      return jsonResponse({ ok: true, proof: result.proof }, 200, headers);
     }
     case 'rename': {
       const signedIn = await requireSignedIn(req);

@@ -18,6 +18,7 @@ interface Answer {
   ok: boolean;
   next?: string;
   options?: unknown;
+  proof?: unknown;
   error?: string;
   errors?: Record<string, string>;
 }
@@ -107,9 +108,9 @@ async function addPasskey(form: HTMLFormElement): Promise<void> {
 }
 
 /**
- * Staff re-authentication: the password as typed plus a passkey's answer, sent
- * by the form itself (an ordinary POST that the server answers with a redirect
- * or the form again).
+ * Staff re-authentication: the passkey is checked first (/api/passkeys/confirm
+ * answers with a proof), then the form itself is sent with the password as
+ * typed and the proof, an ordinary POST answered with a redirect or the form again.
  */
 async function confirmWithPasskey(button: HTMLButtonElement): Promise<void> {
   const form = button.form;
@@ -120,11 +121,14 @@ async function confirmWithPasskey(button: HTMLButtonElement): Promise<void> {
   const error = form.querySelector<HTMLElement>('#reauth-passkey-error');
   button.disabled = true;
   try {
-    const options = await postJson('/api/staff/reauth/passkey-options');
+    const options = await postJson('/api/passkeys/confirm-options');
     if (!options.ok || !hasOptions<PublicKeyCredentialRequestOptionsJSON>(options))
       throw new Error(messageOf(options, 'Passkeys are not available right now.'));
     const response = await startAuthentication({ optionsJSON: options.options });
-    answerField.value = JSON.stringify(response);
+    const answer = await postJson('/api/passkeys/confirm', { response: JSON.stringify(response) });
+    if (!answer.ok || typeof answer.proof !== 'string')
+      throw new Error(messageOf(answer, 'That passkey could not be checked.'));
+    answerField.value = answer.proof;
     // submit() skips the code field's checks: the passkey stands in for the code.
     form.submit();
   } catch (problem) {

@@ -1,7 +1,9 @@
 /**
  * Staff re-authentication with a passkey: a staff member whose only second
  * factor is a passkey confirms an import or export with their password and that
- * passkey (user verified), answering a challenge issued for that purpose only.
+ * passkey (user verified). The passkey answers a challenge issued for that
+ * purpose only (/api/passkeys/confirm), and the proof it earns is spent once by
+ * the re-authentication form.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import passkeysFn from '../../functions/passkeys.ts';
@@ -52,15 +54,34 @@ describe.each(ENGINES)('staff re-authentication with a passkey (%s)', (engine) =
     return { id, cookie: `session=${token}`, sessionId: session.id, passkey };
   }
 
-  async function challengeFor(who: Staffer): Promise<Options['options']> {
-    const res = await call(reauth, '/api/staff/reauth/passkey-options', {
-      cookie: who.cookie,
-      body: '{}',
+  function postJson(who: Staffer | null, action: string, body: Record<string, string> = {}) {
+    return call(passkeysFn, `/api/passkeys/${action}`, {
+      cookie: who?.cookie,
+      body: JSON.stringify(body),
       type: 'application/json',
       headers: { accept: 'application/json' },
+      params: { action },
     });
+  }
+
+  async function challengeFor(who: Staffer): Promise<Options['options']> {
+    const res = await postJson(who, 'confirm-options');
     expect(res.status).toBe(200);
     return ((await res.json()) as Options).options;
+  }
+
+  /** Answers `challenge` with the passkey at /api/passkeys/confirm: the status and body. */
+  async function answerWith(who: Staffer, answer: object) {
+    const res = await postJson(who, 'confirm', { response: JSON.stringify(answer) });
+    return { status: res.status, body: (await res.json()) as { ok: boolean; proof?: string } };
+  }
+
+  /** A proof earned with `who`'s passkey, answering a fresh challenge. */
+  async function proofFor(who: Staffer): Promise<string> {
+    const { challenge } = await challengeFor(who);
+    const { status, body } = await answerWith(who, who.passkey.answer(challenge, SITE));
+    expect(status).toBe(200);
+    return body.proof!;
   }
 
   function confirm(who: Staffer, fields: Record<string, string>) {
@@ -89,78 +110,82 @@ describe.each(ENGINES)('staff re-authentication with a passkey (%s)', (engine) =
   });
 
   it('confirms the password and passkey, then lets the import through', async () => {
-    const { challenge } = await challengeFor(keyOnly);
-    const answer = keyOnly.passkey.answer(challenge, SITE);
-    const res = await confirm(keyOnly, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(answer),
-    });
+    const proof = await proofFor(keyOnly);
+    const res = await confirm(keyOnly, { password: SEED_PASSWORD, passkey: proof });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/api/staff/roll');
     expect(flashOf(res)).toMatchObject({ kind: 'ok' });
     expect(await hasRecentReauth(keyOnly.sessionId)).toBe(true);
-    // The same answer again: its challenge is spent.
-    const replay = await confirm(keyOnly, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(answer),
-    });
-    expect(replay.status).toBe(422);
+    // The proof is spent.
+    const again = await confirm(keyOnly, { password: SEED_PASSWORD, passkey: proof });
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain('Use your passkey again');
   });
 
-  it('refuses a wrong password, another account’s passkey, an unverified user and a sign-in challenge', async () => {
+  it('refuses an answer replayed, from another account’s passkey, without the user verified, to a sign-in challenge or for another site', async () => {
     const fresh = await staffWithPasskey('refusedholder');
-    const wrongPassword = await confirm(fresh, {
-      password: 'not-the-password-at-all',
-      passkey: JSON.stringify(fresh.passkey.answer((await challengeFor(fresh)).challenge, SITE)),
-    });
-    expect(wrongPassword.status).toBe(422);
-    expect(await wrongPassword.text()).toContain('That password is not right');
+    const answer = fresh.passkey.answer((await challengeFor(fresh)).challenge, SITE);
+    expect((await answerWith(fresh, answer)).status).toBe(200);
+    expect((await answerWith(fresh, answer)).status).toBe(422);
 
-    const borrowed = await confirm(fresh, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(other.passkey.answer((await challengeFor(fresh)).challenge, SITE)),
-    });
-    expect(borrowed.status).toBe(422);
-    expect(await borrowed.text()).toContain('not one of yours');
+    const borrowed = await answerWith(
+      fresh,
+      other.passkey.answer((await challengeFor(fresh)).challenge, SITE),
+    );
+    expect(borrowed).toMatchObject({ status: 422, body: { ok: false } });
 
-    const unverified = await confirm(fresh, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(
-        fresh.passkey.answer((await challengeFor(fresh)).challenge, SITE, { userVerified: false }),
-      ),
-    });
+    const unverified = await answerWith(
+      fresh,
+      fresh.passkey.answer((await challengeFor(fresh)).challenge, SITE, { userVerified: false }),
+    );
     expect(unverified.status).toBe(422);
 
-    const signInOptions = await call(passkeysFn, '/api/passkeys/sign-in-options', {
-      body: '{}',
-      type: 'application/json',
-      headers: { accept: 'application/json' },
-    });
-    const { options } = (await signInOptions.json()) as Options;
-    const wrongPurpose = await confirm(fresh, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(fresh.passkey.answer(options.challenge, SITE)),
-    });
+    const signIn = await postJson(null, 'sign-in-options');
+    const { options } = (await signIn.json()) as Options;
+    const wrongPurpose = await answerWith(fresh, fresh.passkey.answer(options.challenge, SITE));
     expect(wrongPurpose.status).toBe(422);
 
-    const otherSite = await confirm(fresh, {
-      password: SEED_PASSWORD,
-      passkey: JSON.stringify(
-        fresh.passkey.answer((await challengeFor(fresh)).challenge, 'https://evil.test'),
-      ),
-    });
+    const otherSite = await answerWith(
+      fresh,
+      fresh.passkey.answer((await challengeFor(fresh)).challenge, 'https://evil.test'),
+    );
     expect(otherSite.status).toBe(422);
     expect(await hasRecentReauth(fresh.sessionId)).toBe(false);
   });
 
-  it('says a code needs an authenticator app, and refuses an unreadable answer', async () => {
-    const fresh = await staffWithPasskey('codeholder');
+  it('refuses a wrong password with a good proof, another account’s proof, an expired proof and a code', async () => {
+    const fresh = await staffWithPasskey('proofholder');
+    const wrongPassword = await confirm(fresh, {
+      password: 'not-the-password-at-all',
+      passkey: await proofFor(fresh),
+    });
+    expect(wrongPassword.status).toBe(422);
+    expect(await wrongPassword.text()).toContain('That password is not right');
+
+    const othersProof = await confirm(fresh, {
+      password: SEED_PASSWORD,
+      passkey: await proofFor(other),
+    });
+    expect(othersProof.status).toBe(422);
+
+    const stale = await proofFor(fresh);
+    await store.db
+      .updateTable('webauthn_challenges')
+      .set({ expires_at: Date.now() - 1 })
+      .where('purpose', '=', 'passkey-proof')
+      .where('user_id', '=', fresh.id)
+      .execute();
+    expect((await confirm(fresh, { password: SEED_PASSWORD, passkey: stale })).status).toBe(422);
+
     const code = await confirm(fresh, { password: SEED_PASSWORD, code: '123456' });
     expect(code.status).toBe(422);
     expect(await code.text()).toContain('confirm with your passkey instead');
-    const garbage = await confirm(fresh, { password: SEED_PASSWORD, passkey: 'not json' });
-    expect(garbage.status).toBe(400);
     expect(await hasRecentReauth(fresh.sessionId)).toBe(false);
+  });
+
+  it('keeps confirmation to signed-in accounts', async () => {
+    expect((await postJson(null, 'confirm-options')).status).toBe(401);
+    expect((await postJson(null, 'confirm', { response: '{}' })).status).toBe(401);
   });
 
   it('offers both to staff with an app and a passkey; no passkey options without one', async () => {
@@ -184,11 +209,12 @@ describe.each(ENGINES)('staff re-authentication with a passkey (%s)', (engine) =
     const appOnly = `session=${token}`;
     const appPage = await (await call(roll, '/api/staff/roll', { cookie: appOnly })).text();
     expect(appPage).not.toContain('data-passkey-reauth');
-    const none = await call(reauth, '/api/staff/reauth/passkey-options', {
+    const none = await call(passkeysFn, '/api/passkeys/confirm-options', {
       cookie: appOnly,
       body: '{}',
       type: 'application/json',
       headers: { accept: 'application/json' },
+      params: { action: 'confirm-options' },
     });
     expect(none.status).toBe(422);
   });

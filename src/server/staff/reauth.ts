@@ -5,13 +5,12 @@
  * verified) within the last 10 minutes. The time is kept on the session row, so it
  * ends with it.
  */
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { recordAudit } from '../audit.ts';
 import { MINUTE, resolveNow } from '../clock.ts';
 import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
-import { confirmWithPasskey } from '../two-factor/passkeys.ts';
+import { spendPasskeyProof } from '../two-factor/passkey-proof.ts';
 import { checkTotpCode, getTwoFactorStatus } from '../two-factor/two-factor.ts';
 
 /** How recent a password entry must be for an import or export. */
@@ -27,12 +26,16 @@ export const REAUTH_MESSAGES = {
     'That code is not right or has already been used. Wait for the next code and try again.',
   noSecondFactor:
     'Importing and exporting need a second factor: set up an authenticator app or a passkey at /two-factor/setup/ first.',
+  passkeyAgain: 'Use your passkey again: its confirmation is used once and lasts two minutes.',
   usePasskey:
     'Your account has no authenticator app: confirm with your passkey instead (it needs JavaScript).',
 } as const;
 
-/** How a staff member proves the second factor again: a TOTP code, or a passkey's answer. */
-export type ReauthSecondFactor = { code: string } | { passkey: AuthenticationResponseJSON };
+/**
+ * How a staff member proves the second factor again: a TOTP code, or the proof
+ * from answering a passkey challenge just before (passkey-proof.ts).
+ */
+export type ReauthSecondFactor = { code: string } | { passkeyProof: string };
 
 /** Whether the session may import or export now, and which second factors the form should offer. */
 export interface ReauthState {
@@ -82,7 +85,10 @@ async function checkSecondFactor(
   second: ReauthSecondFactor,
   now: number,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  if ('passkey' in second) return confirmWithPasskey(user.id, second.passkey, { now });
+  if ('passkeyProof' in second)
+    return (await spendPasskeyProof(getDb(), user.id, second.passkeyProof, now))
+      ? { ok: true }
+      : { ok: false, message: REAUTH_MESSAGES.passkeyAgain };
   if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.usePasskey };
   const checked = await checkTotpCode(user.id, second.code, { now });
   if (checked.ok) return checked;

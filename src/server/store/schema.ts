@@ -105,7 +105,10 @@ export interface PasskeysTable {
 export interface WebauthnChallengesTable {
   /** The challenge, base64url. */
   challenge: string;
-  /** `register` (needs `user_id`) or `sign-in`. */
+  /**
+   * `register` (needs `user_id`), `sign-in`, `reauth` (needs `user_id`), or
+   * `passkey-proof`: then `challenge` is the SHA-256 of a proof's secret.
+   */
   purpose: string;
   user_id: string | null;
   expires_at: number;

@@ -27,6 +27,7 @@ import { getDb, type Db } from '../store/db.ts';
 import type { PasskeyRow, User } from '../store/schema.ts';
 import { findUserById } from '../users.ts';
 import { PASSKEY_NAME_MAX } from './passkey-name.ts';
+import { issuePasskeyProof } from './passkey-proof.ts';
 
 /** How long a challenge may wait for its answer. */
 export const CHALLENGE_TTL_MS = 5 * MINUTE;
@@ -41,6 +42,7 @@ export const PASSKEY_MESSAGES = {
     'Staff must keep a second factor: set up an authenticator app before removing your last passkey.',
   notFound: 'There is no such passkey on your account.',
   notYours: 'That passkey is not one of yours. Use a passkey you added to this account.',
+  noneToConfirm: 'There is no passkey on your account.',
 } as const;
 
 /** What a challenge was issued for: an answer is accepted only for the same purpose. */
@@ -352,14 +354,16 @@ export async function passkeyConfirmationOptions(
 /**
  * Confirms that the holder of signed-in account `userId` has one of its passkeys
  * at hand, answering a challenge from `passkeyConfirmationOptions` (used once)
- * with the user verified.
+ * with the user verified. Returns a proof for the form that needs it
+ * (passkey-proof.ts).
  */
 export async function confirmWithPasskey(
   userId: string,
   response: AuthenticationResponseJSON,
   options: { now?: number } = {},
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true; proof: string } | { ok: false; message: string }> {
   const db = getDb();
+  const now = resolveNow(options.now);
   const stored = await db
     .selectFrom('passkeys')
     .selectAll()
@@ -371,9 +375,10 @@ export async function confirmWithPasskey(
     purpose: 'reauth',
     challengeUserId: userId,
     requireUserVerification: true,
-    now: resolveNow(options.now),
+    now,
   });
-  return ok ? { ok: true } : { ok: false, message: PASSKEY_MESSAGES.failed };
+  if (!ok) return { ok: false, message: PASSKEY_MESSAGES.failed };
+  return { ok: true, proof: await issuePasskeyProof(db, userId, now) };
 }
 
 /** Renames one of the account's passkeys. */
