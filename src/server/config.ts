@@ -57,7 +57,7 @@ export interface ServerConfig {
   smtpUrl: string | undefined;
   /** The site's origin, without a trailing slash. */
   siteUrl: string;
-  /** Name of the association, used in emails and as a password context word. */
+  /** Name of the association (`FEDERATION_NAME`), used in emails and as a password context word. */
   siteName: string;
   /** `review` (staff confirm each member) or `auto` (roll matches are confirmed at once). */
   confirmPolicy: ConfirmPolicy;
@@ -334,7 +334,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     usingDevTotpKey: totp.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     siteUrl,
-    siteName: env.SITE_NAME?.trim() || 'Metropolitan Police Federation',
+    // Not SITE_NAME: Netlify sets that to the site's slug at build and run time.
+    siteName: env.FEDERATION_NAME?.trim() || 'Metropolitan Police Federation',
     confirmPolicy: readConfirmPolicy(env.CONFIRM_POLICY),
     workEmailDomains: (env.WORK_EMAIL_DOMAINS ?? '')
       .split(',')
