@@ -214,9 +214,19 @@ function readConfirmPolicy(value: string | undefined): ConfirmPolicy {
   return policy;
 }
 
+/**
+ * The local server's origin (scripts/serve.ts listens on PORT, default 8888): the
+ * default site URL, so emailed links and the Origin check follow `PORT=… npm start`.
+ */
+function localServerUrl(env: Env): string {
+  const port = Number(env.PORT);
+  const valid = Number.isInteger(port) && port > 0 && port <= 65535;
+  return `http://localhost:${valid ? port : 8888}`;
+}
+
 function readSiteUrl(env: Env): string {
   const { variable, value } = siteUrlFrom(env);
-  const raw = value ?? 'http://localhost:8888';
+  const raw = value ?? localServerUrl(env);
   let url: URL;
   try {
     url = new URL(raw);
