@@ -156,6 +156,10 @@ describe('the staff console in Chromium', () => {
     await submitVia('text=Confirm all 2 roll-matched registrations');
     expect(await flash()).toMatch(/^Confirmed 2 roll-matched registrations\./);
     expect(await page.textContent('#queue-caption')).toMatch(/^1 registration waiting/);
+    // On a phone the table scrolls inside its region; the page itself never scrolls sideways.
+    await page.setViewportSize({ width: 320, height: 640 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(320);
+    await page.setViewportSize({ width: 1024, height: 768 });
 
     await page.click('summary:has-text("Reject")');
     await page.fill('textarea[name="reason"]', 'Your warrant number is not on the federation roll');

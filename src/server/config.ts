@@ -57,7 +57,7 @@ export interface ServerConfig {
   smtpUrl: string | undefined;
   /** The site's origin, without a trailing slash. */
   siteUrl: string;
-  /** Name of the association, used in emails and as a password context word. */
+  /** Name of the association (`FEDERATION_NAME`), used in emails and as a password context word. */
   siteName: string;
   /** `review` (staff confirm each member) or `auto` (roll matches are confirmed at once). */
   confirmPolicy: ConfirmPolicy;
@@ -214,9 +214,19 @@ function readConfirmPolicy(value: string | undefined): ConfirmPolicy {
   return policy;
 }
 
+/**
+ * The local server's origin (scripts/serve.ts listens on PORT, default 8888): the
+ * default site URL, so emailed links and the Origin check follow `PORT=… npm start`.
+ */
+function localServerUrl(env: Env): string {
+  const port = Number(env.PORT);
+  const valid = Number.isInteger(port) && port > 0 && port <= 65535;
+  return `http://localhost:${valid ? port : 8888}`;
+}
+
 function readSiteUrl(env: Env): string {
   const { variable, value } = siteUrlFrom(env);
-  const raw = value ?? 'http://localhost:8888';
+  const raw = value ?? localServerUrl(env);
   let url: URL;
   try {
     url = new URL(raw);
@@ -334,7 +344,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
     usingDevTotpKey: totp.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     siteUrl,
-    siteName: env.SITE_NAME?.trim() || 'Metropolitan Police Federation',
+    // Not SITE_NAME: Netlify sets that to the site's slug at build and run time.
+    siteName: env.FEDERATION_NAME?.trim() || 'Metropolitan Police Federation',
     confirmPolicy: readConfirmPolicy(env.CONFIRM_POLICY),
     workEmailDomains: (env.WORK_EMAIL_DOMAINS ?? '')
       .split(',')

@@ -127,6 +127,10 @@ describe('POST /api/newsletter/subscribe', () => {
       ],
       [{ email: address(), name: 'x'.repeat(101) }, { name: 'Names are at most 100 characters' }],
       [{ email: address(), name: 'a\u0007b' }, { name: 'Enter your name as plain text' }],
+      // As at registration: bidi overrides, C1 controls and line separators are refused too.
+      [{ email: address(), name: 'Zo\u202Elive' }, { name: 'Enter your name as plain text' }],
+      [{ email: address(), name: 'Ann\u0085Lee' }, { name: 'Enter your name as plain text' }],
+      [{ email: address(), name: 'Ann\u2028Lee' }, { name: 'Enter your name as plain text' }],
     ];
     for (const [fields, errors] of cases) {
       const body = { name: '', source: '/', ...fields };

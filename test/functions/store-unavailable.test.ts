@@ -159,6 +159,42 @@ async function holdLock(
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)(
+  'a PostgreSQL database that is not there (dropped or renamed under the running site)',
+  () => {
+    let cookie: string;
+
+    beforeAll(async () => {
+      const account = await createAccount('confirmed');
+      cookie = await logIn(account.username, account.password);
+      await closeDb();
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.pathname = `/no_such_database_${process.pid}`;
+      setConfig(
+        readConfig({
+          ...FUNCTION_ENV,
+          DATA_DIR: process.env.DATA_DIR,
+          DATABASE_URL: url.toString(),
+        }),
+      );
+    });
+    afterAll(async () => {
+      await closeDb();
+      setConfig(undefined);
+    });
+
+    it('answers a signed-in member and a login attempt 503 with Retry-After, not 500', async () => {
+      await expectUnavailable(await getPage(cookie));
+      const res = await call(login, {
+        body: { username: 'someone', password: 'whatever-it-is' },
+        json: true,
+      });
+      await expectUnavailable(res, true);
+      expect(logged()).toMatch(/store unavailable \(unreachable\)/);
+    });
+  },
+);
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)(
   'PostgreSQL connections that are terminated',
   () => {
     let store: TestStore;

@@ -20,6 +20,25 @@ describe('server configuration', () => {
     expect(config.usingDevWarrantKey).toBe(true);
     expect(config.smtpUrl).toBeUndefined();
   });
+  it('defaults the site URL to the local server on PORT, so its links and origin check match', () => {
+    expect(readConfig({ PORT: '18870' }).siteUrl).toBe('http://localhost:18870');
+    expect(readConfig({ PORT: 'not-a-port' }).siteUrl).toBe('http://localhost:8888');
+    expect(readConfig({ PORT: '18870', SITE_URL: 'http://127.0.0.1:9999' }).siteUrl).toBe(
+      'http://127.0.0.1:9999',
+    );
+  });
+
+  it('takes the federation name from FEDERATION_NAME and ignores Netlify’s own SITE_NAME', () => {
+    // Netlify sets SITE_NAME to the site's slug at build and run time.
+    expect(readConfig({ SITE_NAME: 'met-fed-prod' }).siteName).toBe(
+      'Metropolitan Police Federation',
+    );
+    expect(
+      readConfig({ SITE_NAME: 'met-fed-prod', FEDERATION_NAME: ' West Mercia Police Federation ' })
+        .siteName,
+    ).toBe('West Mercia Police Federation');
+    expect(readConfig({ FEDERATION_NAME: '   ' }).siteName).toBe('Metropolitan Police Federation');
+  });
   /** Everything production needs, so each test can take one thing away. */
   const PRODUCTION = {
     NODE_ENV: 'production',

@@ -167,6 +167,27 @@ describe('names', () => {
       message: NAME_MESSAGES.surnameRequired,
     });
   });
+  it('treats a name made only of invisible characters as missing', () => {
+    // Zero-width space and joiners, bidi marks, the BOM, Hangul fillers, a Braille blank.
+    for (const blank of [
+      '\u200B',
+      '\u200F',
+      '\u200E\u200D',
+      '\uFEFF\u2060',
+      '\u3164',
+      '\u115F\u1160',
+      '\u2800',
+      ' \u00AD ',
+    ]) {
+      expect(checkName(blank, 'surname')).toMatchObject({
+        ok: false,
+        problem: 'missing',
+        message: NAME_MESSAGES.surnameRequired,
+      });
+    }
+    // Joiners inside a real name stay: Persian names are written with a zero-width non-joiner.
+    expect(checkName('\u0645\u06CC\u200C\u0631\u0648\u06CC', 'firstName').ok).toBe(true);
+  });
   it('allows 100 characters and refuses 101, counting code points', () => {
     expect(checkName('😀'.repeat(100), 'surname').ok).toBe(true);
     expect(checkName('a'.repeat(101), 'surname')).toMatchObject({

@@ -1,6 +1,7 @@
 import type { Context } from '@netlify/functions';
 import { ConfigError } from '../config.ts';
 import { classifyStoreError, type StoreUnavailableError } from '../store/unavailable.ts';
+import { UnstorableTextError } from '../store/unstorable-text.ts';
 import { assertSameOrigin } from './csrf.ts';
 import { HttpError, isHttpError } from './errors.ts';
 import { htmlResponse, jsonResponse, renderMessagePage, wantsJson } from './responses.ts';
@@ -31,7 +32,7 @@ const TITLES: Record<number, string> = {
 /**
  * Wraps per-method handlers into a Netlify function: answers 405 with `Allow`
  * for other methods, refuses cross-site posts (403), turns an `HttpError` into
- * its 4xx answer, a store that is out of reach into a 503 with `Retry-After`,
+ * its 4xx answer, a NUL character the store refused into a 400, a store that is out of reach into a 503 with `Retry-After`,
  * and any other failure into a plain 500 that reveals nothing.
  */
 export function defineHandler(handlers: MethodHandlers, options: HandlerOptions) {
@@ -48,6 +49,8 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
     } catch (error) {
       if (isHttpError(error)) return refuse(req, error);
       if (error instanceof ConfigError) return answerConfigRefused(req, error);
+      if (error instanceof UnstorableTextError)
+        return refuse(req, { status: 400, message: error.message, headers: {} });
       const unavailable = classifyStoreError(error);
       if (unavailable) return answerStoreUnavailable(req, unavailable);
       console.error(`function error ${new URL(req.url).pathname}:`, error);

@@ -13,6 +13,7 @@ import { isTokenShaped } from '../email-tokens.ts';
 import { deliverMail } from '../mail.ts';
 import { consumeRateLimit, EMAIL_ADDRESS_LIMIT, rateLimitKey } from '../rate-limit.ts';
 import { checkEmail } from '../rules/email-address.ts';
+import { checkName, MAX_NAME_LENGTH } from '../rules/person-name.ts';
 import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
 import type { Subscriber, SubscriberStatus } from '../store/schema.ts';
 import type { CallOptions } from '../users.ts';
@@ -20,9 +21,6 @@ import { confirmSubscriptionMessage } from './mail.ts';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TOKEN_LIFETIME = 2 * DAY;
-
-/** The longest name kept. */
-export const MAX_NAME_LENGTH = 100;
 
 /** Shown beside the button when a confirmation link cannot be used. */
 export const INVALID_CONFIRM_LINK =
@@ -49,18 +47,20 @@ export type SubscribeResult =
   | { ok: false; errors: { email?: string; name?: string } }
   | { ok: false; retryAfter: number };
 
-/** Checks the optional name: trimmed, at most 100 characters, no control characters. */
+/**
+ * Checks the optional name by the registration form's name rules (rules/person-name.ts):
+ * trimmed, at most 100 characters, no control characters, bidi overrides or line
+ * separators; a name of only spaces or invisible characters counts as none.
+ */
 export function checkSubscriberName(
   input: unknown,
 ): { ok: true; name: string | null } | { ok: false; message: string } {
-  const name = typeof input === 'string' ? input.trim().normalize('NFC') : '';
-  if (name === '') return { ok: true, name: null };
-  if (name.length > MAX_NAME_LENGTH)
+  const checked = checkName(input, 'firstName');
+  if (checked.ok) return { ok: true, name: checked.name };
+  if (checked.problem === 'missing') return { ok: true, name: null };
+  if (checked.problem === 'tooLong')
     return { ok: false, message: `Names are at most ${MAX_NAME_LENGTH} characters` };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name))
-    return { ok: false, message: 'Enter your name as plain text' };
-  return { ok: true, name };
+  return { ok: false, message: 'Enter your name as plain text' };
 }
 
 /** Where a form says it was sent from: a site path, kept as the consent's source. */

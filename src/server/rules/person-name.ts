@@ -25,10 +25,15 @@ export const MAX_NAME_LENGTH = 100;
 // bidirectional overrides, which can make a name display as something else.
 const HIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 
+// What draws nothing: spaces, format characters (zero-width space and joiners,
+// bidi marks, soft hyphen, BOM), the Hangul fillers and the Braille blank. A name
+// made only of these would show as an empty name to staff and in emails.
+const INVISIBLE = /[\s\p{Cf}\p{Z}\u115F\u1160\u2800\u3164\uFFA0]/gu;
+
 /** Checks a first name or surname. */
 export function checkName(input: unknown, which: 'firstName' | 'surname'): NameCheck {
   const name = typeof input === 'string' ? input.trim().normalize('NFC') : '';
-  if (name === '') {
+  if (name.replace(INVISIBLE, '') === '') {
     return {
       ok: false,
       problem: 'missing',

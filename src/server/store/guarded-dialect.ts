@@ -1,6 +1,7 @@
 /**
  * Wraps a Kysely dialect so that every way the database can fail a request
- * reaches the caller as a `StoreUnavailableError` (see unavailable.ts), each new
+ * reaches the caller as a `StoreUnavailableError` (see unavailable.ts), a NUL
+ * character in a parameter as an `UnstorableTextError` (see unstorable-text.ts), each new
  * connection gets its session settings before first use, and the schema is
  * checked against the code's latest migration once per process.
  */
@@ -14,6 +15,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { classifyStoreError, rethrowClassified, StoreUnavailableError } from './unavailable.ts';
+import { assertStorableParameters } from './unstorable-text.ts';
 
 /** What the wrapper does besides classifying errors. */
 export interface GuardOptions {
@@ -84,6 +86,7 @@ class GuardedConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    assertStorableParameters(query.parameters);
     return classified(this.inner.executeQuery<R>(query));
   }
 
@@ -91,6 +94,7 @@ class GuardedConnection implements DatabaseConnection {
     query: CompiledQuery,
     chunkSize?: number,
   ): AsyncIterableIterator<QueryResult<R>> {
+    assertStorableParameters(query.parameters);
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
     } catch (error) {

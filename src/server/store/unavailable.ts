@@ -52,9 +52,14 @@ const NETWORK_CODES = new Set([
 /**
  * PostgreSQL SQLSTATE codes (PostgreSQL manual, Appendix A) by what they mean here.
  * Class 08: connection exception; 57P01-57P03: the server is shutting down,
- * crashed or not yet accepting connections; 53300: too many connections.
+ * crashed or not yet accepting connections; 53300: too many connections;
+ * 3D000: the database is not there (dropped or renamed); 28000, 28P01: the
+ * server refuses the role or its password (credentials rotated under the site).
  */
 const POSTGRES_CODES: Record<string, StoreUnavailableReason> = {
+  '3D000': 'unreachable',
+  '28000': 'unreachable',
+  '28P01': 'unreachable',
   '08000': 'unreachable',
   '08001': 'unreachable',
   '08003': 'unreachable',
