@@ -224,6 +224,16 @@ function localServerUrl(env: Env): string {
   return `http://localhost:${valid ? port : 8888}`;
 }
 
+/**
+ * The federation's name: FEDERATION_NAME, or SITE_NAME off Netlify. On Netlify
+ * (NETLIFY or SITE_ID set) SITE_NAME is the site's slug, set by Netlify itself.
+ */
+function readFederationName(env: Env): string {
+  const onNetlify = env.NETLIFY === 'true' || Boolean(env.SITE_ID);
+  const siteName = onNetlify ? undefined : env.SITE_NAME?.trim();
+  return env.FEDERATION_NAME?.trim() || siteName || 'Metropolitan Police Federation';
+}
+
 function readSiteUrl(env: Env): string {
   const { variable, value } = siteUrlFrom(env);
   const raw = value ?? localServerUrl(env);
@@ -344,8 +354,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     usingDevTotpKey: totp.dev,
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     siteUrl,
-    // Not SITE_NAME: Netlify sets that to the site's slug at build and run time.
-    siteName: env.FEDERATION_NAME?.trim() || 'Metropolitan Police Federation',
+    siteName: readFederationName(env),
     confirmPolicy: readConfirmPolicy(env.CONFIRM_POLICY),
     workEmailDomains: (env.WORK_EMAIL_DOMAINS ?? '')
       .split(',')

@@ -30,8 +30,13 @@ describe('server configuration', () => {
 
   it('takes the federation name from FEDERATION_NAME and ignores Netlify’s own SITE_NAME', () => {
     // Netlify sets SITE_NAME to the site's slug at build and run time.
-    expect(readConfig({ SITE_NAME: 'met-fed-prod' }).siteName).toBe(
-      'Metropolitan Police Federation',
+    for (const netlify of [{ NETLIFY: 'true' }, { SITE_ID: 'a1b2c3' }])
+      expect(readConfig({ ...netlify, SITE_NAME: 'met-fed-prod' }).siteName).toBe(
+        'Metropolitan Police Federation',
+      );
+    // Off Netlify, SITE_NAME still names the federation.
+    expect(readConfig({ SITE_NAME: 'Kent Police Federation' }).siteName).toBe(
+      'Kent Police Federation',
     );
     expect(
       readConfig({ SITE_NAME: 'met-fed-prod', FEDERATION_NAME: ' West Mercia Police Federation ' })
