@@ -30,6 +30,15 @@ const HIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 // made only of these would show as an empty name to staff and in emails.
 const INVISIBLE = /[\s\p{Cf}\p{Z}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 
+/**
+ * True when `text` holds a control character, a line or paragraph separator, or
+ * a bidirectional override or isolate (Unicode UAX #9), any of which can make a
+ * name shown to people read as something else.
+ */
+export function hasHiddenControls(text: string): boolean {
+  return HIDDEN.test(text);
+}
+
 /** Checks a first name or surname. */
 export function checkName(input: unknown, which: 'firstName' | 'surname'): NameCheck {
   const name = typeof input === 'string' ? input.trim().normalize('NFC') : '';
@@ -43,7 +52,8 @@ export function checkName(input: unknown, which: 'firstName' | 'surname'): NameC
   }
   if ([...name].length > MAX_NAME_LENGTH)
     return { ok: false, problem: 'tooLong', message: NAME_MESSAGES.tooLong };
-  if (HIDDEN.test(name)) return { ok: false, problem: 'control', message: NAME_MESSAGES.control };
+  if (hasHiddenControls(name))
+    return { ok: false, problem: 'control', message: NAME_MESSAGES.control };
   return { ok: true, name };
 }
 

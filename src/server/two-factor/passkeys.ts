@@ -25,6 +25,7 @@ import { passkeyAddedMessage } from '../mail-templates.ts';
 import { createSession, type Session } from '../sessions.ts';
 import { getDb, type Db } from '../store/db.ts';
 import type { PasskeyRow, User } from '../store/schema.ts';
+import { hasHiddenControls } from '../rules/person-name.ts';
 import { findUserById } from '../users.ts';
 import { PASSKEY_NAME_MAX } from './passkey-name.ts';
 import { issuePasskeyProof } from './passkey-proof.ts';
@@ -38,6 +39,8 @@ export const PASSKEY_MESSAGES = {
   unknown: 'This passkey is not registered here. Sign in with your password instead.',
   notAdded: 'The passkey was not added. Try again.',
   nameTooLong: `Give the passkey a name of ${PASSKEY_NAME_MAX} characters or fewer`,
+  nameHidden:
+    'Use letters, numbers, spaces and punctuation in the passkey name: it has a hidden control character',
   lastFactor:
     'Staff must keep a second factor: set up an authenticator app before removing your last passkey.',
   notFound: 'There is no such passkey on your account.',
@@ -150,6 +153,7 @@ export function checkPasskeyName(
 ): { ok: true; name: string } | { ok: false; message: string } {
   const name = input.normalize('NFC').replace(/\s+/g, ' ').trim() || fallback;
   if (name.length > PASSKEY_NAME_MAX) return { ok: false, message: PASSKEY_MESSAGES.nameTooLong };
+  if (hasHiddenControls(name)) return { ok: false, message: PASSKEY_MESSAGES.nameHidden };
   return { ok: true, name };
 }
 
