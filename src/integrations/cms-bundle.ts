@@ -13,6 +13,7 @@ const RESOLVED_ID = '\0' + VIRTUAL_ID;
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 /**
@@ -28,13 +29,14 @@ export default function cmsBundle(): AstroIntegration {
   let root = '';
 
   const plugin = (logger: { info(message: string): void }): Plugin => {
-    let settings: CmsBuildSettings = { nodeEnv: 'production', minify: true };
+    let settings: CmsBuildSettings = { nodeEnv: 'production', mode: 'production', minify: true };
     return {
       name: 'cms-bundle',
       configResolved(config) {
-        // What Vite itself gives client code for process.env.NODE_ENV.
+        // What Vite itself gives client code for process.env.NODE_ENV and import.meta.env.MODE.
         settings = {
           nodeEnv: process.env.NODE_ENV || config.mode,
+          mode: config.mode,
           minify: config.command === 'build',
         };
       },

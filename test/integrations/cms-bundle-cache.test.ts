@@ -19,7 +19,7 @@ import {
 } from '../../src/integrations/cms-bundle/cache';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const production: CmsBuildSettings = { nodeEnv: 'production', minify: true };
+const production: CmsBuildSettings = { nodeEnv: 'production', mode: 'production', minify: true };
 
 /** A small project shaped like the site: the CMS entry, a schema, a stylesheet and content. */
 const files: Record<string, string> = {
@@ -93,8 +93,9 @@ describe('the content manager bundle cache key', () => {
 
   it('changes with the build settings', async () => {
     const key = await keyOf();
-    expect(await keyOf({ nodeEnv: 'development', minify: true })).not.toBe(key);
-    expect(await keyOf({ nodeEnv: 'production', minify: false })).not.toBe(key);
+    expect(await keyOf({ ...production, nodeEnv: 'development' })).not.toBe(key);
+    expect(await keyOf({ ...production, mode: 'development' })).not.toBe(key);
+    expect(await keyOf({ ...production, minify: false })).not.toBe(key);
   });
 
   it("covers the site's CMS sources and nothing under content/", async () => {

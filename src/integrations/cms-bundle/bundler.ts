@@ -19,6 +19,8 @@ export const CMS_PUBLIC_PATH = '/_astro/';
 export interface CmsBuildSettings {
   /** `process.env.NODE_ENV` inside the bundle: "production" selects React's production build. */
   nodeEnv: string;
+  /** Vite's mode (`import.meta.env.MODE`), which some of Decap's libraries read as Vite gives it. */
+  mode: string;
   /** Minified for `astro build`; readable in `astro dev`. */
   minify: boolean;
 }
@@ -77,6 +79,33 @@ function cssUrl(): esbuild.Plugin {
   };
 }
 
+/**
+ * `new URL('file.wasm', import.meta.url)` in a package (Decap's WebP encoder, jSquash,
+ * finds its WebAssembly this way, as Vite supports): the file is emitted beside the
+ * bundle and the URL points at it. esbuild would leave the name relative to the bundle,
+ * where no such file is.
+ */
+function importMetaUrlAssets(): esbuild.Plugin {
+  const pattern = /new URL\((["'])([\w.-]+\.wasm)\1,\s*import\.meta\.url\)/g;
+  return {
+    name: 'import-meta-url-assets',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]@jsquash[\\/].*\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const assets: string[] = [];
+        const contents = source.replace(pattern, (_match, _quote, file: string) => {
+          assets.push(file);
+          return `new URL(__asset${assets.length - 1}, import.meta.url)`;
+        });
+        const imports = assets.map(
+          (file, i) => `import __asset${i} from ${JSON.stringify('./' + file)};\n`,
+        );
+        return { contents: imports.join('') + contents, loader: 'js' };
+      });
+    },
+  };
+}
+
 function buildOptions(root: string, settings: CmsBuildSettings): esbuild.BuildOptions {
   return {
     absWorkingDir: root,
@@ -87,11 +116,25 @@ function buildOptions(root: string, settings: CmsBuildSettings): esbuild.BuildOp
     target: TARGET,
     minify: settings.minify,
     legalComments: 'none',
-    define: { 'process.env.NODE_ENV': JSON.stringify(settings.nodeEnv) },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify(settings.nodeEnv),
+      // What Vite gives browser code (zustand, inside Decap, checks MODE for its dev tools).
+      'import.meta.env': JSON.stringify({
+        BASE_URL: '/',
+        MODE: settings.mode,
+        DEV: settings.mode !== 'production',
+        PROD: settings.mode === 'production',
+        SSR: false,
+      }),
+    },
+    // Code Decap loads on demand (the WebP encoder) stays out of the script /admin/ loads.
+    splitting: true,
     entryNames: 'cms.[hash]',
+    chunkNames: 'cms-chunk.[hash]',
     assetNames: 'cms-[name].[hash]',
+    loader: { '.wasm': 'file' },
     publicPath: CMS_PUBLIC_PATH,
-    plugins: [decapPathShim(root), cssUrl()],
+    plugins: [decapPathShim(root), cssUrl(), importMetaUrlAssets()],
     logLevel: 'silent',
   };
 }
@@ -117,7 +160,10 @@ export async function listCmsSources(root: string, settings: CmsBuildSettings): 
     outdir: path.join(root, '.cms-scan'),
     metafile: true,
   });
-  const sources = Object.keys(scan.metafile.inputs).map((key) => inputPath(root, key));
+  // "<define:…>" inputs are esbuild's own, made from the settings (hashed separately).
+  const sources = Object.keys(scan.metafile.inputs)
+    .filter((key) => !key.startsWith('<'))
+    .map((key) => inputPath(root, key));
   return [...new Set([...sources, PATH_SHIM])].sort();
 }
 
@@ -125,7 +171,7 @@ export async function listCmsSources(root: string, settings: CmsBuildSettings): 
 export interface CmsBuildOutput {
   /** File name of the ES module to load (e.g. "cms.ABCD1234.js"). */
   script: string;
-  /** Every file written, names only (the script and the preview stylesheets). */
+  /** Every file written, names only (the script, its chunks, the preview stylesheets, WebAssembly). */
   files: string[];
 }
 

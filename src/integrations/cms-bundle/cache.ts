@@ -73,7 +73,7 @@ export async function computeCmsCacheKey(
       format: FORMAT,
       esbuild: ESBUILD_VERSION,
       bundler: sha256(readFileSync(BUNDLER_SOURCE)),
-      settings: { nodeEnv: settings.nodeEnv, minify: settings.minify },
+      settings: { nodeEnv: settings.nodeEnv, mode: settings.mode, minify: settings.minify },
       files: hashes,
     }),
   );
