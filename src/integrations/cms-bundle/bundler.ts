@@ -188,7 +188,8 @@ export async function bundleCms(
     metafile: true,
   });
   const outputs = Object.entries(result.metafile.outputs);
-  const script = outputs.find(([, output]) => output.entryPoint !== undefined)?.[0];
+  // Chunks Decap imports on demand are entry points too: the script is the one for ours.
+  const script = outputs.find(([, output]) => output.entryPoint === CMS_ENTRY)?.[0];
   if (!script) throw new Error('esbuild wrote no script for the content manager');
   return {
     script: path.basename(script),
