@@ -27,8 +27,12 @@ const files: Record<string, string> = {
   'src/cms/start.ts': [
     "import { newsFields } from '../schemas/news';",
     "import styles from '../styles/site.css?url';",
-    'export function start() { console.log(newsFields, styles, process.env.NODE_ENV); }',
+    'export function start() {',
+    '  console.log(newsFields, styles, process.env.NODE_ENV);',
+    "  addEventListener('load', () => import('./later'));",
+    '}',
   ].join('\n'),
+  'src/cms/later.ts': "export const loadedOnDemand = 'on demand';\n",
   'src/cms/shims/path.ts': "export const sep = '/';\n",
   'src/schemas/news.ts': "export const newsFields = ['title', 'date'];\n",
   'src/styles/site.css': 'body { color: navy; }\n',
@@ -62,6 +66,7 @@ describe('the content manager bundle cache key', () => {
     expect(sources.map((f) => path.relative(root, f)).sort()).toEqual([
       'package-lock.json',
       'src/cms/entry.ts',
+      'src/cms/later.ts',
       'src/cms/shims/path.ts',
       'src/cms/start.ts',
       'src/schemas/news.ts',
@@ -130,6 +135,11 @@ describe('the content manager bundle cache', () => {
     const script = readFileSync(path.join(first.dir, first.script), 'utf8');
     expect(script).toContain('"production"');
     expect(script).toMatch(/\/_astro\/cms-site\.\w+\.css/);
+    // Code imported on demand is a chunk of its own, kept in the entry beside the script.
+    const chunk = first.files.find((f) => f.startsWith('cms-chunk.'));
+    expect(chunk).toBeDefined();
+    expect(script).toContain(`/_astro/${chunk}`);
+    expect(script).not.toContain('on demand');
     write('content/news/first.md', 'changed\n');
     const second = await ensureCmsBundle({ root, cacheRoot, settings: production });
     expect(second).toMatchObject({ reused: true, dir: first.dir, script: first.script });
