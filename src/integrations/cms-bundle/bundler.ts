@@ -80,9 +80,9 @@ function cssUrl(): esbuild.Plugin {
 }
 
 /**
- * `new URL('file.wasm', import.meta.url)` in a package (Decap's WebP encoder, jSquash,
- * finds its WebAssembly this way, as Vite supports): the file is emitted beside the
- * bundle and the URL points at it. esbuild would leave the name relative to the bundle,
+ * `new URL('file.wasm', import.meta.url)` in jSquash, Decap's WebP encoder, which finds
+ * its WebAssembly this way (Vite supports it, esbuild does not): the file is emitted
+ * beside the bundle and the URL points at it, instead of at a name next to the chunk
  * where no such file is.
  */
 function importMetaUrlAssets(): esbuild.Plugin {
