@@ -8,7 +8,7 @@ import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
 import formShells from './src/integrations/form-shells.ts';
 import sealedLeakGuard from './src/integrations/sealed/leak-guard.ts';
-import decapBrowserShims from './src/cms/vite-plugin.ts';
+import cmsBundle from './src/integrations/cms-bundle.ts';
 import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
 
 // Throws, before anything is written, for a production deploy that does not know its address.
@@ -21,11 +21,13 @@ export default defineConfig({
   trailingSlash: 'always',
   // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
   build: { format: 'directory', inlineStylesheets: 'never' },
-  // Decap CMS (bundled only into /admin/) imports Node's `path`: give the browser a shim.
   // Scripts as files too: Astro inlines any script smaller than this limit (default 4 KiB).
-  vite: { plugins: [decapBrowserShims()], build: { assetsInlineLimit: 0 } },
+  vite: { build: { assetsInlineLimit: 0 } },
   integrations: [
     mdx(),
+    // Decap CMS for /admin/, bundled outside Vite and cached; first, so dist/ holds it
+    // before the hooks below look at dist/.
+    cmsBundle(),
     indexing.integration,
     sitemap({ filter: indexing.filter }),
     // Order matters: seal moves members pages out of dist/ before the search index is built.

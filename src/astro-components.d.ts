@@ -6,3 +6,8 @@ declare module '*.astro' {
   const component: AstroComponentFactory;
   export default component;
 }
+
+// The content manager's bundle URL, given to /admin/ by src/integrations/cms-bundle.ts.
+declare module 'virtual:cms-bundle' {
+  export const cmsScript: string;
+}
