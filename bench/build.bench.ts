@@ -1,0 +1,93 @@
+// How `astro build` grows with the news collection: the project (without the CMS page)
+// against a plain Astro site with the same articles (bench/reference-site) plus Pagefind
+// over its output, at 300 and 3,000 generated articles. BENCH_ARTICLES=300,3000,10000
+// picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each project build to
+// bench/results/.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import * as pagefind from 'pagefind';
+import { copyReferenceSite, measureAstroBuild, type BuildFigures } from './lib/astro-build.ts';
+import { writeCorpus } from './lib/corpus.ts';
+import { root } from '../test/site/support/dist.ts';
+import { createTempProject } from '../test/site/support/temp-project.ts';
+
+const benchDir = import.meta.dirname;
+
+function articleCounts(): number[] {
+  const counts = (process.env.BENCH_ARTICLES ?? '300,3000').split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(
+      `BENCH_ARTICLES must list article counts, e.g. 300,3000 (got ${process.env.BENCH_ARTICLES})`,
+    );
+  return counts;
+}
+
+async function buildProject(articles: number): Promise<BuildFigures> {
+  const project = createTempProject('bench-build-', ['src/pages/admin']);
+  try {
+    writeCorpus(project.dir, articles, true);
+    const profileDir = path.join(benchDir, 'results', `cpu-prof-${articles}`);
+    const nodeArgs = process.env.BENCH_CPU_PROF
+      ? (mkdirSync(profileDir, { recursive: true }), ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
+      : [];
+    return await measureAstroBuild(project.dir, 'astro.test.config.mjs', nodeArgs);
+  } finally {
+    project.remove();
+  }
+}
+
+/** Seconds Pagefind takes to index a built site the way src/integrations/pagefind.ts does. */
+async function indexWithPagefind(distDir: string): Promise<number> {
+  const started = performance.now();
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`Pagefind failed: ${errors.join(', ')}`);
+  const added = await index.addDirectory({ path: distDir });
+  if (added.errors.length) throw new Error(`Pagefind failed: ${added.errors.join(', ')}`);
+  await index.writeFiles({ outputPath: path.join(distDir, 'pagefind') });
+  await pagefind.close();
+  return (performance.now() - started) / 1000;
+}
+
+async function buildReference(
+  articles: number,
+): Promise<BuildFigures & { pagefindSeconds: number }> {
+  const dir = copyReferenceSite(benchDir, root);
+  try {
+    writeCorpus(dir, articles, false);
+    const figures = await measureAstroBuild(dir, 'astro.config.mjs');
+    return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : 'n/a');
+
+/** Builds each corpus size with the project and the reference; returns the figures. */
+export async function run(): Promise<Record<string, number | string>> {
+  const figures: Record<string, number | string> = {};
+  const perArticle = new Map<number, number>();
+  for (const articles of articleCounts()) {
+    const project = await buildProject(articles);
+    const reference = await buildReference(articles);
+    const referenceTotal = reference.seconds + reference.pagefindSeconds;
+    perArticle.set(articles, project.seconds / articles);
+    const at = `${articles} articles`;
+    figures[`${at}: project build (s)`] = round(project.seconds, 1);
+    figures[`${at}: reference build (s)`] = round(reference.seconds, 1);
+    figures[`${at}: reference Pagefind (s)`] = round(reference.pagefindSeconds, 1);
+    figures[`${at}: project / (reference + Pagefind)`] = round(project.seconds / referenceTotal);
+    figures[`${at}: project static routes (s)`] = round(project.routesSeconds, 1);
+    figures[`${at}: reference static routes (s)`] = round(reference.routesSeconds, 1);
+    figures[`${at}: project peak RSS (MB)`] = round(project.peakRssMb, 0);
+    figures[`${at}: reference peak RSS (MB)`] = round(reference.peakRssMb, 0);
+  }
+  const counts = [...perArticle.keys()].sort((a, b) => a - b);
+  const smallest = perArticle.get(counts[0])!;
+  for (const articles of counts.slice(1)) {
+    figures[`project s/article at ${articles} / at ${counts[0]}`] = round(
+      perArticle.get(articles)! / smallest,
+    );
+  }
+  return figures;
+}
