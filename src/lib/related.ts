@@ -18,17 +18,46 @@ function countSharedTags(a: Dated, b: Dated): number {
 }
 
 /**
+ * Prepares `all` once for many related-article queries: a site builds one per
+ * article, so each query costs the articles sharing a tag with it rather than a
+ * sort of the whole collection. `find(current, limit)` gives what `findRelated` gives.
+ */
+export function createRelatedFinder<T extends Dated>(
+  all: readonly T[],
+): (current: T, limit?: number) => T[] {
+  const newest = sortNewestFirst(all);
+  const recency = new Map(newest.map((entry, index) => [entry, index]));
+  const byTag = new Map<string, T[]>();
+  for (const entry of newest) {
+    for (const tag of new Set((entry.data.tags ?? []).map((t) => t.toLowerCase()))) {
+      const tagged = byTag.get(tag);
+      if (tagged) tagged.push(entry);
+      else byTag.set(tag, [entry]);
+    }
+  }
+  return (current, limit = 3) => {
+    const sharing = new Set<T>();
+    for (const tag of new Set((current.data.tags ?? []).map((t) => t.toLowerCase())))
+      for (const entry of byTag.get(tag) ?? []) if (entry.id !== current.id) sharing.add(entry);
+    const ranked = [...sharing]
+      .map((entry) => ({ entry, shared: countSharedTags(current, entry) }))
+      .sort((a, b) => b.shared - a.shared || recency.get(a.entry)! - recency.get(b.entry)!)
+      .slice(0, limit)
+      .map((s) => s.entry);
+    // Articles sharing no tag fill the remaining places, newest first.
+    for (const entry of newest) {
+      if (ranked.length >= limit) break;
+      if (entry.id !== current.id && !sharing.has(entry)) ranked.push(entry);
+    }
+    return ranked;
+  };
+}
+
+/**
  * Articles related to `current`: most shared tags first, then the most recent.
  * Articles sharing no tag fill the remaining places by recency, so a page
  * always offers something to read next when there is anything else.
  */
 export function findRelated<T extends Dated>(current: T, all: readonly T[], limit = 3): T[] {
-  const others = sortNewestFirst(all.filter((entry) => entry.id !== current.id));
-  const scored = others.map((entry, recency) => ({
-    entry,
-    shared: countSharedTags(current, entry),
-    recency,
-  }));
-  scored.sort((a, b) => b.shared - a.shared || a.recency - b.recency);
-  return scored.slice(0, limit).map((s) => s.entry);
+  return createRelatedFinder(all)(current, limit);
 }

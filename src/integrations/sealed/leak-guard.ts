@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles, readIndexedPages, readSearchIndex } from './public-output.ts';
 import { normalise, sealedSentences, textOf } from './sealed-text.ts';
+import { createPhraseFinder } from './phrase-finder.ts';
 import { ASSETS_DIR, IMAGE_FILE, REFERRING_FILE, referencesIn } from './sealed-assets.ts';
 import { sealedOnlyImages, stemOf } from './sealed-images.ts';
 
@@ -21,11 +22,11 @@ const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
 
 /** Every leak in `distDir` of the sealed content under `root`, one line each. */
 export function findSealedLeaks(root: string, distDir: string): string[] {
-  const sentences = sealedSentences(root).map((s) => [s, normalise(s)] as const);
-  const leaksIn = (where: string, haystack: string) => {
-    const text = normalise(haystack);
-    return sentences.filter(([, folded]) => text.includes(folded)).map(([s]) => `${where}: "${s}"`);
-  };
+  const sentences = sealedSentences(root);
+  // One pass over each file for all sentences: their number grows with the members' articles.
+  const findSentences = createPhraseFinder(sentences.map(normalise));
+  const leaksIn = (where: string, haystack: string) =>
+    findSentences(normalise(haystack)).map((i) => `${where}: "${sentences[i]}"`);
   const relative = (file: string) => path.relative(distDir, file);
   const files = listFiles(distDir);
   return [
@@ -63,7 +64,9 @@ export function findImageLeaks(root: string, distDir: string, files: string[]): 
   const bySize = new Map<number, string[]>();
   for (const file of files) {
     const size = statSync(file).size;
-    bySize.set(size, [...(bySize.get(size) ?? []), file]);
+    const same = bySize.get(size);
+    if (same) same.push(file);
+    else bySize.set(size, [file]);
   }
   const copies = sources.flatMap((source) =>
     (bySize.get(statSync(source.file).size) ?? [])

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { isRecord } from '../../lib/is-record.ts';
+import { createPhraseFinder } from './phrase-finder.ts';
 
 /** One markdown entry of a collection, read straight from content/. */
 export interface SourceEntry {
@@ -69,10 +70,17 @@ export function sealedSentences(root: string, perEntry = 3): string[] {
     ...readCollection(root, 'members').filter((e) => e.data.draft !== true),
     ...readCollection(root, 'news').filter((e) => e.data.membersOnly === true),
   ];
-  return sealed.flatMap((entry) =>
+  const candidates = sealed.map((entry) =>
     sentencesOf(entry.body)
-      .filter((s) => s.length >= 40 && !publicText.includes(s))
-      .filter((s) => s !== (typeof entry.data.summary === 'string' ? entry.data.summary.trim() : ''))
+      .filter((s) => s.length >= 40)
+      .filter((s) => s !== (typeof entry.data.summary === 'string' ? entry.data.summary.trim() : '')),
+  );
+  // One pass over the public text for every candidate: both grow with the collection.
+  const all = candidates.flat();
+  const inPublic = new Set(createPhraseFinder(all)(publicText).map((i) => all[i]));
+  return candidates.flatMap((sentences) =>
+    sentences
+      .filter((s) => !inPublic.has(s))
       .sort((a, b) => b.length - a.length)
       .slice(0, perEntry),
   );
