@@ -15,11 +15,10 @@ const BASE = 257;
 const TABLE_BITS = 20;
 const TABLE_MASK = (1 << TABLE_BITS) - 1;
 
-/** Hash of `text` from `start` for `length` characters, modulo 2^32. */
+/** Hash of `text` from `start` for `length` characters, modulo 2^32 (as an int32). */
 function hashOf(text: string, start: number, length: number): number {
   let hash = 0;
-  for (let i = start; i < start + length; i++)
-    hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) >>> 0;
+  for (let i = start; i < start + length; i++) hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) | 0;
   return hash;
 }
 
@@ -34,30 +33,34 @@ export function createPhraseFinder(phrases: readonly string[]): (text: string) =
   phrases.forEach((phrase, index) => (phrase.length < MIN_WINDOW ? short : long).push(index));
   const window = long.reduce((min, i) => Math.min(min, phrases[i].length), MAX_WINDOW);
   let highPower = 1;
-  for (let i = 1; i < window; i++) highPower = Math.imul(highPower, BASE) >>> 0;
+  for (let i = 1; i < window; i++) highPower = Math.imul(highPower, BASE);
 
   const byHash = new Map<number, number[]>();
   const table = new Uint8Array(1 << (TABLE_BITS - 3));
   for (const index of long) {
     const hash = hashOf(phrases[index], 0, window);
-    byHash.set(hash, [...(byHash.get(hash) ?? []), index]);
+    const same = byHash.get(hash);
+    if (same) same.push(index);
+    else byHash.set(hash, [index]);
     table[(hash & TABLE_MASK) >>> 3] |= 1 << (hash & 7);
   }
 
   return (text) => {
     const found = new Set<number>();
     for (const index of short) if (text.includes(phrases[index])) found.add(index);
-    if (long.length > 0 && text.length >= window) {
+    const compare = (at: number, hash: number) => {
+      for (const index of byHash.get(hash) ?? []) {
+        if (!found.has(index) && text.startsWith(phrases[index], at)) found.add(index);
+      }
+    };
+    const last = text.length - window;
+    if (long.length > 0 && last >= 0) {
       let hash = hashOf(text, 0, window);
       for (let at = 0; ; at++) {
-        if (table[(hash & TABLE_MASK) >>> 3] & (1 << (hash & 7))) {
-          for (const index of byHash.get(hash) ?? []) {
-            if (!found.has(index) && text.startsWith(phrases[index], at)) found.add(index);
-          }
-        }
-        if (at + window >= text.length) break;
+        if ((table[(hash & TABLE_MASK) >>> 3] & (1 << (hash & 7))) !== 0) compare(at, hash);
+        if (at === last) break;
         const dropped = Math.imul(text.charCodeAt(at), highPower);
-        hash = (Math.imul((hash - dropped) >>> 0, BASE) + text.charCodeAt(at + window)) >>> 0;
+        hash = (Math.imul(hash - dropped, BASE) + text.charCodeAt(at + window)) | 0;
       }
     }
     return [...found].sort((a, b) => a - b);

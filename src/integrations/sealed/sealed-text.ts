@@ -48,9 +48,14 @@ export function sentencesOf(markdown: string): string[] {
     .replace(/[*_`#>|]/g, ' ')
     .replace(/^\s*[-+]\s+/gm, ' ')
     .replace(/^\s*\d+\.\s+/gm, ' ');
+  // Sentence ends and blank lines become NUL, then whitespace is collapsed once for the
+  // whole text rather than per sentence.
   return plain
-    .split(/(?<=[.!?])\s+|\n{2,}/)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .replace(/\n{2,}/g, '\u0000')
+    .replace(/([.!?])\s+/g, '$1\u0000')
+    .replace(/\s+/g, ' ')
+    .split('\u0000')
+    .map((s) => s.trim())
     .filter(Boolean);
 }
 
@@ -59,8 +64,9 @@ export function sentencesOf(markdown: string): string[] {
  * members page and members-only article body that no public entry also says.
  */
 export function sealedSentences(root: string, perEntry = 3): string[] {
+  const news = readCollection(root, 'news');
   const publicText = [
-    ...readCollection(root, 'news').filter((e) => e.data.membersOnly !== true),
+    ...news.filter((e) => e.data.membersOnly !== true),
     ...readCollection(root, 'careers'),
     ...readCollection(root, 'pages'),
   ]
@@ -68,7 +74,7 @@ export function sealedSentences(root: string, perEntry = 3): string[] {
     .join(' ');
   const sealed = [
     ...readCollection(root, 'members').filter((e) => e.data.draft !== true),
-    ...readCollection(root, 'news').filter((e) => e.data.membersOnly === true),
+    ...news.filter((e) => e.data.membersOnly === true),
   ];
   const candidates = sealed.map((entry) =>
     sentencesOf(entry.body)
