@@ -3,7 +3,7 @@
 // over its output, at 300 and 3,000 generated articles. BENCH_ARTICLES=300,3000,10000
 // picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each project build to
 // bench/results/.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { copyReferenceSite, measureAstroBuild, type BuildFigures } from './lib/astro-build.ts';
@@ -30,7 +30,11 @@ async function buildProject(articles: number): Promise<BuildFigures> {
     const nodeArgs = process.env.BENCH_CPU_PROF
       ? (mkdirSync(profileDir, { recursive: true }), ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
       : [];
-    return await measureAstroBuild(project.dir, 'astro.test.config.mjs', nodeArgs);
+    const figures = await measureAstroBuild(project.dir, 'astro.test.config.mjs', nodeArgs);
+    // Astro's log, with the time each integration's step ended, for reading where time went.
+    mkdirSync(path.join(benchDir, 'results'), { recursive: true });
+    writeFileSync(path.join(benchDir, 'results', `build-${articles}.log`), figures.output);
+    return figures;
   } finally {
     project.remove();
   }
