@@ -70,12 +70,12 @@ const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(
 /** Builds each corpus size with the project and the reference; returns the figures. */
 export async function run(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const perArticle = new Map<number, number>();
+  const totals = new Map<number, { project: number; reference: number }>();
   for (const articles of articleCounts()) {
     const project = await buildProject(articles);
     const reference = await buildReference(articles);
     const referenceTotal = reference.seconds + reference.pagefindSeconds;
-    perArticle.set(articles, project.seconds / articles);
+    totals.set(articles, { project: project.seconds, reference: referenceTotal });
     const at = `${articles} articles`;
     figures[`${at}: project build (s)`] = round(project.seconds, 1);
     figures[`${at}: reference build (s)`] = round(reference.seconds, 1);
@@ -86,11 +86,28 @@ export async function run(): Promise<Record<string, number | string>> {
     figures[`${at}: project peak RSS (MB)`] = round(project.peakRssMb, 0);
     figures[`${at}: reference peak RSS (MB)`] = round(reference.peakRssMb, 0);
   }
-  const counts = [...perArticle.keys()].sort((a, b) => a - b);
-  const smallest = perArticle.get(counts[0])!;
+  // Linearity: seconds per article at each size against the smallest, and the cost of
+  // each extra article (which leaves out what a build spends whatever its size).
+  const counts = [...totals.keys()].sort((a, b) => a - b);
+  const first = totals.get(counts[0])!;
   for (const articles of counts.slice(1)) {
+    const at = totals.get(articles)!;
     figures[`project s/article at ${articles} / at ${counts[0]}`] = round(
-      perArticle.get(articles)! / smallest,
+      at.project / articles / (first.project / counts[0]),
+    );
+    const extra = (total: number, base: number) => ((total - base) / (articles - counts[0])) * 1000;
+    const projectExtra = extra(at.project, first.project);
+    const referenceExtra = extra(at.reference, first.reference);
+    figures[`project s per extra 1000 articles, ${counts[0]} to ${articles}`] = round(
+      projectExtra,
+      1,
+    );
+    figures[`reference + Pagefind s per extra 1000 articles, ${counts[0]} to ${articles}`] = round(
+      referenceExtra,
+      1,
+    );
+    figures[`extra-article cost ${counts[0]} to ${articles}, project / reference`] = round(
+      projectExtra / referenceExtra,
     );
   }
   return figures;
