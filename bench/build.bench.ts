@@ -1,7 +1,7 @@
 // How `astro build` grows with the news collection: the project (without the CMS page)
 // against a plain Astro site with the same articles (bench/reference-site) plus Pagefind
 // over its output, at 300 and 3,000 generated articles. BENCH_ARTICLES=300,3000,10000
-// picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each project build to
+// picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each build to
 // bench/results/.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,15 +22,23 @@ function articleCounts(): number[] {
   return counts;
 }
 
+/** Node's flags for a CPU profile in bench/results/cpu-prof-<name>/ when BENCH_CPU_PROF is set. */
+function profileArgs(name: string): string[] {
+  if (!process.env.BENCH_CPU_PROF) return [];
+  const dir = path.join(benchDir, 'results', `cpu-prof-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 async function buildProject(articles: number): Promise<BuildFigures> {
   const project = createTempProject('bench-build-', ['src/pages/admin']);
   try {
     writeCorpus(project.dir, articles, true);
-    const profileDir = path.join(benchDir, 'results', `cpu-prof-${articles}`);
-    const nodeArgs = process.env.BENCH_CPU_PROF
-      ? (mkdirSync(profileDir, { recursive: true }), ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
-      : [];
-    const figures = await measureAstroBuild(project.dir, 'astro.test.config.mjs', nodeArgs);
+    const figures = await measureAstroBuild(
+      project.dir,
+      'astro.test.config.mjs',
+      profileArgs(`project-${articles}`),
+    );
     // Astro's log, with the time each integration's step ended, for reading where time went.
     mkdirSync(path.join(benchDir, 'results'), { recursive: true });
     writeFileSync(path.join(benchDir, 'results', `build-${articles}.log`), figures.output);
@@ -58,7 +66,11 @@ async function buildReference(
   const dir = copyReferenceSite(benchDir, root);
   try {
     writeCorpus(dir, articles, false);
-    const figures = await measureAstroBuild(dir, 'astro.config.mjs');
+    const figures = await measureAstroBuild(
+      dir,
+      'astro.config.mjs',
+      profileArgs(`reference-${articles}`),
+    );
     return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
