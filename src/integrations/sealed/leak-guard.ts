@@ -12,7 +12,13 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles, readIndexedPages, readSearchIndex } from './public-output.ts';
-import { normalise, sealedSentences, textOf } from './sealed-text.ts';
+import {
+  normalise,
+  readSources,
+  sealedSentences,
+  textOf,
+  type SourceCollections,
+} from './sealed-text.ts';
 import { createPhraseFinder } from './phrase-finder.ts';
 import { ASSETS_DIR, IMAGE_FILE, REFERRING_FILE, referencesIn } from './sealed-assets.ts';
 import { sealedOnlyImages, stemOf } from './sealed-images.ts';
@@ -22,13 +28,15 @@ const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
 
 /** Every leak in `distDir` of the sealed content under `root`, one line each. */
 export function findSealedLeaks(root: string, distDir: string): string[] {
-  const sentences = sealedSentences(root);
+  const collections = readSources(root);
+  const sentences = sealedSentences(root, undefined, collections);
   // One pass over each file for all sentences: their number grows with the members' articles.
   const findSentences = createPhraseFinder(sentences.map(normalise));
   const leaksIn = (where: string, haystack: string) =>
     findSentences(normalise(haystack)).map((i) => `${where}: "${sentences[i]}"`);
   const relative = (file: string) => path.relative(distDir, file);
   const files = listFiles(distDir);
+  const searchIndex = readSearchIndex(distDir);
   return [
     ...files
       .filter((f) => f.startsWith(path.join(distDir, 'members') + path.sep) || f.startsWith(path.join(distDir, 'staff') + path.sep))
@@ -42,16 +50,21 @@ export function findSealedLeaks(root: string, distDir: string): string[] {
     ...files
       .filter((f) => /sitemap.*\.xml$/.test(f) && SEALED_URL.test(readFileSync(f, 'utf8')))
       .map((f) => `${relative(f)}: lists a members or staff URL`),
-    ...readSearchIndex(distDir).flatMap(({ file, text }) => leaksIn(relative(file), text)),
-    ...readIndexedPages(distDir)
+    ...searchIndex.flatMap(({ file, text }) => leaksIn(relative(file), text)),
+    ...readIndexedPages(distDir, searchIndex)
       .filter((page) => SEALED_URL.test(page.url))
       .map((page) => `search index: lists ${page.url}`),
-    ...findImageLeaks(root, distDir, files),
+    ...findImageLeaks(root, distDir, files, collections),
   ];
 }
 
 /** Images of sealed content in `distDir`, one line each (see the module comment). */
-export function findImageLeaks(root: string, distDir: string, files: string[]): string[] {
+export function findImageLeaks(
+  root: string,
+  distDir: string,
+  files: string[],
+  collections: SourceCollections = readSources(root),
+): string[] {
   const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const assetsDir = path.join(distDir, ASSETS_DIR);
   const publicRefs = referencesIn(distDir, (file) => REFERRING_FILE.test(file));
@@ -60,7 +73,7 @@ export function findImageLeaks(root: string, distDir: string, files: string[]): 
     .filter((f) => !publicRefs.has(path.basename(f)))
     .map((f) => `${relative(f)}: an image no public page uses (images of members-only content belong in sealed/)`);
 
-  const sources = sealedOnlyImages(root);
+  const sources = sealedOnlyImages(root, collections);
   const bySize = new Map<number, string[]>();
   for (const file of files) {
     const size = statSync(file).size;

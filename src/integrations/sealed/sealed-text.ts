@@ -38,6 +38,24 @@ export function readCollection(root: string, collection: string): SourceEntry[] 
     });
 }
 
+/** The collections the sealed checks read (members pages, news, careers, plain pages). */
+export interface SourceCollections {
+  members: SourceEntry[];
+  news: SourceEntry[];
+  careers: SourceEntry[];
+  pages: SourceEntry[];
+}
+
+/** Reads the collections of `<root>/content/` once, for checks that all need them. */
+export function readSources(root: string): SourceCollections {
+  return {
+    members: readCollection(root, 'members'),
+    news: readCollection(root, 'news'),
+    careers: readCollection(root, 'careers'),
+    pages: readCollection(root, 'pages'),
+  };
+}
+
 /** Plain sentences of a markdown body: markup, links and MDX tags removed. */
 export function sentencesOf(markdown: string): string[] {
   const plain = markdown
@@ -63,17 +81,21 @@ export function sentencesOf(markdown: string): string[] {
  * Sentences that only sealed content contains: the longest sentences of every
  * members page and members-only article body that no public entry also says.
  */
-export function sealedSentences(root: string, perEntry = 3): string[] {
-  const news = readCollection(root, 'news');
+export function sealedSentences(
+  root: string,
+  perEntry = 3,
+  sources: SourceCollections = readSources(root),
+): string[] {
+  const { news } = sources;
   const publicText = [
     ...news.filter((e) => e.data.membersOnly !== true),
-    ...readCollection(root, 'careers'),
-    ...readCollection(root, 'pages'),
+    ...sources.careers,
+    ...sources.pages,
   ]
     .map((e) => sentencesOf(e.body).join(' '))
     .join(' ');
   const sealed = [
-    ...readCollection(root, 'members').filter((e) => e.data.draft !== true),
+    ...sources.members.filter((e) => e.data.draft !== true),
     ...news.filter((e) => e.data.membersOnly === true),
   ];
   const candidates = sealed.map((entry) =>
