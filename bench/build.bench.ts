@@ -41,7 +41,7 @@ async function buildProject(articles: number): Promise<BuildFigures> {
     );
     // Astro's log, with the time each integration's step ended, for reading where time went.
     mkdirSync(path.join(benchDir, 'results'), { recursive: true });
-    writeFileSync(path.join(benchDir, 'results', `build-${articles}.log`), figures.output);
+    writeFileSync(path.join(benchDir, 'results', `project-${articles}.log`), figures.output);
     return figures;
   } finally {
     project.remove();
@@ -71,6 +71,7 @@ async function buildReference(
       'astro.config.mjs',
       profileArgs(`reference-${articles}`),
     );
+    writeFileSync(path.join(benchDir, 'results', `reference-${articles}.log`), figures.output);
     return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
