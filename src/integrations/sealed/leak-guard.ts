@@ -20,7 +20,13 @@ import {
   type SourceCollections,
 } from './sealed-text.ts';
 import { createPhraseFinder } from './phrase-finder.ts';
-import { ASSETS_DIR, IMAGE_FILE, REFERRING_FILE, referencesIn } from './sealed-assets.ts';
+import {
+  ASSETS_DIR,
+  IMAGE_FILE,
+  REFERRING_FILE,
+  findAssetReferences,
+  referencesIn,
+} from './sealed-assets.ts';
 import { sealedOnlyImages, stemOf } from './sealed-images.ts';
 
 const SEALED_URL = /\/(members|staff)\//;
@@ -37,24 +43,29 @@ export function findSealedLeaks(root: string, distDir: string): string[] {
   const relative = (file: string) => path.relative(distDir, file);
   const files = listFiles(distDir);
   const searchIndex = readSearchIndex(distDir);
+  // Each file is read once, for sealed text, sealed URLs and the assets it points at.
+  const textLeaks: string[] = [];
+  const sitemapLeaks: string[] = [];
+  const publicRefs = new Set<string>();
+  for (const f of files) {
+    const isText = TEXT_FILE.test(f);
+    if (!isText && !REFERRING_FILE.test(f)) continue;
+    const raw = readFileSync(f, 'utf8');
+    if (isText) textLeaks.push(...leaksIn(relative(f), /\.(html|xml)$/.test(f) ? textOf(raw) + raw : raw));
+    if (/sitemap.*\.xml$/.test(f) && SEALED_URL.test(raw)) sitemapLeaks.push(`${relative(f)}: lists a members or staff URL`);
+    if (REFERRING_FILE.test(f)) for (const name of findAssetReferences(raw)) publicRefs.add(name);
+  }
   return [
     ...files
       .filter((f) => f.startsWith(path.join(distDir, 'members') + path.sep) || f.startsWith(path.join(distDir, 'staff') + path.sep))
       .map((f) => `${relative(f)}: a sealed page left in the public output`),
-    ...files
-      .filter((f) => TEXT_FILE.test(f))
-      .flatMap((f) => {
-        const raw = readFileSync(f, 'utf8');
-        return leaksIn(relative(f), /\.(html|xml)$/.test(f) ? textOf(raw) + raw : raw);
-      }),
-    ...files
-      .filter((f) => /sitemap.*\.xml$/.test(f) && SEALED_URL.test(readFileSync(f, 'utf8')))
-      .map((f) => `${relative(f)}: lists a members or staff URL`),
+    ...textLeaks,
+    ...sitemapLeaks,
     ...searchIndex.flatMap(({ file, text }) => leaksIn(relative(file), text)),
     ...readIndexedPages(distDir, searchIndex)
       .filter((page) => SEALED_URL.test(page.url))
       .map((page) => `search index: lists ${page.url}`),
-    ...findImageLeaks(root, distDir, files, collections),
+    ...findImageLeaks(root, distDir, files, collections, publicRefs),
   ];
 }
 
@@ -64,10 +75,10 @@ export function findImageLeaks(
   distDir: string,
   files: string[],
   collections: SourceCollections = readSources(root),
+  publicRefs: ReadonlySet<string> = referencesIn(distDir, (file) => REFERRING_FILE.test(file)),
 ): string[] {
   const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const assetsDir = path.join(distDir, ASSETS_DIR);
-  const publicRefs = referencesIn(distDir, (file) => REFERRING_FILE.test(file));
   const images = files.filter((f) => path.dirname(f) === assetsDir && IMAGE_FILE.test(f));
   const unused = images
     .filter((f) => !publicRefs.has(path.basename(f)))
