@@ -3,11 +3,11 @@
 // over its output, at 300 and 3,000 generated articles. BENCH_ARTICLES=300,3000,10000
 // picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each build to
 // bench/results/.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { copyReferenceSite, measureAstroBuild, type BuildFigures } from './lib/astro-build.ts';
-import { writeCorpus } from './lib/corpus.ts';
+import { generateArticle, writeCorpus } from './lib/corpus.ts';
 import { root } from '../test/site/support/dist.ts';
 import { createTempProject } from '../test/site/support/temp-project.ts';
 
@@ -30,6 +30,14 @@ function profileArgs(name: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/** Fails unless the first and last generated articles have pages: a build that skipped them is no measure. */
+function expectArticlesBuilt(distDir: string, articles: number): void {
+  for (const file of [generateArticle(0, false), generateArticle(articles - 1, false)]) {
+    const page = path.join(distDir, 'news', file.name.replace(/\.mdx?$/, ''), 'index.html');
+    if (!existsSync(page)) throw new Error(`the build wrote no ${page}`);
+  }
+}
+
 async function buildProject(articles: number): Promise<BuildFigures> {
   const project = createTempProject('bench-build-', ['src/pages/admin']);
   try {
@@ -42,6 +50,7 @@ async function buildProject(articles: number): Promise<BuildFigures> {
     // Astro's log, with the time each integration's step ended, for reading where time went.
     mkdirSync(path.join(benchDir, 'results'), { recursive: true });
     writeFileSync(path.join(benchDir, 'results', `project-${articles}.log`), figures.output);
+    expectArticlesBuilt(path.join(project.dir, 'dist'), articles);
     return figures;
   } finally {
     project.remove();
@@ -72,6 +81,7 @@ async function buildReference(
       profileArgs(`reference-${articles}`),
     );
     writeFileSync(path.join(benchDir, 'results', `reference-${articles}.log`), figures.output);
+    expectArticlesBuilt(path.join(dir, 'dist'), articles);
     return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
