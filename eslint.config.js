@@ -15,6 +15,8 @@ export default tseslint.config(
       'node_modules/',
       'content/',
       'bench/results/',
+      // A separate Astro project, whose types exist only where bench/build.bench.ts builds it.
+      'bench/reference-site/',
       'e2e/artifacts/',
       'test/.tmp/',
     ],

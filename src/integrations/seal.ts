@@ -1,5 +1,5 @@
 import type { AstroIntegration } from 'astro';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -10,6 +10,20 @@ import { sealAssets } from './sealed/sealed-assets.ts';
  * two-factor pages are) and must never be served from dist/.
  */
 export const SEALED_PREFIXES = ['members', 'staff', 'two-factor'] as const;
+
+/**
+ * Moves a folder: a rename, one step whatever the number of pages, when both sides are
+ * on one file system; a copy then a delete across file systems (EXDEV).
+ */
+async function moveDir(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EXDEV')) throw error;
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  }
+}
 
 /**
  * Moves every sealed page out of the public output once Astro has written it,
@@ -29,8 +43,7 @@ export default function seal(options: { sealedDir?: string } = {}): AstroIntegra
         for (const prefix of SEALED_PREFIXES) {
           const from = path.join(distDir, prefix);
           if (!existsSync(from)) continue;
-          await cp(from, path.join(sealedDir, prefix), { recursive: true });
-          await rm(from, { recursive: true, force: true });
+          await moveDir(from, path.join(sealedDir, prefix));
           logger.info(`sealed /${prefix}/ into ${path.relative(process.cwd(), sealedDir)}/`);
         }
         const assets = sealAssets(distDir, sealedDir);

@@ -1,5 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { findRelated, sortNewestFirst } from './related';
+import { createRelatedFinder, sortNewestFirst } from './related';
 
 export type NewsEntry = CollectionEntry<'news'>;
 export type CareerEntry = CollectionEntry<'careers'>;
@@ -9,9 +9,17 @@ export type PageEntry = CollectionEntry<'pages'>;
 /** Articles per page of the news index (/news/, /news/2/, ...). */
 export const NEWS_PAGE_SIZE = 10;
 
+/** The published news of this build, read and sorted once: every listing and feed needs it. */
+let publishedNews: Promise<NewsEntry[]> | undefined;
+
 /** Every news article that is not a draft, newest first (members-only ones included). */
 export async function getPublishedNews(): Promise<NewsEntry[]> {
-  return sortNewestFirst(await getCollection('news', (entry) => !entry.data.draft));
+  const load = async () =>
+    sortNewestFirst(await getCollection('news', (entry) => !entry.data.draft));
+  // The dev server keeps modules between requests while editors change content.
+  if (import.meta.env.DEV) return load();
+  publishedNews ??= load();
+  return [...(await publishedNews)];
 }
 
 /**
@@ -31,9 +39,10 @@ export async function listNewsArticlePaths(
   include: (entry: NewsEntry) => boolean = () => true,
 ): Promise<{ params: { slug: string }; props: NewsArticleProps }[]> {
   const news = await getPublishedNews();
+  const findRelated = createRelatedFinder(news);
   return news.filter(include).map((entry) => ({
     params: { slug: entry.id },
-    props: { entry, related: findRelated(entry, news) },
+    props: { entry, related: findRelated(entry) },
   }));
 }
 

@@ -11,10 +11,61 @@ export function sortNewestFirst<T extends Dated>(entries: readonly T[]): T[] {
   );
 }
 
-/** Number of tags two entries share, compared case-insensitively. */
-function countSharedTags(a: Dated, b: Dated): number {
-  const tags = new Set((a.data.tags ?? []).map((t) => t.toLowerCase()));
-  return (b.data.tags ?? []).filter((t) => tags.has(t.toLowerCase())).length;
+/** An entry's tags in lower case, sorted, duplicates kept (each one counts as shared). */
+function foldedTags(entry: Dated): string[] {
+  return (entry.data.tags ?? []).map((t) => t.toLowerCase()).sort();
+}
+
+/**
+ * Prepares `all` once for many related-article queries: a site builds one per
+ * article. Articles with the same tags rank alike, so each query scores every
+ * distinct set of tags once, then takes the newest of the best sets: its cost
+ * follows the number of tag sets, not of articles. `find(current, limit)` gives
+ * what `findRelated` gives.
+ */
+export function createRelatedFinder<T extends Dated>(
+  all: readonly T[],
+): (current: T, limit?: number) => T[] {
+  const newest = sortNewestFirst(all);
+  const recency = new Map(newest.map((entry, index) => [entry, index]));
+  // Each group's entries stay newest first.
+  const groups = new Map<string, { tags: string[]; entries: T[] }>();
+  for (const entry of newest) {
+    const tags = foldedTags(entry);
+    const key = tags.join('\u0000');
+    const group = groups.get(key);
+    if (group) group.entries.push(entry);
+    else groups.set(key, { tags, entries: [entry] });
+  }
+  const sets = [...groups.values()];
+
+  return (current, limit = 3) => {
+    const wanted = new Set(foldedTags(current));
+    const byShared = new Map<number, T[][]>();
+    for (const { tags, entries } of sets) {
+      const shared = tags.filter((t) => wanted.has(t)).length;
+      const level = byShared.get(shared);
+      if (level) level.push(entries);
+      else byShared.set(shared, [entries]);
+    }
+    const related: T[] = [];
+    for (const shared of [...byShared.keys()].sort((a, b) => b - a)) {
+      if (related.length >= limit) break;
+      const need = limit - related.length;
+      // The newest `need` of each group at this score are enough to find the newest overall.
+      const candidates = byShared
+        .get(shared)!
+        .flatMap((entries) =>
+          entries
+            .slice(0, need + 1)
+            .filter((e) => e.id !== current.id)
+            .slice(0, need),
+        )
+        .sort((a, b) => recency.get(a)! - recency.get(b)!);
+      related.push(...candidates.slice(0, need));
+    }
+    return related;
+  };
 }
 
 /**
@@ -23,12 +74,5 @@ function countSharedTags(a: Dated, b: Dated): number {
  * always offers something to read next when there is anything else.
  */
 export function findRelated<T extends Dated>(current: T, all: readonly T[], limit = 3): T[] {
-  const others = sortNewestFirst(all.filter((entry) => entry.id !== current.id));
-  const scored = others.map((entry, recency) => ({
-    entry,
-    shared: countSharedTags(current, entry),
-    recency,
-  }));
-  scored.sort((a, b) => b.shared - a.shared || a.recency - b.recency);
-  return scored.slice(0, limit).map((s) => s.entry);
+  return createRelatedFinder(all)(current, limit);
 }

@@ -5,18 +5,35 @@ import { isRecord } from '../lib/is-record.ts';
 
 const frontmatter = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---/;
 
-/**
- * Reads the frontmatter of a markdown file as plain YAML strings (the `core` schema has no
- * timestamp type), or `{}` when it cannot. Used only to recover what the editor typed.
- */
-async function readRawFrontmatter(filePath: string): Promise<Record<string, unknown>> {
+/** The frontmatter of a markdown file, or null when it has none or cannot be read. */
+async function readFrontmatter(filePath: string): Promise<string | null> {
   try {
-    const match = frontmatter.exec(await readFile(filePath, 'utf8'));
-    const raw: unknown = match ? parse(match[1], { schema: 'core' }) : null;
+    return frontmatter.exec(await readFile(filePath, 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Frontmatter as plain YAML strings (the `core` schema has no timestamp type), or `{}`. */
+function parseRawFrontmatter(yaml: string): Record<string, unknown> {
+  try {
+    const raw: unknown = parse(yaml, { schema: 'core' });
     return isRecord(raw) ? raw : {};
   } catch {
     return {};
   }
+}
+
+/**
+ * The text of a top-level `key: 2024-03-01` line, the way editors and the CMS write a
+ * date, without parsing the whole frontmatter; null for anything else (quoted, a time,
+ * over several lines, the key twice), which the YAML parser then reads.
+ */
+function plainDateLine(yaml: string, key: string): string | null {
+  const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const lines = [...yaml.matchAll(new RegExp(`^${name}[ \t]*:(.*)$`, 'gm'))];
+  if (lines.length !== 1) return null;
+  return /^[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*(?:[ \t]#.*)?\r?$/.exec(lines[0][1])?.[1] ?? null;
 }
 
 /**
@@ -28,12 +45,15 @@ export async function restoreRawDates<T extends Record<string, unknown>>(
   data: T,
   filePath: string,
 ): Promise<T> {
-  if (!Object.values(data).some((value) => value instanceof Date)) return data;
-  const raw = await readRawFrontmatter(filePath);
+  const dateKeys = Object.keys(data).filter((key) => data[key] instanceof Date);
+  if (dateKeys.length === 0) return data;
+  const yaml = await readFrontmatter(filePath);
+  if (yaml === null) return data;
+  let raw: Record<string, unknown> | undefined;
   const texts: Record<string, string> = {};
-  for (const [key, value] of Object.entries(data)) {
-    const text = raw[key];
-    if (value instanceof Date && typeof text === 'string') texts[key] = text;
+  for (const key of dateKeys) {
+    const text = plainDateLine(yaml, key) ?? (raw ??= parseRawFrontmatter(yaml))[key];
+    if (typeof text === 'string') texts[key] = text;
   }
   return Object.assign({}, data, texts);
 }

@@ -66,4 +66,28 @@ describe('the sealed-content build guard', () => {
       'sitemap-0.xml: lists a members or staff URL',
     ]);
   });
+
+  it('names every leaked sentence among many members-only articles, and no public one', () => {
+    const sentence = (n: number, part: string) =>
+      `Members-only article ${n} says that the ${part} of its claim is settled this year.`;
+    for (let n = 0; n < 200; n++) {
+      const body = ['opening', 'middle part', 'final stage'].map((p) => sentence(n, p)).join(' ');
+      write(
+        path.join(root, `content/news/sealed-${n}.md`),
+        `---\ntitle: Sealed ${n}\nsummary: Teaser ${n}.\nmembersOnly: true\n---\n\n${body}\n`,
+      );
+    }
+    write(
+      path.join(dist, 'news/a/index.html'),
+      `<p>${sentence(7, 'middle part').toUpperCase()}</p><p>${sentence(199, 'final stage')}</p>` +
+        '<p>Everyone may read this sentence about the relaunch of the site.</p>',
+    );
+    write(path.join(dist, 'news/b/index.html'), `<meta content="${sentence(0, 'opening')}">`);
+    expect(findSealedLeaks(root, dist)).toEqual([
+      // In the order of the sealed sentences, which follows the file names.
+      `news/a/index.html: "${sentence(199, 'final stage')}"`,
+      `news/a/index.html: "${sentence(7, 'middle part')}"`,
+      `news/b/index.html: "${sentence(0, 'opening')}"`,
+    ]);
+  });
 });

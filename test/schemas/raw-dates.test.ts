@@ -31,4 +31,28 @@ describe('restoreRawDates', () => {
     const date = new Date('2024-03-01');
     expect(await restoreRawDates({ date }, path.join(dir, 'missing.md'))).toEqual({ date });
   });
+
+  it('reads a plain date line, with a comment, and leaves other fields as parsed', async () => {
+    const file = writeEntry(
+      'comment.md',
+      'title: "date: 2020-01-01"\ndate: 2024-02-30 # typo\nsummary: |\n  date: 1999-01-01',
+    );
+    const parsed = { title: 'date: 2020-01-01', date: new Date(Date.UTC(2024, 1, 30)) };
+    expect(await restoreRawDates(parsed, file)).toEqual({
+      title: 'date: 2020-01-01',
+      date: '2024-02-30',
+    });
+  });
+
+  it('reads what YAML makes of a date written any other way', async () => {
+    const file = writeEntry('time.md', 'updated: 2024-13-01 09:30\npublished:\n  2024-04-31');
+    const parsed = {
+      updated: new Date(Date.UTC(2025, 0, 1, 9, 30)),
+      published: new Date(Date.UTC(2024, 4, 1)),
+    };
+    expect(await restoreRawDates(parsed, file)).toEqual({
+      updated: '2024-13-01 09:30',
+      published: '2024-04-31',
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRelated, sortNewestFirst } from '../../src/lib/related';
+import { createRelatedFinder, findRelated, sortNewestFirst } from '../../src/lib/related';
 
 const entry = (id: string, date: string, tags?: string[]) => ({
   id,
@@ -41,5 +41,40 @@ describe('related articles', () => {
       entry('c', '2024-02-01'),
     ]);
     expect(sorted.map((e) => e.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('answers every article of a collection as ranking the whole collection would', () => {
+    // The ranking spelled out: every other article scored, sorted by shared tags then recency.
+    type Entry = ReturnType<typeof entry>;
+    const rankAll = (current: Entry, every: Entry[], limit: number) => {
+      const tags = new Set((current.data.tags ?? []).map((t) => t.toLowerCase()));
+      return sortNewestFirst(every.filter((e) => e.id !== current.id))
+        .map((e, recency) => ({
+          e,
+          recency,
+          shared: (e.data.tags ?? []).filter((t) => tags.has(t.toLowerCase())).length,
+        }))
+        .sort((a, b) => b.shared - a.shared || a.recency - b.recency)
+        .slice(0, limit)
+        .map((s) => s.e.id);
+    };
+    let seed = 11;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+    const tags = ['pay', 'PAY', 'welfare', 'legal', 'courts', 'Legal'];
+    const collection = Array.from({ length: 60 }, (_, i) =>
+      entry(
+        `a${i}`,
+        `2024-0${1 + Math.floor(random() * 3)}-1${Math.floor(random() * 3)}`,
+        random() < 0.2
+          ? undefined
+          : Array.from({ length: Math.floor(random() * 4) }, () => pick(tags)),
+      ),
+    );
+    const find = createRelatedFinder(collection);
+    for (const current of collection) {
+      for (const limit of [1, 3, 8])
+        expect(find(current, limit).map((e) => e.id)).toEqual(rankAll(current, collection, limit));
+    }
   });
 });

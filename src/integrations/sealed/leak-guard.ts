@@ -12,8 +12,21 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFiles, readIndexedPages, readSearchIndex } from './public-output.ts';
-import { normalise, sealedSentences, textOf } from './sealed-text.ts';
-import { ASSETS_DIR, IMAGE_FILE, REFERRING_FILE, referencesIn } from './sealed-assets.ts';
+import {
+  normalise,
+  readSources,
+  sealedSentences,
+  textOf,
+  type SourceCollections,
+} from './sealed-text.ts';
+import { createPhraseFinder } from './phrase-finder.ts';
+import {
+  ASSETS_DIR,
+  IMAGE_FILE,
+  REFERRING_FILE,
+  findAssetReferences,
+  referencesIn,
+} from './sealed-assets.ts';
 import { sealedOnlyImages, stemOf } from './sealed-images.ts';
 
 const SEALED_URL = /\/(members|staff)\//;
@@ -21,49 +34,63 @@ const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
 
 /** Every leak in `distDir` of the sealed content under `root`, one line each. */
 export function findSealedLeaks(root: string, distDir: string): string[] {
-  const sentences = sealedSentences(root).map((s) => [s, normalise(s)] as const);
-  const leaksIn = (where: string, haystack: string) => {
-    const text = normalise(haystack);
-    return sentences.filter(([, folded]) => text.includes(folded)).map(([s]) => `${where}: "${s}"`);
-  };
+  const collections = readSources(root);
+  const sentences = sealedSentences(root, undefined, collections);
+  // One pass over each file for all sentences: their number grows with the members' articles.
+  const findSentences = createPhraseFinder(sentences.map(normalise));
+  const leaksIn = (where: string, haystack: string) =>
+    findSentences(normalise(haystack)).map((i) => `${where}: "${sentences[i]}"`);
   const relative = (file: string) => path.relative(distDir, file);
   const files = listFiles(distDir);
+  const searchIndex = readSearchIndex(distDir);
+  // Each file is read once, for sealed text, sealed URLs and the assets it points at.
+  const textLeaks: string[] = [];
+  const sitemapLeaks: string[] = [];
+  const publicRefs = new Set<string>();
+  for (const f of files) {
+    const isText = TEXT_FILE.test(f);
+    if (!isText && !REFERRING_FILE.test(f)) continue;
+    const raw = readFileSync(f, 'utf8');
+    if (isText) textLeaks.push(...leaksIn(relative(f), /\.(html|xml)$/.test(f) ? textOf(raw) + raw : raw));
+    if (/sitemap.*\.xml$/.test(f) && SEALED_URL.test(raw)) sitemapLeaks.push(`${relative(f)}: lists a members or staff URL`);
+    if (REFERRING_FILE.test(f)) for (const name of findAssetReferences(raw)) publicRefs.add(name);
+  }
   return [
     ...files
       .filter((f) => f.startsWith(path.join(distDir, 'members') + path.sep) || f.startsWith(path.join(distDir, 'staff') + path.sep))
       .map((f) => `${relative(f)}: a sealed page left in the public output`),
-    ...files
-      .filter((f) => TEXT_FILE.test(f))
-      .flatMap((f) => {
-        const raw = readFileSync(f, 'utf8');
-        return leaksIn(relative(f), /\.(html|xml)$/.test(f) ? textOf(raw) + raw : raw);
-      }),
-    ...files
-      .filter((f) => /sitemap.*\.xml$/.test(f) && SEALED_URL.test(readFileSync(f, 'utf8')))
-      .map((f) => `${relative(f)}: lists a members or staff URL`),
-    ...readSearchIndex(distDir).flatMap(({ file, text }) => leaksIn(relative(file), text)),
-    ...readIndexedPages(distDir)
+    ...textLeaks,
+    ...sitemapLeaks,
+    ...searchIndex.flatMap(({ file, text }) => leaksIn(relative(file), text)),
+    ...readIndexedPages(distDir, searchIndex)
       .filter((page) => SEALED_URL.test(page.url))
       .map((page) => `search index: lists ${page.url}`),
-    ...findImageLeaks(root, distDir, files),
+    ...findImageLeaks(root, distDir, files, collections, publicRefs),
   ];
 }
 
 /** Images of sealed content in `distDir`, one line each (see the module comment). */
-export function findImageLeaks(root: string, distDir: string, files: string[]): string[] {
+export function findImageLeaks(
+  root: string,
+  distDir: string,
+  files: string[],
+  collections: SourceCollections = readSources(root),
+  publicRefs: ReadonlySet<string> = referencesIn(distDir, (file) => REFERRING_FILE.test(file)),
+): string[] {
   const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const assetsDir = path.join(distDir, ASSETS_DIR);
-  const publicRefs = referencesIn(distDir, (file) => REFERRING_FILE.test(file));
   const images = files.filter((f) => path.dirname(f) === assetsDir && IMAGE_FILE.test(f));
   const unused = images
     .filter((f) => !publicRefs.has(path.basename(f)))
     .map((f) => `${relative(f)}: an image no public page uses (images of members-only content belong in sealed/)`);
 
-  const sources = sealedOnlyImages(root);
+  const sources = sealedOnlyImages(root, collections);
   const bySize = new Map<number, string[]>();
   for (const file of files) {
     const size = statSync(file).size;
-    bySize.set(size, [...(bySize.get(size) ?? []), file]);
+    const same = bySize.get(size);
+    if (same) same.push(file);
+    else bySize.set(size, [file]);
   }
   const copies = sources.flatMap((source) =>
     (bySize.get(statSync(source.file).size) ?? [])

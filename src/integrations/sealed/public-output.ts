@@ -23,9 +23,15 @@ export function readSearchIndex(distDir: string): { file: string; text: string }
     .map((file) => ({ file, text: gunzipSync(readFileSync(file)).toString('utf8') }));
 }
 
-/** The indexed pages: URL and plain-text content from each Pagefind fragment. */
-export function readIndexedPages(distDir: string): { url: string; content: string }[] {
-  return readSearchIndex(distDir)
+/**
+ * The indexed pages: URL and plain-text content from each Pagefind fragment. Pass
+ * `index` when already read with `readSearchIndex`, to decompress it once.
+ */
+export function readIndexedPages(
+  distDir: string,
+  index: { file: string; text: string }[] = readSearchIndex(distDir),
+): { url: string; content: string }[] {
+  return index
     .filter(({ file }) => file.endsWith('.pf_fragment'))
     .map(({ text }) => pagefindFragment.parse(JSON.parse(text.replace(/^pagefind_dcd/, ''))));
 }

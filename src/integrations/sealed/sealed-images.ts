@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isLocalFile, listBodyImages } from '../../lib/markdown-images.ts';
-import { readCollection, type SourceEntry } from './sealed-text.ts';
+import { readSources, type SourceCollections, type SourceEntry } from './sealed-text.ts';
 
 /** A source image and the digest of its bytes (the same picture under two names is one). */
 export interface SourceImage {
@@ -40,16 +40,19 @@ function digest(file: string): string {
  * Images that published sealed entries use (members pages, members-only news) and no
  * published public entry uses (public news, careers, pages), compared by content.
  */
-export function sealedOnlyImages(root: string): SourceImage[] {
+export function sealedOnlyImages(
+  root: string,
+  sources: SourceCollections = readSources(root),
+): SourceImage[] {
   const published = (e: SourceEntry) => e.data.draft !== true;
-  const news = readCollection(root, 'news').filter(published);
+  const news = sources.news.filter(published);
   const publicFiles = [
     ...news.filter((e) => e.data.membersOnly !== true),
-    ...readCollection(root, 'careers'),
-    ...readCollection(root, 'pages'),
+    ...sources.careers,
+    ...sources.pages,
   ].flatMap(imagesOf);
   const sealedFiles = [
-    ...readCollection(root, 'members').filter(published),
+    ...sources.members.filter(published),
     ...news.filter((e) => e.data.membersOnly === true),
   ].flatMap(imagesOf);
   const publicDigests = new Set(publicFiles.map(digest));

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { isRecord } from '../../lib/is-record.ts';
+import { createPhraseFinder } from './phrase-finder.ts';
 
 /** One markdown entry of a collection, read straight from content/. */
 export interface SourceEntry {
@@ -37,6 +38,24 @@ export function readCollection(root: string, collection: string): SourceEntry[] 
     });
 }
 
+/** The collections the sealed checks read (members pages, news, careers, plain pages). */
+export interface SourceCollections {
+  members: SourceEntry[];
+  news: SourceEntry[];
+  careers: SourceEntry[];
+  pages: SourceEntry[];
+}
+
+/** Reads the collections of `<root>/content/` once, for checks that all need them. */
+export function readSources(root: string): SourceCollections {
+  return {
+    members: readCollection(root, 'members'),
+    news: readCollection(root, 'news'),
+    careers: readCollection(root, 'careers'),
+    pages: readCollection(root, 'pages'),
+  };
+}
+
 /** Plain sentences of a markdown body: markup, links and MDX tags removed. */
 export function sentencesOf(markdown: string): string[] {
   const plain = markdown
@@ -47,9 +66,14 @@ export function sentencesOf(markdown: string): string[] {
     .replace(/[*_`#>|]/g, ' ')
     .replace(/^\s*[-+]\s+/gm, ' ')
     .replace(/^\s*\d+\.\s+/gm, ' ');
+  // Sentence ends and blank lines become NUL, then whitespace is collapsed once for the
+  // whole text rather than per sentence.
   return plain
-    .split(/(?<=[.!?])\s+|\n{2,}/)
-    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .replace(/\n{2,}/g, '\u0000')
+    .replace(/([.!?])\s+/g, '$1\u0000')
+    .replace(/\s+/g, ' ')
+    .split('\u0000')
+    .map((s) => s.trim())
     .filter(Boolean);
 }
 
@@ -57,22 +81,34 @@ export function sentencesOf(markdown: string): string[] {
  * Sentences that only sealed content contains: the longest sentences of every
  * members page and members-only article body that no public entry also says.
  */
-export function sealedSentences(root: string, perEntry = 3): string[] {
+export function sealedSentences(
+  root: string,
+  perEntry = 3,
+  sources: SourceCollections = readSources(root),
+): string[] {
+  const { news } = sources;
   const publicText = [
-    ...readCollection(root, 'news').filter((e) => e.data.membersOnly !== true),
-    ...readCollection(root, 'careers'),
-    ...readCollection(root, 'pages'),
+    ...news.filter((e) => e.data.membersOnly !== true),
+    ...sources.careers,
+    ...sources.pages,
   ]
     .map((e) => sentencesOf(e.body).join(' '))
     .join(' ');
   const sealed = [
-    ...readCollection(root, 'members').filter((e) => e.data.draft !== true),
-    ...readCollection(root, 'news').filter((e) => e.data.membersOnly === true),
+    ...sources.members.filter((e) => e.data.draft !== true),
+    ...news.filter((e) => e.data.membersOnly === true),
   ];
-  return sealed.flatMap((entry) =>
+  const candidates = sealed.map((entry) =>
     sentencesOf(entry.body)
-      .filter((s) => s.length >= 40 && !publicText.includes(s))
-      .filter((s) => s !== (typeof entry.data.summary === 'string' ? entry.data.summary.trim() : ''))
+      .filter((s) => s.length >= 40)
+      .filter((s) => s !== (typeof entry.data.summary === 'string' ? entry.data.summary.trim() : '')),
+  );
+  // One pass over the public text for every candidate: both grow with the collection.
+  const all = candidates.flat();
+  const inPublic = new Set(createPhraseFinder(all)(publicText).map((i) => all[i]));
+  return candidates.flatMap((sentences) =>
+    sentences
+      .filter((s) => !inPublic.has(s))
       .sort((a, b) => b.length - a.length)
       .slice(0, perEntry),
   );
