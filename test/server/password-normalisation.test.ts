@@ -188,7 +188,9 @@ describe.each(ENGINES)('passwords typed in other Unicode forms on %s', (engine) 
     const key = await giveTotp(store.db, account.id);
     const { session } = await createSession(account.id, 'staff', { now: T0, db: store.db });
     const code = await totpCodeAt(key, T0);
-    expect(await reauthenticateStaff(session, HANGUL_NFC, { code }, { now: T0 })).toEqual({ ok: true });
+    expect(await reauthenticateStaff(session, HANGUL_NFC, { code }, { now: T0 })).toEqual({
+      ok: true,
+    });
     expect(await verify(await hashOf(account.username), HANGUL_NFC)).toBe(true);
     expect(await failures(account)).toBe(0);
   });
