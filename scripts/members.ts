@@ -72,7 +72,7 @@ async function importRollFile(file: string | undefined): Promise<void> {
   if (!file) throw new UsageError('Name the roll file: import-roll <file.csv>');
   if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`);
   await migrateToLatest(getDb());
-  const read = readRollFile(fs.readFileSync(file));
+  const read = await readRollFile(fs.readFileSync(file));
   if (!read.ok) {
     throw new UsageError(
       `The roll was not changed. Fix these lines and try again:\n${read.errors.map((e) => `  ${e}`).join('\n')}`,
