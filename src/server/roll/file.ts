@@ -182,7 +182,7 @@ export async function readRollRecords(
       await new Promise<void>((resolve, reject) =>
         parser.write(slice, (error) => (error ? reject(error) : resolve())),
       );
-      await pace.step('reading', raw.length, starts.length - 1);
+      await pace.step('reading', raw.length, Math.max(0, starts.length - 2));
     }
     await new Promise<void>((resolve, reject) => {
       parser.once('error', reject);

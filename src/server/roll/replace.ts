@@ -21,7 +21,7 @@ import { normaliseSurname } from '../rules/person-name.ts';
 import { getDb, type Db } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
-import { finishRollJob, startRollJob } from './jobs.ts';
+import { deleteOldRollJobs, finishRollJob, ROLL_JOB_STALE_MS, startRollJob } from './jobs.ts';
 import { refreshRollFlags } from './match.ts';
 import { createPace, type Pace, type ProgressListener } from './pace.ts';
 import type { RollRow } from './read.ts';
@@ -94,7 +94,7 @@ export function parseStoredPreview(json: string): RollPreview {
   return rollPreviewSchema.parse(JSON.parse(json));
 }
 
-/** A comparison: the entries to store and what they change. */
+/** A comparison: the entries to store (in HMAC order) and what they change. */
 export interface RollComparison {
   entries: RollEntry[];
   preview: RollPreview;
@@ -130,17 +130,22 @@ function sample<T>(list: T[], item: T): void {
 /** Rows read from the current roll per query (a few milliseconds each). */
 const READ_PAGE_ROWS = 5000;
 
-/** Rows written per insert of a staged roll. */
-const STAGE_BATCH_ROWS = 2000;
+/** Rows written per insert of a staged roll (a few milliseconds each on SQLite). */
+const STAGE_BATCH_ROWS = 500;
 
 /** Claims looked up per query when finding who leaves the roll. */
 const CLAIM_BATCH = 500;
 
 /**
- * Bounds splitting HMACs (lower-case hex) into 16 ranges of about the same
- * size, so a roll is copied or deleted in 16 statements rather than one long one.
+ * Bounds splitting HMACs (lower-case hex) into 256 ranges of about the same
+ * size (by their first two digits), so a 150,000-row roll is copied or
+ * deleted in statements of about 600 rows rather than one long one.
  */
-const HEX_RANGES = [...'0123456789abcdef'].map((low, i, all) => [low, all[i + 1] ?? 'g'] as const);
+const HEX_RANGES = Array.from({ length: 256 }, (_, i) => {
+  const low = i.toString(16).padStart(2, '0');
+  const high = i === 255 ? 'g' : (i + 1).toString(16).padStart(2, '0');
+  return [low, high] as const;
+});
 
 /** The current roll by HMAC, read in pages by key so no single query runs long. */
 async function readCurrentRoll(
@@ -187,12 +192,22 @@ export async function compareWithRoll(
     lapsing: 0,
     samples: { added: [], removed: [], changedStatus: [], lapsing: [] },
   };
-  const entries: RollEntry[] = [];
+  // Entries go out in HMAC order (a bucket per first two hex digits, each sorted
+  // small): written in key order, the staging table's index grows at its end,
+  // about eight times cheaper on SQLite than in random order.
+  const buckets: RollEntry[][] = HEX_RANGES.map(() => []);
   const incoming = new Set<string>();
+  // A roll repeats common surnames thousands of times; transliterate each once.
+  const normalised = new Map<string, string>();
+  const normalise = (surname: string) => {
+    let norm = normalised.get(surname);
+    if (norm === undefined) normalised.set(surname, (norm = normaliseSurname(surname)));
+    return norm;
+  };
   for (const [index, row] of rows.entries()) {
     await pace.step('comparing', index, rows.length);
     const hmac = hmacWarrantNumber(row.warrantNumber, warrantKey);
-    entries.push([hmac, normaliseSurname(row.surname), row.status]);
+    buckets[parseInt(hmac.slice(0, 2), 16)].push([hmac, normalise(row.surname), row.status]);
     incoming.add(hmac);
     preview[row.status]++;
     const before = current.get(hmac);
@@ -221,6 +236,11 @@ export async function compareWithRoll(
       sample(preview.samples.lapsing, { ...shown, member });
     }
     sample(preview.samples.removed, member ? { ...shown, member } : shown);
+  }
+  const entries: RollEntry[] = [];
+  for (const bucket of buckets) {
+    entries.push(...bucket.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    await pace.step('comparing', rows.length, rows.length);
   }
   return { entries, preview };
 }
@@ -252,7 +272,7 @@ export async function stageEntries(
   }
 }
 
-/** Deletes the staged entries of `stagedId`, a sixteenth at a time. */
+/** Deletes the staged entries of `stagedId`, one HMAC range at a time. */
 export async function deleteStaged(
   db: Db,
   stagedId: string,
@@ -269,6 +289,32 @@ export async function deleteStaged(
   }
   // Anything outside the hex ranges (never written by this code) goes too.
   await db.deleteFrom('roll_pending_entries').where('pending_id', '=', stagedId).execute();
+}
+
+/**
+ * Deletes what imports leave behind: staged entries that belong neither to
+ * a preview waiting to be applied nor to a running job (an applied or
+ * expired preview's, a job's that died), and job rows past their keeping.
+ */
+export async function sweepRollLeftovers(db: Db): Promise<void> {
+  const running = db
+    .selectFrom('roll_jobs')
+    .select('id')
+    .where('finished_at', 'is', null)
+    .where('updated_at', '>=', Date.now() - ROLL_JOB_STALE_MS);
+  const waiting = db
+    .selectFrom('roll_pending_imports')
+    .select('id')
+    .where('applied_at', 'is', null);
+  const leftovers = await db
+    .selectFrom('roll_pending_entries')
+    .select('pending_id')
+    .distinct()
+    .where('pending_id', 'not in', running)
+    .where('pending_id', 'not in', waiting)
+    .execute();
+  for (const { pending_id } of leftovers) await deleteStaged(db, pending_id);
+  await deleteOldRollJobs(db);
 }
 
 /** Confirmed members whose number is on the current roll but not among the staged entries. */
@@ -302,9 +348,17 @@ async function findLeaving(trx: Db, stagedId: string, pace: Pace): Promise<Lapse
   return leaving;
 }
 
+/** Thrown inside the apply transaction when staged rows are missing (swept after their job stalled). */
+export class StagedRollIncompleteError extends Error {
+  constructor(expected: number, found: number) {
+    super(`staged roll has ${found} of its ${expected} rows`);
+    this.name = 'StagedRollIncompleteError';
+  }
+}
+
 /**
  * Replaces the roll with the entries staged under `stagedId` inside `trx`:
- * copies them in sixteen statements (yielding between them), records the
+ * copies them one HMAC range at a time (yielding between ranges), records the
  * import and its audit entry, lists the confirmed members who left the roll
  * as lapsed (read at apply time, so a member confirmed since the comparison
  * counts) and re-checks registrations awaiting review. All of it commits or
@@ -320,8 +374,9 @@ export async function applyStagedRoll(
 ): Promise<AppliedRoll> {
   const leaving = await findLeaving(trx, stagedId, pace);
   await trx.deleteFrom('roll_entries').execute();
+  let copied = 0;
   for (const [index, [low, high]] of HEX_RANGES.entries()) {
-    await trx
+    const { numInsertedOrUpdatedRows } = await trx
       .insertInto('roll_entries')
       .columns(['warrant_hmac', 'surname_norm', 'status'])
       .expression(
@@ -332,13 +387,15 @@ export async function applyStagedRoll(
           .where('warrant_hmac', '>=', low)
           .where('warrant_hmac', '<', high),
       )
-      .execute();
+      .executeTakeFirstOrThrow();
+    copied += Number(numInsertedOrUpdatedRows ?? 0);
     await pace.step(
       'applying',
       Math.round(((index + 1) / HEX_RANGES.length) * preview.rows),
       preview.rows,
     );
   }
+  if (copied !== preview.rows) throw new StagedRollIncompleteError(preview.rows, copied);
   const importId = generateId();
   await trx
     .insertInto('roll_imports')
@@ -379,14 +436,20 @@ export async function applyStagedRoll(
 export async function importRoll(
   rows: readonly RollRow[],
   actor: string,
-  options: { now?: number | Date; db?: Db; fileName?: string; onProgress?: ProgressListener } = {},
+  options: {
+    now?: number | Date;
+    db?: Db;
+    fileName?: string;
+    onProgress?: ProgressListener;
+    /** Paces the work instead of one made from `onProgress` (tests). */
+    pace?: Pace;
+  } = {},
 ): Promise<RollComparison & AppliedRoll> {
   const now = resolveNow(options.now);
   const db = options.db ?? getDb();
-  const pace = createPace(options.onProgress);
+  const pace = options.pace ?? createPace(options.onProgress);
   const stagedId = generateId();
   await startRollJob(db, { id: stagedId, kind: 'apply', actor });
-  let outcome: 'ok' | 'failed' = 'failed';
   try {
     const comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
@@ -394,12 +457,14 @@ export async function importRoll(
     const applied = await db
       .transaction()
       .execute((trx) => applyStagedRoll(trx, stagedId, comparison.preview, actor, now, pace));
-    await pace.report('applying', rows.length, rows.length);
-    outcome = 'ok';
-    return { ...comparison, ...applied };
-  } finally {
     await deleteStaged(db, stagedId, pace);
-    await finishRollJob(db, stagedId, outcome);
+    await finishRollJob(db, stagedId, 'ok');
+    await pace.report('applying', rows.length, rows.length);
+    return { ...comparison, ...applied };
+  } catch (error) {
+    await deleteStaged(db, stagedId).catch(() => {});
+    await finishRollJob(db, stagedId, 'failed').catch(() => {});
+    throw error;
   }
 }
 

@@ -13,13 +13,7 @@ import { HOUR, resolveNow } from '../clock.ts';
 import { generateId } from '../crypto.ts';
 import { Refusal } from '../membership/change.ts';
 import { readRollFile } from '../roll/read.ts';
-import {
-  deleteOldRollJobs,
-  finishRollJob,
-  jobProgress,
-  ROLL_JOB_STALE_MS,
-  startRollJob,
-} from '../roll/jobs.ts';
+import { finishRollJob, jobProgress, startRollJob } from '../roll/jobs.ts';
 import { createPace } from '../roll/pace.ts';
 import {
   applyStagedRoll,
@@ -28,6 +22,8 @@ import {
   latestImportId,
   parseStoredPreview,
   stageEntries,
+  StagedRollIncompleteError,
+  sweepRollLeftovers,
   type RollPreview,
 } from '../roll/replace.ts';
 import { getDb } from '../store/db.ts';
@@ -60,6 +56,8 @@ const APPLY_MESSAGES = {
   changed:
     'The roll has been imported by someone else since this preview. Upload the file again to see what it would change now.',
   hash: 'The file does not match the one previewed. Upload it again.',
+  incomplete:
+    'That preview was not stored completely (its upload stopped part-way). Nothing has changed: upload the file again.',
 } as const;
 
 /**
@@ -79,7 +77,11 @@ export async function previewRollImport(
   const now = resolveNow(options.now);
   const db = getDb();
   const id = generateId();
-  await sweepRollLeftovers(now);
+  await db
+    .deleteFrom('roll_pending_imports')
+    .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
+    .execute();
+  await sweepRollLeftovers(db);
   await startRollJob(db, { id, kind: 'upload', actor: actor.username });
   const pace = createPace(jobProgress(db, id));
   let outcome: 'ok' | 'failed' = 'failed';
@@ -123,38 +125,6 @@ export async function previewRollImport(
     if (outcome === 'failed') await deleteStaged(db, id).catch(() => {});
     await finishRollJob(db, id, outcome);
   }
-}
-
-/**
- * Deletes what imports leave behind: previews past their lifetime, staged
- * entries of applied or expired previews and of jobs that died, and old job
- * rows. Entries of a running job (updated within `ROLL_JOB_STALE_MS`) stay.
- */
-export async function sweepRollLeftovers(now: number = Date.now()): Promise<void> {
-  const db = getDb();
-  const wallNow = Date.now();
-  await db
-    .deleteFrom('roll_pending_imports')
-    .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
-    .execute();
-  const running = db
-    .selectFrom('roll_jobs')
-    .select('id')
-    .where('finished_at', 'is', null)
-    .where('updated_at', '>=', wallNow - ROLL_JOB_STALE_MS);
-  const waiting = db
-    .selectFrom('roll_pending_imports')
-    .select('id')
-    .where('applied_at', 'is', null);
-  const leftovers = await db
-    .selectFrom('roll_pending_entries')
-    .select('pending_id')
-    .distinct()
-    .where('pending_id', 'not in', running)
-    .where('pending_id', 'not in', waiting)
-    .execute();
-  for (const { pending_id } of leftovers) await deleteStaged(db, pending_id);
-  await deleteOldRollJobs(db, wallNow);
 }
 
 /** A stored preview uploaded by `actorId`, or null when unknown, expired or someone else's. */
@@ -234,6 +204,8 @@ export async function applyRollImport(
       })
       .catch((error: unknown) => {
         if (error instanceof Refusal) return { ok: false as const, message: error.message };
+        if (error instanceof StagedRollIncompleteError)
+          return { ok: false as const, message: APPLY_MESSAGES.incomplete };
         throw error;
       });
     if (result.ok) await deleteStaged(db, id, pace);
