@@ -160,7 +160,9 @@ export async function readRollRecords(
 ): Promise<RollFileResult> {
   // One line ending throughout, so a file mixing them still splits into its lines.
   const buffer = Buffer.from(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 'utf8');
+  await pace.step('reading', 0, 0);
   const starts = lineStarts(buffer);
+  await pace.step('reading', 0, 0);
   const raw: { line: number; cells: string[] }[] = [];
   let end = 0;
   const errors: string[] = [];

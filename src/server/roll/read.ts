@@ -94,7 +94,9 @@ export async function readRollFile(
   bytes: Uint8Array,
   pace: Pace = createPace(),
 ): Promise<RollReadResult> {
+  await pace.step('reading', 0, 0);
   const decoded = decodeRollFile(bytes);
   if (!decoded.ok) return { ok: false, errors: [decoded.message] };
+  await pace.step('reading', 0, 0);
   return readRollText(decoded.text, pace);
 }
