@@ -20,10 +20,12 @@ describe('roll import progress in the CLI', () => {
     expect(out.written.at(-1)).toBe('\n');
   });
 
-  it('writes plain lines elsewhere: at each new stage and every few seconds', async () => {
+  it('writes plain lines elsewhere, once the import is long: at each new stage and every few seconds', async () => {
     const out = output(false);
     let now = 0;
     const line = createProgressLine(out, () => now);
+    await line.listener({ phase: 'reading', done: 1, total: 100 });
+    now = PLAIN_LINE_EVERY_MS;
     await line.listener({ phase: 'checking', done: 10, total: 100 });
     now += PLAIN_LINE_EVERY_MS / 2;
     await line.listener({ phase: 'checking', done: 20, total: 100 });

@@ -2,7 +2,8 @@
  * Roll import progress for a terminal: on a TTY one line redrawn in place
  * (`Reading   [#####-----]  48%  72,000 of about 150,000 rows`); elsewhere
  * (a log, a pipe) a plain line when the stage changes and every few seconds,
- * so logs stay readable.
+ * once the import has run that long, so logs stay readable and a short
+ * import prints only its result.
  */
 import type { ProgressListener, RollPhase } from './pace.ts';
 
@@ -17,7 +18,7 @@ const LABELS: Record<RollPhase, string> = {
 /** Width of the bar in characters. */
 const BAR_WIDTH = 30;
 
-/** Seconds between plain lines when the output is not a terminal. */
+/** Milliseconds before the first plain line, and between two, when the output is not a terminal. */
 export const PLAIN_LINE_EVERY_MS = 2000;
 
 /** Where progress is written: `process.stdout`, or a test's stand-in. */
@@ -34,6 +35,7 @@ export function createProgressLine(
   let drawn = false;
   let lastPhase: RollPhase | undefined;
   let lastLine = -Infinity;
+  const startedAt = clock();
   const listener: ProgressListener = ({ phase, done, total }) => {
     const about = phase === 'reading' ? 'about ' : '';
     const rows =
@@ -51,6 +53,7 @@ export function createProgressLine(
       return;
     }
     const now = clock();
+    if (now - startedAt < PLAIN_LINE_EVERY_MS) return;
     if (phase === lastPhase && now - lastLine < PLAIN_LINE_EVERY_MS) return;
     lastPhase = phase;
     lastLine = now;
