@@ -12,6 +12,7 @@ import {
   sweepRollLeftovers,
   type RollEntry,
 } from '../../src/server/roll/replace.ts';
+import { createMigrator, migrateToLatest } from '../../src/server/store/migrations.ts';
 import { hmacWarrantNumber } from '../../src/server/warrant.ts';
 import { ENGINES, importRollText, useTestStore } from './support.ts';
 
@@ -143,5 +144,48 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
     expect(left.map((r) => r.pending_id)).toEqual(['running-job']);
     await deleteStaged(store.db, 'running-job');
     await finishRollJob(store.db, 'running-job', 'ok');
+  });
+});
+
+describe.each(ENGINES)('0014_roll_jobs on %s', (engine) => {
+  const store = useTestStore(engine);
+
+  it('moves the rows of a preview waiting to be applied out of its JSON text', async () => {
+    const migrator = await createMigrator(store.db);
+    const down = await migrator.migrateTo('0013_membership');
+    expect(down.error).toBeUndefined();
+    const key = store.config.warrantKey;
+    const stored = [
+      [hmacWarrantNumber('710001', key), 'adams', 'serving'],
+      [hmacWarrantNumber('710002', key), 'baker', 'retired'],
+    ];
+    await store.db
+      .insertInto('roll_pending_imports')
+      .values({
+        id: 'legacy-preview',
+        actor_id: 'someone',
+        file_sha256: '0'.repeat(64),
+        base_import_id: null,
+        created_at: Date.now(),
+        applied_at: null,
+        row_count: 2,
+        preview: '{}',
+        entries: JSON.stringify(stored),
+      })
+      .execute();
+    await migrateToLatest(store.db);
+    const rows = await store.db
+      .selectFrom('roll_pending_entries')
+      .select(['warrant_hmac', 'surname_norm', 'status'])
+      .where('pending_id', '=', 'legacy-preview')
+      .orderBy('surname_norm')
+      .execute();
+    expect(rows.map((r) => [r.warrant_hmac, r.surname_norm, r.status])).toEqual(stored);
+    const preview = await store.db
+      .selectFrom('roll_pending_imports')
+      .select('entries')
+      .where('id', '=', 'legacy-preview')
+      .executeTakeFirstOrThrow();
+    expect(preview.entries).toBe('[]');
   });
 });
