@@ -2,8 +2,16 @@
 // real SQLite store: importing a 150,000-row roll from the browser (upload and
 // preview, then apply), with wall time and peak memory measured in a fresh
 // process; and the review queue page with 5,000 pending registrations.
+//
+// While the roll is uploaded and applied, another visitor asks the same process
+// for `GET /` over HTTP, one request after another, from a worker thread (its
+// own event loop, so its clock is not held up by the work it measures): the
+// p99 and the longest of those answers show whether the import blocks others.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -98,6 +106,83 @@ async function measure<T>(
   return { ms, peakMiB: peak / 1024 / 1024, value };
 }
 
+/** A page the size of the home page, answered from memory as the local server answers static files. */
+const HOME_PAGE = `<!doctype html><title>Home</title>${'<p>News and notices.</p>'.repeat(500)}`;
+
+/**
+ * The other visitor: starts a request for `url` every 10 ms whether or not the
+ * last one was answered (so a stalled server is measured by every request that
+ * waits on it, not by one), recording [start (epoch ms), latency ms] of each.
+ */
+const VISITOR = `
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+const samples = [];
+let open = 0;
+const ask = () => {
+  const started = performance.timeOrigin + performance.now();
+  const done = () => {
+    open--;
+    samples.push([started, performance.timeOrigin + performance.now() - started]);
+  };
+  open++;
+  http
+    .get(workerData.url, (res) => {
+      res.resume();
+      res.on('end', done);
+      res.on('error', done);
+    })
+    .on('error', done);
+};
+const timer = setInterval(ask, 10);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  const wait = setInterval(() => {
+    if (open > 0) return;
+    clearInterval(wait);
+    parentPort.postMessage(samples);
+  }, 5);
+});
+`;
+
+/** Serves `GET /` from this process and keeps a visitor requesting it until `stop()`. */
+async function startVisitor() {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(HOME_PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const worker = new Worker(VISITOR, {
+    eval: true,
+    workerData: { url: `http://127.0.0.1:${port}/` },
+  });
+  const done = new Promise<[number, number][]>((resolve) => worker.once('message', resolve));
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      const samples = await done;
+      await worker.terminate();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      return samples;
+    },
+  };
+}
+
+/** Epoch milliseconds, comparable with the visitor's clock. */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/** p99 and longest latency of the samples that started within [from, to). */
+function latencies(samples: [number, number][], from: number, to: number) {
+  const ms = samples
+    .filter(([at]) => at >= from && at < to)
+    .map(([, latency]) => latency)
+    .sort((a, b) => a - b);
+  const p99 = ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))] ?? 0;
+  return { p99: Number(p99.toFixed(1)), max: Number((ms.at(-1) ?? 0).toFixed(1)), n: ms.length };
+}
+
 async function importJob(): Promise<Figures> {
   const { dataDir, call } = await setUp();
   const roll = (await import('../functions/staff-roll.ts')).default;
@@ -120,15 +205,27 @@ async function importJob(): Promise<Figures> {
     });
     if (res.status !== 303) throw new Error(`apply answered ${res.status}`);
   };
+  const visitor = await startVisitor();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const t0 = wallNow();
   const preview = await measure(() => upload(csv));
+  const t1 = wallNow();
   const applied = await measure(() => applyIt(preview.value));
+  const t2 = wallNow();
   // A second file against the full roll: 1,000 rows change status.
   const changed = csv.replace(
     /(1[0-9]{5}),(Surname[0-9]+),serving\n/g,
     (line, n: string, s: string) => (Number(n) < 101_000 ? `${n},${s},retired\n` : line),
   );
+  const t3 = wallNow();
   const again = await measure(() => upload(changed));
+  const t4 = wallNow();
+  const samples = await visitor.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  const idle = latencies(samples, t0 - 500, t0);
+  const duringUpload = latencies(samples, t0, t1);
+  const duringApply = latencies(samples, t1, t2);
+  const duringReupload = latencies(samples, t3, t4);
   return {
     'roll rows': ROLL_ROWS,
     'roll file MiB': Number((Buffer.byteLength(csv) / 1024 / 1024).toFixed(1)),
@@ -139,6 +236,15 @@ async function importJob(): Promise<Figures> {
     'peak memory during import MiB': Math.round(
       Math.max(preview.peakMiB, applied.peakMiB, again.peakMiB),
     ),
+    'GET / idle p99 ms': idle.p99,
+    'GET / during upload p99 ms': duringUpload.p99,
+    'GET / during upload max ms': duringUpload.max,
+    'GET / during upload requests': duringUpload.n,
+    'GET / during apply p99 ms': duringApply.p99,
+    'GET / during apply max ms': duringApply.max,
+    'GET / during apply requests': duringApply.n,
+    'GET / during upload (full roll) p99 ms': duringReupload.p99,
+    'GET / during upload (full roll) max ms': duringReupload.max,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * GET /api/staff/roll: last imports, the upload form, a stored preview (`?preview=id`)
+ * GET /api/staff/roll: last imports, imports in progress (the page reloads
+ * itself while one runs), the upload form, a stored preview (`?preview=id`)
  * and members who left the roll. POST /api/staff/roll: a CSV upload (multipart,
  * up to 20 MiB, password re-entered within 10 minutes) → 303 to its preview, or
  * the page again with every bad line named (422) and nothing changed. Staff only.
@@ -12,7 +13,9 @@ import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff
 import { requireStaff, type StaffRequest } from '../src/server/staff/http/guard.ts';
 import { readRollUpload } from '../src/server/staff/http/upload.ts';
 import { listLapsedMembers } from '../src/server/membership/lapse.ts';
+import { listRollJobs } from '../src/server/roll/jobs.ts';
 import { listRollImports } from '../src/server/roll/replace.ts';
+import { getDb } from '../src/server/store/db.ts';
 import { hasRecentReauth, loadReauthState, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { findPendingImport, previewRollImport } from '../src/server/staff/roll-import.ts';
 
@@ -23,13 +26,14 @@ async function page(
   errors: string[],
   status = 200,
 ) {
-  const [imports, lapsed, reauth, pending] = await Promise.all([
+  const [imports, lapsed, reauth, pending, jobs] = await Promise.all([
     listRollImports({ limit: 10 }),
     listLapsedMembers(),
     loadReauthState(staff.session),
     previewId ? findPendingImport(previewId, staff.user.id) : Promise.resolve(null),
+    listRollJobs(getDb()),
   ]);
-  const body = renderRollPage({ imports, lapsed, reauth, pending, errors });
+  const body = renderRollPage({ imports, lapsed, reauth, pending, errors, jobs });
   return answerStaffPage(
     req,
     staff,

@@ -16,6 +16,8 @@ import { confirmMember, confirmRollMatches } from '../src/server/membership/deci
 import { rejectMember, suspendMember } from '../src/server/membership/end.ts';
 import { listMembers } from '../src/server/membership/list.ts';
 import { reinstateMember } from '../src/server/membership/standing.ts';
+import { createPace } from '../src/server/roll/pace.ts';
+import { createProgressLine } from '../src/server/roll/progress-line.ts';
 import { readRollFile } from '../src/server/roll/read.ts';
 import { importRoll } from '../src/server/roll/replace.ts';
 import { createStaff } from '../src/server/staff/accounts.ts';
@@ -72,15 +74,18 @@ async function importRollFile(file: string | undefined): Promise<void> {
   if (!file) throw new UsageError('Name the roll file: import-roll <file.csv>');
   if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`);
   await migrateToLatest(getDb());
-  const read = readRollFile(fs.readFileSync(file));
+  const progress = createProgressLine(process.stdout);
+  const read = await readRollFile(fs.readFileSync(file), createPace(progress.listener));
   if (!read.ok) {
+    progress.end();
     throw new UsageError(
       `The roll was not changed. Fix these lines and try again:\n${read.errors.map((e) => `  ${e}`).join('\n')}`,
     );
   }
   const { preview: p, lapsed } = await importRoll(read.rows, actor(), {
     fileName: path.basename(file),
-  });
+    onProgress: progress.listener,
+  }).finally(() => progress.end());
   console.log(
     `Imported ${p.rows} roll entries (${p.serving} serving, ${p.retired} retired): ${p.added} added, ${p.removed} removed, ${p.changedStatus} changed status.`,
   );

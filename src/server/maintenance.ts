@@ -7,7 +7,8 @@
  * - email links (verification, reset, email change) once used or expired;
  * - rate-limit counters untouched for a day (every limit's window is shorter,
  *   so an older row counts for nothing);
- * - roll-import previews never applied within their lifetime;
+ * - roll-import previews never applied within their lifetime, and the rows
+ *   staged for previews and imports that are over or died;
  * - registrations whose email was never verified, `unverifiedRetentionDays`
  *   after they were made (their sessions and links go with them);
  * - newsletter confirmation links once used or expired, and newsletter
@@ -15,6 +16,7 @@
  */
 import { DAY, resolveNow } from './clock.ts';
 import { recordAudit } from './audit.ts';
+import { sweepRollLeftovers } from './roll/replace.ts';
 import { PENDING_IMPORT_LIFETIME_MS } from './staff/roll-import.ts';
 import type { Db } from './store/db.ts';
 
@@ -65,6 +67,7 @@ export async function purgeExpiredData(db: Db, options: PurgeOptions): Promise<P
     .deleteFrom('roll_pending_imports')
     .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
     .executeTakeFirst();
+  await sweepRollLeftovers(db);
   const unverifiedAccounts = await db
     .deleteFrom('users')
     .where('status', '=', 'unverified')

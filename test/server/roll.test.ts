@@ -7,8 +7,8 @@ import { ROLL_FILE_CASES } from '../support/roll-files.ts';
 import { ENGINES, importRollText, seedUser, useTestStore } from './support.ts';
 
 describe('reading a roll file', () => {
-  it.each(ROLL_FILE_CASES)('answers exactly for $name', ({ bytes, expected }) => {
-    const result = readRollFile(bytes);
+  it.each(ROLL_FILE_CASES)('answers exactly for $name', async ({ bytes, expected }) => {
+    const result = await readRollFile(bytes);
     if ('errors' in expected) expect(result).toEqual({ ok: false, errors: expected.errors });
     else {
       expect(result.ok).toBe(true);
@@ -16,8 +16,8 @@ describe('reading a roll file', () => {
     }
   });
 
-  it('keeps line numbers of the file, counting skipped empty rows and quoted line breaks', () => {
-    const result = readRollText(
+  it('keeps line numbers of the file, counting skipped empty rows and quoted line breaks', async () => {
+    const result = await readRollText(
       'warrant_number,surname,status\r\n\r\n,,\r\n"123456","Smith",serving\r\n654321,Lee,retired\r\n',
     );
     expect(result).toEqual({
@@ -29,10 +29,10 @@ describe('reading a roll file', () => {
     });
   });
 
-  it('lists at most 100 bad lines and counts the rest', () => {
+  it('lists at most 100 bad lines and counts the rest', async () => {
     const lines = ['warrant_number,surname,status'];
     for (let i = 0; i < 150; i++) lines.push(`${200000 + i},Name${i},gone`);
-    const result = readRollText(lines.join('\n'));
+    const result = await readRollText(lines.join('\n'));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toHaveLength(101);
@@ -86,7 +86,7 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
       status: 'confirmed',
       warrant: '700001',
     });
-    const read = readRollText('warrant_number,surname,status\n700002,Other,serving\n');
+    const read = await readRollText('warrant_number,surname,status\n700002,Other,serving\n');
     if (!read.ok) throw new Error('fixture');
     const result = await importRoll(read.rows, 'staffer');
     expect(result.lapsed).toEqual([{ userId: id, name: 'Test Hale', username: 'hale' }]);

@@ -248,7 +248,7 @@ export async function totpCodeAt(key: Uint8Array, now: number): Promise<string> 
 
 /** Reads a roll file's text and imports it as the CLI does; throws with the errors when refused. */
 export async function importRollText(text: string, actor = 'test', now?: number) {
-  const read = readRollText(text);
+  const read = await readRollText(text);
   if (!read.ok) throw new Error(read.errors.join('\n'));
   return importRoll(read.rows, actor, { now });
 }

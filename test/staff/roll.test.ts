@@ -4,6 +4,7 @@ import roll from '../../functions/staff-roll.ts';
 import rollApply from '../../functions/staff-roll-apply.ts';
 import rollLapsed from '../../functions/staff-roll-lapsed.ts';
 import { MINUTE } from '../../src/server/clock.ts';
+import { finishRollJob, jobProgress, startRollJob } from '../../src/server/roll/jobs.ts';
 import { hasRecentReauth } from '../../src/server/staff/reauth.ts';
 import { ENGINES, SEED_PASSWORD, seedUser } from '../server/support.ts';
 import {
@@ -246,5 +247,83 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
       ...rollUpload(''),
     });
     expect(notUtf8.status).toBe(422);
+  });
+  it('shows an import in progress, reloading the page, and one that stopped', async () => {
+    await startRollJob(store.db, { id: 'job-running', kind: 'upload', actor: 'rollkeeper' });
+    await jobProgress(store.db, 'job-running')({ phase: 'reading', done: 40_000, total: 150_000 });
+    const running = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();
+    expect(running).toContain('Import in progress');
+    expect(running).toContain('Reading row 40,000 of about 150,000.');
+    expect(running).toMatch(/<meta http-equiv="refresh" content="3">/);
+    expect(running).toContain('<a href="/api/staff/roll">Refresh</a>');
+    // The process running it dies: no news for more than a minute.
+    await store.db
+      .updateTable('roll_jobs')
+      .set({ updated_at: Date.now() - 2 * MINUTE })
+      .where('id', '=', 'job-running')
+      .execute();
+    const stopped = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();
+    expect(stopped).toContain('Import stopped');
+    expect(stopped).toContain('stopped without finishing while reading row 40,000');
+    expect(stopped).not.toContain('http-equiv="refresh"');
+    await finishRollJob(store.db, 'job-running', 'failed');
+    const after = await (await call(roll, '/api/staff/roll', { cookie: staff.cookie })).text();
+    expect(after).not.toContain('jobs-title');
+  });
+
+  it('records the upload and apply as finished jobs, and keeps no staged rows after applying', async () => {
+    await confirmPassword();
+    const p = await previewAndApply(`${HEADER}310001,Adams,serving\n310002,Baker,retired\n`);
+    expect(
+      await store.db
+        .selectFrom('roll_pending_entries')
+        .select('warrant_hmac')
+        .where('pending_id', '=', p.id)
+        .execute(),
+    ).toHaveLength(2);
+    expect(flashOf(await p.apply())?.text).toMatch(/^Roll imported: 2 rows/);
+    expect(
+      await store.db
+        .selectFrom('roll_pending_entries')
+        .select('warrant_hmac')
+        .where('pending_id', '=', p.id)
+        .execute(),
+    ).toHaveLength(0);
+    const jobs = await store.db
+      .selectFrom('roll_jobs')
+      .select(['kind', 'outcome'])
+      .where('actor', '=', 'rollkeeper')
+      .where('finished_at', 'is not', null)
+      .orderBy('started_at', 'desc')
+      .limit(2)
+      .execute();
+    expect(jobs).toEqual([
+      { kind: 'apply', outcome: 'ok' },
+      { kind: 'upload', outcome: 'ok' },
+    ]);
+  });
+
+  it('refuses a preview whose staged rows are incomplete, and keeps the old roll', async () => {
+    await confirmPassword();
+    const first = await previewAndApply(`${HEADER}320001,Adams,serving\n`);
+    await first.apply();
+    const before = await rollSize();
+    const p = await previewAndApply(
+      `${HEADER}320001,Adams,serving\n320002,Baker,serving\n320003,Clark,serving\n`,
+    );
+    // As if a sweep took the rows of an upload whose job looked dead.
+    const one = await store.db
+      .selectFrom('roll_pending_entries')
+      .select('warrant_hmac')
+      .where('pending_id', '=', p.id)
+      .executeTakeFirstOrThrow();
+    await store.db
+      .deleteFrom('roll_pending_entries')
+      .where('pending_id', '=', p.id)
+      .where('warrant_hmac', '=', one.warrant_hmac)
+      .execute();
+    const res = await p.apply();
+    expect(flashOf(res)?.text).toMatch(/not stored completely.*Nothing has changed/);
+    expect(await rollSize()).toBe(before);
   });
 });

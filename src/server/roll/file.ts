@@ -5,8 +5,12 @@
  * matched to the three columns the roll needs. Problems are described in the
  * spreadsheet's terms (encoding, separator, header spelling), so staff know
  * what to change in the program that saved the file.
+ *
+ * csv-parse runs as a stream fed a few kilobytes at a time, so a large file
+ * is read in slices between which the event loop serves other requests.
  */
-import { parse, CsvError } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse';
+import { createPace, type Pace } from './pace.ts';
 
 /** The columns a roll must have. */
 export const ROLL_COLUMNS = ['warrant_number', 'surname', 'status'] as const;
@@ -93,6 +97,9 @@ export function decodeRollFile(
   }
 }
 
+/** Bytes handed to the parser between two chances to yield (a few milliseconds of work). */
+const PARSE_SLICE_BYTES = 16 * 1024;
+
 /** Byte offsets where each line starts, to turn csv-parse's offsets into line numbers. */
 function lineStarts(buffer: Buffer): number[] {
   const starts = [0];
@@ -147,23 +154,42 @@ function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, numb
  * empty (spreadsheets write them for formatted empty rows) are skipped like
  * blank lines; extra columns, and missing trailing cells, are allowed.
  */
-export function readRollRecords(text: string): RollFileResult {
+export async function readRollRecords(
+  text: string,
+  pace: Pace = createPace(),
+): Promise<RollFileResult> {
   // One line ending throughout, so a file mixing them still splits into its lines.
   const buffer = Buffer.from(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 'utf8');
+  await pace.step('reading', 0, 0);
   const starts = lineStarts(buffer);
+  await pace.step('reading', 0, 0);
   const raw: { line: number; cells: string[] }[] = [];
   let end = 0;
   const errors: string[] = [];
+  const parser = parse({
+    relax_column_count: true,
+    relax_quotes: true,
+    trim: true,
+    on_record: (cells: string[], context) => {
+      raw.push({ line: lineAt(buffer, starts, end), cells });
+      end = context.bytes;
+      return null;
+    },
+  });
+  // The error reaches the write or end callback; this listener keeps it from being thrown again.
+  parser.on('error', () => {});
   try {
-    parse(buffer, {
-      relax_column_count: true,
-      relax_quotes: true,
-      trim: true,
-      on_record: (cells: string[], context) => {
-        raw.push({ line: lineAt(buffer, starts, end), cells });
-        end = context.bytes;
-        return null;
-      },
+    for (let at = 0; at < buffer.length; at += PARSE_SLICE_BYTES) {
+      const slice = buffer.subarray(at, at + PARSE_SLICE_BYTES);
+      await new Promise<void>((resolve, reject) =>
+        parser.write(slice, (error) => (error ? reject(error) : resolve())),
+      );
+      await pace.step('reading', raw.length, Math.max(0, starts.length - 2));
+    }
+    await new Promise<void>((resolve, reject) => {
+      parser.once('error', reject);
+      parser.once('finish', resolve);
+      parser.end();
     });
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;

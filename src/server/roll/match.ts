@@ -8,6 +8,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { normaliseSurname } from '../rules/person-name.ts';
 import type { Db } from '../store/db.ts';
+import { createPace, type Pace } from './pace.ts';
 import type { RollStatus } from '../store/schema.ts';
 
 /** How a registration compares with the roll. Never shown to the registrant. */
@@ -63,14 +64,15 @@ export function rollFlags(match: RollMatch) {
 }
 
 /** Re-checks every registration that is not yet confirmed against the current roll. */
-export async function refreshRollFlags(db: Db): Promise<void> {
+export async function refreshRollFlags(db: Db, pace: Pace = createPace()): Promise<void> {
   const users = await db
     .selectFrom('users')
     .select(['id', 'warrant_hmac', 'surname'])
     .where('role', '=', 'member')
     .where('status', 'in', ['unverified', 'pending'])
     .execute();
-  for (const user of users) {
+  for (const [index, user] of users.entries()) {
+    await pace.step('applying', index, users.length);
     const match = await lookupRoll(db, user.warrant_hmac, user.surname);
     await db.updateTable('users').set(rollFlags(match)).where('id', '=', user.id).execute();
   }

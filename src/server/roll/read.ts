@@ -8,6 +8,7 @@ import { checkName, MAX_NAME_LENGTH, type NameProblem } from '../rules/person-na
 import { checkWarrantNumber } from '../rules/warrant-number.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { decodeRollFile, readRollRecords, ROLL_FILE_MESSAGES } from './file.ts';
+import { createPace, type Pace } from './pace.ts';
 
 /** One valid roll row. `line` is its 1-based line number in the file. */
 export interface RollRow {
@@ -45,15 +46,20 @@ function limitProblems(problems: string[]): string[] {
   ];
 }
 
-/** Reads and checks a roll file's text (already decoded). */
-export function readRollText(text: string): RollReadResult {
-  const file = readRollRecords(text);
+/** Reads and checks a roll file's text (already decoded), yielding to the event loop through `pace`. */
+export async function readRollText(
+  text: string,
+  pace: Pace = createPace(),
+): Promise<RollReadResult> {
+  const file = await readRollRecords(text, pace);
   if (!file.ok) return file;
+  const total = file.records.length;
   const problems: string[] = [];
   const rows: RollRow[] = [];
   const seen = new Map<string, number>();
   const shortLines: number[] = [];
-  for (const { line, cells } of file.records) {
+  for (const [index, { line, cells }] of file.records.entries()) {
+    await pace.step('checking', index, total);
     const found: string[] = [];
     const warrant = checkWarrantNumber(cells.warrant_number);
     if (!warrant.ok) found.push(`warrant number: ${warrant.message}`);
@@ -84,8 +90,13 @@ export function readRollText(text: string): RollReadResult {
 }
 
 /** Reads and checks a roll file as saved (bytes), for the CLI and the console upload. */
-export function readRollFile(bytes: Uint8Array): RollReadResult {
+export async function readRollFile(
+  bytes: Uint8Array,
+  pace: Pace = createPace(),
+): Promise<RollReadResult> {
+  await pace.step('reading', 0, 0);
   const decoded = decodeRollFile(bytes);
   if (!decoded.ok) return { ok: false, errors: [decoded.message] };
-  return readRollText(decoded.text);
+  await pace.step('reading', 0, 0);
+  return readRollText(decoded.text, pace);
 }

@@ -13,12 +13,17 @@ import { HOUR, resolveNow } from '../clock.ts';
 import { generateId } from '../crypto.ts';
 import { Refusal } from '../membership/change.ts';
 import { readRollFile } from '../roll/read.ts';
+import { finishRollJob, jobProgress, startRollJob } from '../roll/jobs.ts';
+import { createPace } from '../roll/pace.ts';
 import {
-  applyRollComparison,
+  applyStagedRoll,
   compareWithRoll,
+  deleteStaged,
   latestImportId,
-  parseStoredEntries,
   parseStoredPreview,
+  stageEntries,
+  StagedRollIncompleteError,
+  sweepRollLeftovers,
   type RollPreview,
 } from '../roll/replace.ts';
 import { getDb } from '../store/db.ts';
@@ -51,12 +56,17 @@ const APPLY_MESSAGES = {
   changed:
     'The roll has been imported by someone else since this preview. Upload the file again to see what it would change now.',
   hash: 'The file does not match the one previewed. Upload it again.',
+  incomplete:
+    'That preview was not stored completely (its upload stopped part-way). Nothing has changed: upload the file again.',
 } as const;
 
 /**
  * Reads an uploaded roll file (all or nothing, bad lines named), compares it
- * with the current roll and stores the comparison with its audit entry, in
- * one transaction, for the uploader to apply.
+ * with the current roll and stages its entries, then stores the preview and
+ * its audit entry in one short transaction, for the uploader to apply. The
+ * work runs as a roll job whose progress the roll page shows; every stage
+ * yields to the event loop. A failure deletes what was staged, and the
+ * preview row (written last) never points at half-written entries.
  */
 export async function previewRollImport(
   bytes: Uint8Array,
@@ -64,30 +74,37 @@ export async function previewRollImport(
   actor: { id: string; username: string },
   options: CallOptions = {},
 ): Promise<PreviewResult> {
-  const read = readRollFile(bytes);
-  if (!read.ok) return read;
   const now = resolveNow(options.now);
+  const db = getDb();
   const id = generateId();
-  await getDb()
-    .transaction()
-    .execute(async (trx) => {
-      const { entries, preview } = await compareWithRoll(trx, read.rows, fileName);
-      await trx
-        .deleteFrom('roll_pending_imports')
-        .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
-        .execute();
+  await db
+    .deleteFrom('roll_pending_imports')
+    .where('created_at', '<', now - PENDING_IMPORT_LIFETIME_MS)
+    .execute();
+  await sweepRollLeftovers(db);
+  await startRollJob(db, { id, kind: 'upload', actor: actor.username });
+  const pace = createPace(jobProgress(db, id));
+  let outcome: 'ok' | 'failed' = 'failed';
+  try {
+    const read = await readRollFile(bytes, pace);
+    if (!read.ok) return read;
+    // Read before comparing: an import landing meanwhile makes this preview stale, never wrong.
+    const baseImportId = await latestImportId(db);
+    const { entries, preview } = await compareWithRoll(db, read.rows, fileName, { pace });
+    await stageEntries(db, id, entries, pace);
+    await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('roll_pending_imports')
         .values({
           id,
           actor_id: actor.id,
           file_sha256: createHash('sha256').update(bytes).digest('hex'),
-          base_import_id: await latestImportId(trx),
+          base_import_id: baseImportId,
           created_at: now,
           applied_at: null,
           row_count: entries.length,
           preview: JSON.stringify(preview),
-          entries: JSON.stringify(entries),
+          entries: '[]',
         })
         .execute();
       await recordAudit(trx, {
@@ -102,7 +119,12 @@ export async function previewRollImport(
         now,
       });
     });
-  return { ok: true, id };
+    outcome = 'ok';
+    return { ok: true, id };
+  } finally {
+    if (outcome === 'failed') await deleteStaged(db, id).catch(() => {});
+    await finishRollJob(db, id, outcome);
+  }
 }
 
 /** A stored preview uploaded by `actorId`, or null when unknown, expired or someone else's. */
@@ -130,9 +152,11 @@ export async function findPendingImport(
 }
 
 /**
- * Applies a stored preview: replaces the roll in one transaction, records the
+ * Applies a stored preview: replaces the roll in one transaction (copying
+ * the staged entries in steps that yield to the event loop), records the
  * import and its audit entry, re-checks registrations awaiting review, and
- * lists confirmed members who left the roll for staff to decide on.
+ * lists confirmed members who left the roll for staff to decide on. The
+ * staged entries are deleted once the roll is replaced.
  */
 export async function applyRollImport(
   id: string,
@@ -141,44 +165,53 @@ export async function applyRollImport(
   options: CallOptions = {},
 ): Promise<ApplyResult> {
   const now = resolveNow(options.now);
-  return getDb()
-    .transaction()
-    .execute(async (trx): Promise<ApplyResult> => {
-      const claimed = await trx
-        .updateTable('roll_pending_imports')
-        .set({ applied_at: now })
-        .where('id', '=', id)
-        .where('actor_id', '=', actor.id)
-        .where('applied_at', 'is', null)
-        .where('created_at', '>', now - PENDING_IMPORT_LIFETIME_MS)
-        .returning(['file_sha256', 'base_import_id', 'preview', 'entries'])
-        .executeTakeFirst();
-      if (!claimed) {
-        const exists = await trx
-          .selectFrom('roll_pending_imports')
-          .select('applied_at')
+  const db = getDb();
+  const jobId = generateId();
+  await startRollJob(db, { id: jobId, kind: 'apply', actor: actor.username });
+  // Progress is not written inside the transaction: on SQLite it holds the one connection.
+  const pace = createPace();
+  let outcome: 'ok' | 'failed' = 'failed';
+  try {
+    const result = await db
+      .transaction()
+      .execute(async (trx): Promise<ApplyResult> => {
+        const claimed = await trx
+          .updateTable('roll_pending_imports')
+          .set({ applied_at: now })
           .where('id', '=', id)
+          .where('actor_id', '=', actor.id)
+          .where('applied_at', 'is', null)
+          .where('created_at', '>', now - PENDING_IMPORT_LIFETIME_MS)
+          .returning(['file_sha256', 'base_import_id', 'preview'])
           .executeTakeFirst();
-        return {
-          ok: false,
-          message: exists?.applied_at ? APPLY_MESSAGES.applied : APPLY_MESSAGES.unknown,
-        };
-      }
-      if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
-      if (claimed.base_import_id !== (await latestImportId(trx)))
-        throw new Refusal(APPLY_MESSAGES.changed);
-      const preview = parseStoredPreview(claimed.preview);
-      const entries = parseStoredEntries(claimed.entries);
-      const { importId } = await applyRollComparison(
-        trx,
-        { entries, preview },
-        actor.username,
-        now,
-      );
-      return { ok: true, preview, importId };
-    })
-    .catch((error: unknown) => {
-      if (error instanceof Refusal) return { ok: false, message: error.message };
-      throw error;
-    });
+        if (!claimed) {
+          const exists = await trx
+            .selectFrom('roll_pending_imports')
+            .select('applied_at')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          return {
+            ok: false,
+            message: exists?.applied_at ? APPLY_MESSAGES.applied : APPLY_MESSAGES.unknown,
+          };
+        }
+        if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
+        if (claimed.base_import_id !== (await latestImportId(trx)))
+          throw new Refusal(APPLY_MESSAGES.changed);
+        const preview = parseStoredPreview(claimed.preview);
+        const { importId } = await applyStagedRoll(trx, id, preview, actor.username, now, pace);
+        return { ok: true, preview, importId };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Refusal) return { ok: false as const, message: error.message };
+        if (error instanceof StagedRollIncompleteError)
+          return { ok: false as const, message: APPLY_MESSAGES.incomplete };
+        throw error;
+      });
+    if (result.ok) await deleteStaged(db, id, pace);
+    outcome = result.ok ? 'ok' : 'failed';
+    return result;
+  } finally {
+    await finishRollJob(db, jobId, outcome);
+  }
 }

@@ -222,6 +222,66 @@ const membership: Migration = {
   },
 };
 
+/**
+ * Roll work in short steps: a stored upload's rows move from one JSON text
+ * (parsed whole on apply, blocking the process) to `roll_pending_entries`,
+ * written and copied in batches; `roll_jobs` holds the progress of an upload
+ * or apply for the console.
+ */
+const rollJobs: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('roll_pending_entries')
+      .addColumn('pending_id', 'text', (c) => c.notNull())
+      .addColumn('warrant_hmac', 'text', (c) => c.notNull())
+      .addColumn('surname_norm', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sqlIn('status', ['serving', 'retired'])),
+      )
+      .addPrimaryKeyConstraint('roll_pending_entries_pk', ['pending_id', 'warrant_hmac'])
+      .execute();
+    await db.schema
+      .createTable('roll_jobs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull().check(sqlIn('kind', ['upload', 'apply'])))
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('phase', 'text', (c) => c.notNull())
+      .addColumn('done', 'integer', (c) => c.notNull())
+      .addColumn('total', 'integer', (c) => c.notNull())
+      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('finished_at', 'bigint')
+      .addColumn('outcome', 'text')
+      .execute();
+    const pending = await db
+      .selectFrom('roll_pending_imports')
+      .select(['id', 'entries'])
+      .where('applied_at', 'is', null)
+      .execute();
+    for (const row of pending) {
+      const parsed = storedEntriesSchema.parse(JSON.parse(row.entries));
+      for (let i = 0; i < parsed.length; i += 1000) {
+        await db
+          .insertInto('roll_pending_entries')
+          .values(
+            parsed.slice(i, i + 1000).map(([warrant_hmac, surname_norm, status]) => ({
+              pending_id: row.id,
+              warrant_hmac,
+              surname_norm,
+              status: status === 'retired' ? ('retired' as const) : ('serving' as const),
+            })),
+          )
+          .execute();
+      }
+    }
+    await db.updateTable('roll_pending_imports').set({ entries: '[]' }).execute();
+  },
+  async down(db: Db) {
+    await db.schema.dropTable('roll_jobs').ifExists().execute();
+    await db.schema.dropTable('roll_pending_entries').ifExists().execute();
+  },
+};
+
 /** A CHECK expression allowing only the listed literal values (constants from this file, never input). */
 function sqlIn(column: string, values: string[]) {
   return sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
@@ -431,6 +491,7 @@ export const migrations: Record<string, Migration> = {
   '0010_two_factor': twoFactor,
   '0011_newsletter': newsletter,
   '0013_membership': membership,
+  '0014_roll_jobs': rollJobs,
 };
 
 /**

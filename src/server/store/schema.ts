@@ -162,8 +162,38 @@ export interface RollPendingImportsTable {
   row_count: number;
   /** JSON `RollPreview`: counts and samples (last two digits only). */
   preview: string;
-  /** JSON array of `[warrantHmac, surnameNorm, status]`. */
+  /** Before migration 0014, the JSON array of `[warrantHmac, surnameNorm, status]`; now `[]`, the rows being in `roll_pending_entries`. */
   entries: string;
+}
+
+/** A row of a stored upload (or of a CLI import on its way in), written in short batches. */
+export interface RollPendingEntriesTable {
+  /** The `roll_pending_imports` id (or the CLI import's id) the row belongs to. */
+  pending_id: string;
+  warrant_hmac: string;
+  surname_norm: string;
+  status: RollStatus;
+}
+
+/** Where a roll job is: see `RollPhase` in src/server/roll/pace.ts. */
+export type RollJobPhase = 'reading' | 'checking' | 'comparing' | 'storing' | 'applying';
+
+/** A roll upload or apply in progress (or recently ended), for the console's progress line. */
+export interface RollJobsTable {
+  id: string;
+  kind: 'upload' | 'apply';
+  /** Username of the staff member who started it. */
+  actor: string;
+  phase: RollJobPhase;
+  /** Items done in `phase` (rows), of about `total`. */
+  done: number;
+  total: number;
+  started_at: number;
+  /** Last progress; a job not updated for a minute has died. */
+  updated_at: number;
+  finished_at: number | null;
+  /** `ok` or `failed` once finished. */
+  outcome: 'ok' | 'failed' | null;
 }
 
 /** What staff decided about a member who left the roll. */
@@ -282,6 +312,8 @@ export interface Database {
   roll_entries: RollEntriesTable;
   roll_imports: RollImportsTable;
   roll_pending_imports: RollPendingImportsTable;
+  roll_pending_entries: RollPendingEntriesTable;
+  roll_jobs: RollJobsTable;
   roll_lapses: RollLapsesTable;
   audit_log: AuditLogTable;
   recovery_codes: RecoveryCodesTable;

@@ -1,5 +1,6 @@
 /** The roll page: last imports, the upload form, a preview to apply, and lapsed members. */
 import type { LapsedEntry as LapsedMember } from '../../membership/lapse.ts';
+import type { RollJob } from '../../roll/jobs.ts';
 import type { PendingImport, PreviewSample } from '../roll-import.ts';
 import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type SafeHtml } from '../../html/safe-html.ts';
@@ -24,7 +25,12 @@ export interface RollPageData {
   pending: PendingImport | null;
   errors: string[];
   lapsed: LapsedMember[];
+  /** Uploads and applies running now, or stopped without finishing within the hour. */
+  jobs: RollJob[];
 }
+
+/** Seconds between reloads of the page while an import runs. */
+export const ROLL_PAGE_REFRESH_SECONDS = 3;
 
 /** Errors listed on the page; the rest are counted. */
 const MAX_ERRORS_SHOWN = 200;
@@ -143,6 +149,48 @@ function renderLapsed(lapsed: LapsedMember[]): SafeHtml {
   )}</section>`;
 }
 
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** Where a job has got, in words: "reading row 40,000 of about 150,000". */
+export function describeJobProgress(job: Pick<RollJob, 'phase' | 'done' | 'total'>): string {
+  const of = (verb: string, about = '') =>
+    job.total > 0
+      ? `${verb} row ${count(Math.min(job.done, job.total))} of ${about}${count(job.total)}`
+      : verb;
+  switch (job.phase) {
+    case 'reading':
+      return of('reading', 'about ');
+    case 'checking':
+      return of('checking');
+    case 'comparing':
+      return of('comparing with the roll');
+    case 'storing':
+      return of('storing');
+    case 'applying':
+      return job.total > 0 ? of('applying') : 'applying';
+  }
+}
+
+function renderJob(job: RollJob): SafeHtml {
+  const what = job.kind === 'upload' ? 'Upload' : 'Import';
+  const progress = describeJobProgress(job);
+  if (job.state === 'stopped')
+    return html`<li>${what} by ${job.actor}, started ${formatTime(job.startedAt)}, stopped without finishing while ${progress}: nothing was changed. Start it again.</li>`;
+  return html`<li>${what} by ${job.actor}, started ${formatTime(job.startedAt)}: ${progress.charAt(0).toUpperCase()}${progress.slice(1)}.</li>`;
+}
+
+/**
+ * Imports running, or stopped (their process died) within the hour. While one
+ * runs the page reloads itself every few seconds (a meta refresh: no script,
+ * so it works with JavaScript off), and offers a link to do it by hand.
+ */
+function renderJobs(jobs: RollJob[]): SafeHtml | false {
+  const shown = jobs.filter((j) => j.state === 'running' || j.state === 'stopped');
+  if (shown.length === 0) return false;
+  const running = shown.some((j) => j.state === 'running');
+  return html`<section aria-labelledby="jobs-title" class="staff-jobs">${running && html`<meta http-equiv="refresh" content="${String(ROLL_PAGE_REFRESH_SECONDS)}">`}<h2 id="jobs-title">${running ? 'Import in progress' : 'Import stopped'}</h2><ul role="status">${shown.map(renderJob)}</ul>${running && html`<p><a href="/api/staff/roll">Refresh</a> (this page also refreshes every ${ROLL_PAGE_REFRESH_SECONDS} seconds)</p>`}</section>`;
+}
+
 /** "The roll was last imported … by …", or that none has been. */
 export function renderLastImport(last: ImportRow | undefined): SafeHtml {
   return last
@@ -187,5 +235,5 @@ export function renderRollPage(data: RollPageData): SafeHtml {
         'Confirm your password and second factor to upload a roll: imports need them within the last 10 minutes.',
         data.reauth,
       );
-  return html`<h1>Roll</h1>${renderLastImport(data.imports[0])}${renderErrors(data.errors, data.reauth.fresh)}${data.pending && renderPreview(data.pending, data.reauth)}<section aria-labelledby="upload-title"><h2 id="upload-title">Import a new roll</h2>${upload}</section>${renderLapsed(data.lapsed)}<section aria-labelledby="imports-title"><h2 id="imports-title">Import history</h2>${history}</section>`;
+  return html`<h1>Roll</h1>${renderLastImport(data.imports[0])}${renderJobs(data.jobs)}${renderErrors(data.errors, data.reauth.fresh)}${data.pending && renderPreview(data.pending, data.reauth)}<section aria-labelledby="upload-title"><h2 id="upload-title">Import a new roll</h2>${upload}</section>${renderLapsed(data.lapsed)}<section aria-labelledby="imports-title"><h2 id="imports-title">Import history</h2>${history}</section>`;
 }

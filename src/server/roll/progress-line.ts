@@ -1,0 +1,69 @@
+/**
+ * Roll import progress for a terminal: on a TTY one line redrawn in place
+ * (`Reading   [#####-----]  48%  72,000 of about 150,000 rows`); elsewhere
+ * (a log, a pipe) a plain line when the stage changes and every few seconds,
+ * once the import has run that long, so logs stay readable and a short
+ * import prints only its result.
+ */
+import type { ProgressListener, RollPhase } from './pace.ts';
+
+const LABELS: Record<RollPhase, string> = {
+  reading: 'Reading',
+  checking: 'Checking',
+  comparing: 'Comparing',
+  storing: 'Storing',
+  applying: 'Applying',
+};
+
+/** Width of the bar in characters. */
+const BAR_WIDTH = 30;
+
+/** Milliseconds before the first plain line, and between two, when the output is not a terminal. */
+export const PLAIN_LINE_EVERY_MS = 2000;
+
+/** Where progress is written: `process.stdout`, or a test's stand-in. */
+export interface ProgressOutput {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** A listener drawing progress on `out`, and `end()` to finish the line. */
+export function createProgressLine(
+  out: ProgressOutput,
+  clock: () => number = Date.now,
+): { listener: ProgressListener; end(): void } {
+  let drawn = false;
+  let lastPhase: RollPhase | undefined;
+  let lastLine = -Infinity;
+  const startedAt = clock();
+  const listener: ProgressListener = ({ phase, done, total }) => {
+    const about = phase === 'reading' ? 'about ' : '';
+    const rows =
+      total > 0
+        ? `${Math.min(done, total).toLocaleString('en-GB')} of ${about}${total.toLocaleString('en-GB')} rows`
+        : '';
+    if (out.isTTY) {
+      const share = total > 0 ? Math.min(1, done / total) : 0;
+      const filled = Math.round(share * BAR_WIDTH);
+      const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
+      const percent = `${String(Math.round(share * 100)).padStart(3)}%`;
+      // \r returns to the line's start; \x1b[K clears what a longer line left.
+      out.write(`\r${LABELS[phase].padEnd(9)} ${bar} ${percent}  ${rows}\x1b[K`);
+      drawn = true;
+      return;
+    }
+    const now = clock();
+    if (now - startedAt < PLAIN_LINE_EVERY_MS) return;
+    if (phase === lastPhase && now - lastLine < PLAIN_LINE_EVERY_MS) return;
+    lastPhase = phase;
+    lastLine = now;
+    out.write(`${LABELS[phase]}${rows ? ` ${rows}` : ''}\n`);
+  };
+  return {
+    listener,
+    end() {
+      if (drawn) out.write('\n');
+      drawn = false;
+    },
+  };
+}

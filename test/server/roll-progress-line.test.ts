@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createProgressLine, PLAIN_LINE_EVERY_MS } from '../../src/server/roll/progress-line.ts';
+
+function output(isTTY: boolean) {
+  const written: string[] = [];
+  return { isTTY, written, write: (text: string) => written.push(text) };
+}
+
+describe('roll import progress in the CLI', () => {
+  it('redraws one bar in place on a terminal, and ends the line', async () => {
+    const out = output(true);
+    const line = createProgressLine(out);
+    await line.listener({ phase: 'reading', done: 75_000, total: 150_000 });
+    await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
+    line.end();
+    expect(out.written[0]).toBe(
+      `\rReading   [${'#'.repeat(15)}${'-'.repeat(15)}]  50%  75,000 of about 150,000 rows\x1b[K`,
+    );
+    expect(out.written[1]).toContain(`[${'#'.repeat(30)}] 100%  150,000 of 150,000 rows`);
+    expect(out.written.at(-1)).toBe('\n');
+  });
+
+  it('writes plain lines elsewhere, once the import is long: at each new stage and every few seconds', async () => {
+    const out = output(false);
+    let now = 0;
+    const line = createProgressLine(out, () => now);
+    await line.listener({ phase: 'reading', done: 1, total: 100 });
+    now = PLAIN_LINE_EVERY_MS;
+    await line.listener({ phase: 'checking', done: 10, total: 100 });
+    now += PLAIN_LINE_EVERY_MS / 2;
+    await line.listener({ phase: 'checking', done: 20, total: 100 });
+    now += PLAIN_LINE_EVERY_MS;
+    await line.listener({ phase: 'checking', done: 60, total: 100 });
+    await line.listener({ phase: 'storing', done: 0, total: 100 });
+    line.end();
+    expect(out.written).toEqual([
+      'Checking 10 of 100 rows\n',
+      'Checking 60 of 100 rows\n',
+      'Storing 0 of 100 rows\n',
+    ]);
+  });
+});
