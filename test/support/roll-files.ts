@@ -20,6 +20,27 @@ const CONTROL =
 
 export const ROLL_FILE_CASES: RollFileCase[] = [
   {
+    name: 'an Excel workbook (.xlsx, a ZIP file)',
+    bytes: Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]),
+      Buffer.from('[Content_Types].xml'),
+    ]),
+    expected: { errors: [ROLL_FILE_MESSAGES.workbook] },
+  },
+  {
+    name: 'an old Excel workbook (.xls, an OLE2 compound file)',
+    bytes: Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(504),
+    ]),
+    expected: { errors: [ROLL_FILE_MESSAGES.workbook] },
+  },
+  {
+    name: 'a PDF of the roll',
+    bytes: utf8('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n'),
+    expected: { errors: [ROLL_FILE_MESSAGES.pdf] },
+  },
+  {
     name: 'Windows-1252 (Excel "CSV (Comma delimited)" with an accented surname)',
     bytes: Buffer.from(`${HEADER}456789,M\xfcller,serving\r\n`, 'latin1'),
     expected: { errors: [legacyEncodingMessage(2)] },

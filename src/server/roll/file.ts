@@ -31,6 +31,8 @@ const SAVE_AS = 'In your spreadsheet choose Save As, "CSV UTF-8 (Comma delimited
 /** Messages about the file as a whole. */
 export const ROLL_FILE_MESSAGES = {
   empty: 'The file is empty: the roll was left as it was.',
+  workbook: `The file is a spreadsheet workbook (such as .xlsx, .xls or .ods), not a CSV file. ${SAVE_AS}, and import that file.`,
+  pdf: `The file is a PDF, not a CSV file. Open the roll in your spreadsheet, choose Save As, "CSV UTF-8 (Comma delimited) (*.csv)", and import that file.`,
   utf16: `The file is saved as Unicode text (UTF-16), which the roll import does not read. ${SAVE_AS}, and import that file.`,
   semicolons:
     'Line 1: the file uses semicolons between columns; save it as CSV UTF-8 (comma delimited) and import it again.',
@@ -38,6 +40,22 @@ export const ROLL_FILE_MESSAGES = {
   header: 'Line 1: the header row must name the columns warrant_number, surname and status',
   noRows: 'The file has a header but no rows: the roll was left as it was',
 } as const;
+
+/**
+ * Document formats a roll is often sent in by mistake, by their leading bytes:
+ * a ZIP local file header (.xlsx, .ods, .numbers; PKWARE APPNOTE 4.3.7), an
+ * OLE2 compound file (.xls; MS-CFB 2.2), or a PDF header (ISO 32000-2, 7.5.2).
+ */
+const DOCUMENT_SIGNATURES: { kind: 'workbook' | 'pdf'; bytes: number[] }[] = [
+  { kind: 'workbook', bytes: [0x50, 0x4b, 0x03, 0x04] },
+  { kind: 'workbook', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] },
+  { kind: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+];
+
+function documentKind(bytes: Uint8Array): 'workbook' | 'pdf' | null {
+  const match = DOCUMENT_SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b));
+  return match?.kind ?? null;
+}
 
 /** The message for a file in an older single-byte encoding (Windows-1252, Latin-1, Mac Roman…). */
 export function legacyEncodingMessage(line: number): string {
@@ -80,6 +98,8 @@ export function decodeRollFile(
   bytes: Uint8Array,
 ): { ok: true; text: string } | { ok: false; message: string } {
   if (bytes.length === 0) return { ok: false, message: ROLL_FILE_MESSAGES.empty };
+  const container = documentKind(bytes);
+  if (container) return { ok: false, message: ROLL_FILE_MESSAGES[container] };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     return { ok: false, message: ROLL_FILE_MESSAGES.utf16 };
   const head = bytes.subarray(0, 512);
