@@ -234,6 +234,20 @@ export async function passkeySignInOptions(
   return request;
 }
 
+/** The stored passkey an answer comes from (of account `userId` only, when given). */
+function findAnsweringPasskey(
+  db: Db,
+  response: AuthenticationResponseJSON,
+  userId?: string,
+): Promise<PasskeyRow | undefined> {
+  let query = db
+    .selectFrom('passkeys')
+    .selectAll()
+    .where('id', '=', typeof response?.id === 'string' ? response.id : '');
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  return query.executeTakeFirst();
+}
+
 /** A passkey sign-in's outcome: a fully signed-in session, or why not. */
 export type PasskeySignInResult =
   | { ok: true; token: string; session: Session; maxAgeSeconds: number; user: User }
@@ -250,11 +264,7 @@ export async function signInWithPasskey(
 ): Promise<PasskeySignInResult> {
   const db = getDb();
   const now = resolveNow(options.now);
-  const stored = await db
-    .selectFrom('passkeys')
-    .selectAll()
-    .where('id', '=', typeof response?.id === 'string' ? response.id : '')
-    .executeTakeFirst();
+  const stored = await findAnsweringPasskey(db, response);
   if (!stored) return { ok: false, message: PASSKEY_MESSAGES.unknown };
   const user = await findUserById(stored.user_id, db);
   if (!user || user.status === 'suspended') return { ok: false, message: PASSKEY_MESSAGES.failed };
@@ -368,12 +378,7 @@ export async function confirmWithPasskey(
 ): Promise<{ ok: true; proof: string } | { ok: false; message: string }> {
   const db = getDb();
   const now = resolveNow(options.now);
-  const stored = await db
-    .selectFrom('passkeys')
-    .selectAll()
-    .where('id', '=', typeof response?.id === 'string' ? response.id : '')
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const stored = await findAnsweringPasskey(db, response, userId);
   if (!stored) return { ok: false, message: PASSKEY_MESSAGES.notYours };
   const ok = await verifyStoredPasskey(db, stored, response, {
     purpose: 'reauth',
