@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/server/store/db.ts';
 import { classifyStoreError, StoreUnavailableError } from '../../src/server/store/unavailable.ts';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -45,6 +49,12 @@ describe('classifying store errors', () => {
     ['a busy SQLite file', withCode('SQLITE_BUSY'), 'busy'],
     ['a busy SQLite snapshot', withCode('SQLITE_BUSY_SNAPSHOT'), 'busy'],
     ['a locked SQLite table', withCode('SQLITE_LOCKED'), 'busy'],
+    ['a SQLite file that cannot be opened', withCode('SQLITE_CANTOPEN'), 'unreachable'],
+    ['a SQLite read or write that failed', withCode('SQLITE_IOERR_SHORT_READ'), 'unreachable'],
+    ['a full disk under SQLite', withCode('SQLITE_FULL'), 'unreachable'],
+    ['a read-only SQLite file', withCode('SQLITE_READONLY_DBMOVED'), 'unreachable'],
+    ['a file that is not a SQLite database', withCode('SQLITE_NOTADB'), 'unreachable'],
+    ['a damaged SQLite file', withCode('SQLITE_CORRUPT'), 'unreachable'],
     [
       'an error whose cause is a lost connection',
       new Error('wrapped', { cause: withCode('ECONNRESET') }),
@@ -75,5 +85,36 @@ describe('classifying store errors', () => {
     const error = new StoreUnavailableError('schema', 'not migrated');
     expect(classifyStoreError(error)).toBe(error);
     expect(error.retryAfterSeconds).toBe(60);
+  });
+});
+
+describe('a SQLite store file out of order', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'store-file-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    ['a directory where the file should be', (dir: string) => mkdirSync(path.join(dir, 'site.db'))],
+    [
+      'a file that is not a database',
+      (dir: string) => writeFileSync(path.join(dir, 'site.db'), Buffer.alloc(8192, 7)),
+    ],
+  ])('answers %s as the store being unavailable, not as a bug', async (name, spoil) => {
+    const dataDir = path.join(root, name.replaceAll(' ', '-'));
+    mkdirSync(dataDir);
+    spoil(dataDir);
+    const db = createDb({ dataDir, databaseUrl: '' });
+    try {
+      const failure: unknown = await db
+        .selectFrom('users')
+        .select('id')
+        .execute()
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await db.destroy().catch(() => {});
+    }
   });
 });
