@@ -1,8 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/server/store/db.ts';
+import {
+  createDb,
+  openSqlite,
+  SQLITE_FILE_CHECK_MS,
+  sqliteFile,
+} from '../../src/server/store/db.ts';
+import { DEFAULT_STORE_LIMITS } from '../../src/server/config.ts';
+import { migrateToLatest } from '../../src/server/store/migrations.ts';
 import { classifyStoreError, StoreUnavailableError } from '../../src/server/store/unavailable.ts';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -114,6 +121,62 @@ describe('a SQLite store file out of order', () => {
         );
       expect(failure).toBeInstanceOf(StoreUnavailableError);
     } finally {
+      await db.destroy().catch(() => {});
+    }
+  });
+
+  it.each([
+    ['deleted', (file: string) => rmSync(file)],
+    ['replaced', (file: string) => renameSync(file, `${file}.old`)],
+  ])(
+    'stops serving a file %s under the running store, whose writes would be lost',
+    async (name, spoil) => {
+      const dataDir = path.join(root, `running-${name}`);
+      const db = createDb({ dataDir, databaseUrl: '' });
+      try {
+        await migrateToLatest(db);
+        await db.selectFrom('users').select('id').execute();
+        spoil(sqliteFile(dataDir));
+        await new Promise((resolve) => setTimeout(resolve, SQLITE_FILE_CHECK_MS + 50));
+        const failure: unknown = await db
+          .selectFrom('users')
+          .select('id')
+          .execute()
+          .then(
+            () => null,
+            (error: unknown) => error,
+          );
+        expect(failure).toBeInstanceOf(StoreUnavailableError);
+      } finally {
+        await db.destroy().catch(() => {});
+      }
+    },
+  );
+
+  it('answers a single write that finds the file locked as busy, not as a bug', async () => {
+    const dataDir = path.join(root, 'locked');
+    const db = createDb({
+      dataDir,
+      databaseUrl: '',
+      storeLimits: { ...DEFAULT_STORE_LIMITS, lockTimeoutMs: 100 },
+    });
+    await migrateToLatest(db);
+    const other = await openSqlite(sqliteFile(dataDir));
+    try {
+      other.exec('begin immediate');
+      // One statement outside a transaction: better-sqlite3 throws before any promise exists.
+      const failure: unknown = await db
+        .deleteFrom('sessions')
+        .execute()
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect((failure as StoreUnavailableError).reason).toBe('busy');
+    } finally {
+      other.exec('rollback');
+      other.close();
       await db.destroy().catch(() => {});
     }
   });
