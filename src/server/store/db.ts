@@ -185,9 +185,14 @@ function refusingMovedFile(database: SqliteDatabase, file: string): SqliteDataba
       if (now - checkedAt >= SQLITE_FILE_CHECK_MS) {
         const current = fs.statSync(file, { throwIfNoEntry: false });
         if (!current || current.ino !== opened.ino || current.dev !== opened.dev) {
-          throw Object.assign(new Error(`The store's file ${file} was deleted or replaced`), {
-            code: 'SQLITE_READONLY_DBMOVED',
-          });
+          throw Object.assign(
+            new Error(
+              `The store's file ${file} was deleted or replaced: restart the server to open the file there now`,
+            ),
+            {
+              code: 'SQLITE_READONLY_DBMOVED',
+            },
+          );
         }
         checkedAt = now;
       }
