@@ -1,4 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createDb,
+  openSqlite,
+  SQLITE_FILE_CHECK_MS,
+  sqliteFile,
+} from '../../src/server/store/db.ts';
+import { DEFAULT_STORE_LIMITS } from '../../src/server/config.ts';
+import { migrateToLatest } from '../../src/server/store/migrations.ts';
 import { classifyStoreError, StoreUnavailableError } from '../../src/server/store/unavailable.ts';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -45,6 +56,12 @@ describe('classifying store errors', () => {
     ['a busy SQLite file', withCode('SQLITE_BUSY'), 'busy'],
     ['a busy SQLite snapshot', withCode('SQLITE_BUSY_SNAPSHOT'), 'busy'],
     ['a locked SQLite table', withCode('SQLITE_LOCKED'), 'busy'],
+    ['a SQLite file that cannot be opened', withCode('SQLITE_CANTOPEN'), 'unreachable'],
+    ['a SQLite read or write that failed', withCode('SQLITE_IOERR_SHORT_READ'), 'unreachable'],
+    ['a full disk under SQLite', withCode('SQLITE_FULL'), 'unreachable'],
+    ['a read-only SQLite file', withCode('SQLITE_READONLY_DBMOVED'), 'unreachable'],
+    ['a file that is not a SQLite database', withCode('SQLITE_NOTADB'), 'unreachable'],
+    ['a damaged SQLite file', withCode('SQLITE_CORRUPT'), 'unreachable'],
     [
       'an error whose cause is a lost connection',
       new Error('wrapped', { cause: withCode('ECONNRESET') }),
@@ -75,5 +92,92 @@ describe('classifying store errors', () => {
     const error = new StoreUnavailableError('schema', 'not migrated');
     expect(classifyStoreError(error)).toBe(error);
     expect(error.retryAfterSeconds).toBe(60);
+  });
+});
+
+describe('a SQLite store file out of order', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'store-file-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    ['a directory where the file should be', (dir: string) => mkdirSync(path.join(dir, 'site.db'))],
+    [
+      'a file that is not a database',
+      (dir: string) => writeFileSync(path.join(dir, 'site.db'), Buffer.alloc(8192, 7)),
+    ],
+  ])('answers %s as the store being unavailable, not as a bug', async (name, spoil) => {
+    const dataDir = path.join(root, name.replaceAll(' ', '-'));
+    mkdirSync(dataDir);
+    spoil(dataDir);
+    const db = createDb({ dataDir, databaseUrl: '' });
+    try {
+      const failure: unknown = await db
+        .selectFrom('users')
+        .select('id')
+        .execute()
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await db.destroy().catch(() => {});
+    }
+  });
+
+  it.each([
+    ['deleted', (file: string) => rmSync(file)],
+    ['replaced', (file: string) => renameSync(file, `${file}.old`)],
+  ])(
+    'stops serving a file %s under the running store, whose writes would be lost',
+    async (name, spoil) => {
+      const dataDir = path.join(root, `running-${name}`);
+      const db = createDb({ dataDir, databaseUrl: '' });
+      try {
+        await migrateToLatest(db);
+        await db.selectFrom('users').select('id').execute();
+        spoil(sqliteFile(dataDir));
+        await new Promise((resolve) => setTimeout(resolve, SQLITE_FILE_CHECK_MS + 50));
+        const failure: unknown = await db
+          .selectFrom('users')
+          .select('id')
+          .execute()
+          .then(
+            () => null,
+            (error: unknown) => error,
+          );
+        expect(failure).toBeInstanceOf(StoreUnavailableError);
+      } finally {
+        await db.destroy().catch(() => {});
+      }
+    },
+  );
+
+  it('answers a single write that finds the file locked as busy, not as a bug', async () => {
+    const dataDir = path.join(root, 'locked');
+    const db = createDb({
+      dataDir,
+      databaseUrl: '',
+      storeLimits: { ...DEFAULT_STORE_LIMITS, lockTimeoutMs: 100 },
+    });
+    await migrateToLatest(db);
+    const other = await openSqlite(sqliteFile(dataDir));
+    try {
+      other.exec('begin immediate');
+      // One statement outside a transaction: better-sqlite3 throws before any promise exists.
+      const failure: unknown = await db
+        .deleteFrom('sessions')
+        .execute()
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(failure).toBeInstanceOf(StoreUnavailableError);
+      expect((failure as StoreUnavailableError).reason).toBe('busy');
+    } finally {
+      other.exec('rollback');
+      other.close();
+      await db.destroy().catch(() => {});
+    }
   });
 });

@@ -103,6 +103,14 @@ describe.each(ENGINES)('staff re-authentication with a passkey (%s)', (engine) =
     expect(page).not.toContain('name="code"');
   });
 
+  it('tells passkey-only staff without JavaScript how else to confirm', async () => {
+    const page = await (await call(roll, '/api/staff/roll', { cookie: keyOnly.cookie })).text();
+    const note = /<p class="field__hint" data-webauthn-missing>([^<]*)<\/p>/.exec(page)?.[1];
+    expect(note).toContain('needs JavaScript');
+    // With the script off there is no other way in: the note names the alternative.
+    expect(note).toContain('/two-factor/setup/');
+  });
+
   it('asks only for the account’s own passkeys, with the user verified', async () => {
     const options = await challengeFor(keyOnly);
     expect(options.userVerification).toBe('required');

@@ -164,11 +164,51 @@ export function reusingStatements(
   };
 }
 
+/** How often, at most, a SQLite store checks that its file is still the one it opened. */
+export const SQLITE_FILE_CHECK_MS = 250;
+
+/**
+ * Refuses queries once the store's file has been deleted or replaced: in WAL mode
+ * SQLite keeps serving the open file, and every write would be lost with the
+ * process. The error carries SQLite's own code for it (SQLITE_READONLY_DBMOVED),
+ * so the store answers 503 until the server is restarted on the file now there.
+ * Checked at most every `SQLITE_FILE_CHECK_MS`: a stat on every query cost a tenth
+ * of a session check.
+ */
+function refusingMovedFile(database: SqliteDatabase, file: string): SqliteDatabase {
+  const opened = fs.statSync(file);
+  let checkedAt = Date.now();
+  return {
+    close: () => database.close(),
+    prepare(source: string) {
+      const now = Date.now();
+      if (now - checkedAt >= SQLITE_FILE_CHECK_MS) {
+        const current = fs.statSync(file, { throwIfNoEntry: false });
+        if (!current || current.ino !== opened.ino || current.dev !== opened.dev) {
+          throw Object.assign(
+            new Error(
+              `The store's file ${file} was deleted or replaced: restart the server to open the file there now`,
+            ),
+            {
+              code: 'SQLITE_READONLY_DBMOVED',
+            },
+          );
+        }
+        checkedAt = now;
+      }
+      return database.prepare(source);
+    },
+  };
+}
+
 function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = sqliteFile(dataDir);
   return guarded(
-    new SqliteDialect({ database: async () => reusingStatements(await openSqlite(file, limits)) }),
+    new SqliteDialect({
+      database: async () =>
+        refusingMovedFile(reusingStatements(await openSqlite(file, limits)), file),
+    }),
   );
 }
 

@@ -85,9 +85,15 @@ async function classified<T>(work: Promise<T>): Promise<T> {
 class GuardedConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     assertStorableParameters(query.parameters);
-    return classified(this.inner.executeQuery<R>(query));
+    // Not `classified(inner.executeQuery())`: Kysely's SQLite connection runs the
+    // statement before returning its promise, so SQLITE_BUSY is thrown, not rejected.
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } catch (error) {
+      return rethrowClassified(error);
+    }
   }
 
   async *streamQuery<R>(

@@ -1,8 +1,9 @@
 /**
  * The one place that decides which store failures mean "the database is briefly
  * out of reach" rather than a bug: lost or refused connections, timeouts, locks,
- * a busy SQLite file, a schema this code cannot use yet. Callers answer those
- * with 503 and `Retry-After`; every other error stays what it is.
+ * a busy SQLite file or one that cannot be opened or read, a schema this code
+ * cannot use yet. Callers answer those with 503 and `Retry-After`; every other
+ * error stays what it is.
  */
 import { errorCode } from '../../lib/error-code.ts';
 
@@ -99,6 +100,9 @@ function reasonOf(error: unknown, depth = 0): StoreUnavailableReason | null {
     if (POSTGRES_CODES[code]) return POSTGRES_CODES[code];
     // SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED, SQLITE_LOCKED_SHAREDCACHE ...
     if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'busy';
+    // The file itself is out of order (https://sqlite.org/rescode.html): it cannot be
+    // opened, read or written, the disk is full, or it is not (or no longer) a database.
+    if (/^SQLITE_(CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT)/.test(code)) return 'unreachable';
   }
   if (typeof message === 'string') {
     for (const [pattern, reason] of PG_MESSAGES) if (pattern.test(message)) return reason;

@@ -17,7 +17,11 @@ export type ReauthFactors = Pick<ReauthState, 'totp' | 'passkey'>;
 function renderPasskeyChoice(withCode: boolean): SafeHtml {
   const label = withCode ? 'Confirm with a passkey instead' : 'Confirm with a passkey';
   const style = withCode ? 'button button--secondary' : 'button';
-  return html`<input type="hidden" name="passkey" value="" /><p class="field__error" id="reauth-passkey-error" tabindex="-1" hidden></p><button type="button" class="${style}" disabled data-passkey-reauth>${label}</button><p class="field__hint" data-webauthn-missing>Confirming with a passkey needs JavaScript and a browser that supports passkeys.</p>`;
+  // Without a code field, the passkey is the only way through: say what else would do.
+  const missing = withCode
+    ? 'Confirming with a passkey needs JavaScript and a browser that supports passkeys.'
+    : 'Confirming with a passkey needs JavaScript and a browser that supports passkeys. Without them, add an authenticator app at /two-factor/setup/ and confirm with its code.';
+  return html`<input type="hidden" name="passkey" value="" /><p class="field__error" id="reauth-passkey-error" tabindex="-1" hidden></p><button type="button" class="${style}" disabled data-passkey-reauth>${label}</button><p class="field__hint" data-webauthn-missing>${missing}</p>`;
 }
 
 /**
