@@ -14,6 +14,7 @@ import {
   CONNECTIONS,
   countFailures,
   generateLoad,
+  loadGenerator,
   median,
   medianMs,
   medianRate,
@@ -82,6 +83,7 @@ export async function run(): Promise<Record<string, string | number>> {
     const publicRate = medianRate(publicRuns);
     const sealedRate = medianRate(sealedRuns);
     return {
+      'load generator': loadGenerator(),
       connections: CONNECTIONS,
       'public article, static (req/s)': Math.round(publicRate),
       'public article p50 (ms)': medianMs(publicRuns, 'p50'),

@@ -10,6 +10,7 @@ import {
   CONNECTIONS,
   countFailures,
   generateLoad,
+  loadGenerator,
   medianMs,
   medianRate,
   type LoadResult,
@@ -63,6 +64,7 @@ export async function run(): Promise<Record<string, string | number>> {
     const bareRps = medianRate(bareRuns);
     const memberRps = medianRate(memberRuns);
     return {
+      'load generator': loadGenerator(),
       'home page size (bytes)': pageBytes,
       connections: CONNECTIONS,
       'home page, local server (req/s)': Math.round(siteRps),
@@ -76,6 +78,7 @@ export async function run(): Promise<Record<string, string | number>> {
       '/members/ as a member p50 (ms)': medianMs(memberRuns, 'p50'),
       '/members/ as a member p99 (ms)': medianMs(memberRuns, 'p99'),
       'ratio /members/ / bare': (memberRps / bareRps).toFixed(2),
+      'ratio /members/ / home page': (memberRps / siteRps).toFixed(2),
       'failed or non-200 responses': countFailures([...siteRuns, ...bareRuns, ...memberRuns]),
     };
   } finally {

@@ -110,13 +110,14 @@ async function get(req: Request): Promise<Response> {
     });
     return htmlResponse(page, 200, headers);
   }
-  const page = siteFiles.read(target!.file);
-  if (page === null) return refuse('not-found', current.user, headers);
-  if (target!.file !== ACCOUNT_FILE && !page.includes(NEWSLETTER_STATUS_MARKER)) {
+  const personalised = siteFiles.includes(target!.file, NEWSLETTER_STATUS_MARKER);
+  if (personalised === null) return refuse('not-found', current.user, headers);
+  if (target!.file !== ACCOUNT_FILE && !personalised) {
     // Most pages differ per member only by the bar: the built page's bytes around it, kept cut.
     const parts = siteFiles.readParts(target!.file, MEMBER_BAR_MARKER)!;
     return htmlResponse(joinWithMemberBar(parts, current.user), 200, headers);
   }
+  const page = siteFiles.read(target!.file)!;
   const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
   const personal = await insertNewsletterStatus(completed, current.user);
   return htmlResponse(insertMemberBar(personal, current.user), 200, headers);

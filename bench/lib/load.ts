@@ -1,8 +1,11 @@
 /**
  * The HTTP load generator of the benchmarks: a fixed number of keep-alive
- * connections on loopback, each sending its next GET as soon as the last answers.
+ * connections on loopback, each sending its next GET as soon as the last
+ * answers. wrk when it is installed (bench/lib/wrk.ts), else node:http in this
+ * process, which competes with the server for the CPU: the figures name which.
  */
 import { Agent, get } from 'node:http';
+import { runWrk, WRK_THREADS, wrkVersion } from './wrk.ts';
 
 /** Concurrent connections every load run keeps busy. */
 export const CONNECTIONS = 50;
@@ -41,14 +44,38 @@ export function median(values: number[]): number {
   );
 }
 
+/** The generator `generateLoad` uses, for the figures: "wrk 4.1.0, 1 thread" or "node:http in process". */
+export function loadGenerator(): string {
+  const wrk = wrkVersion();
+  return wrk ? `${wrk}, ${WRK_THREADS} thread` : 'node:http in process';
+}
+
 /**
- * Keeps `CONNECTIONS` requests in flight for `ms` (or `MAX_REQUESTS`); anything
- * but a 200, or a request that fails, counts as a failure.
+ * Keeps `CONNECTIONS` requests in flight for `ms` (whole seconds, at least one,
+ * under wrk); anything but a 200, or a request that fails, counts as a failure.
  */
 export async function generateLoad(
   url: string,
   ms: number,
   headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  if (!wrkVersion()) return generateNodeLoad(url, ms, headers);
+  const run = await runWrk(url, Math.max(1, Math.round(ms / 1000)), CONNECTIONS, headers);
+  const answered = run.requests - run.non200;
+  return {
+    requests: answered,
+    perSecond: answered / (run.durationUs / 1e6),
+    p50: run.p50Us / 1000,
+    p99: run.p99Us / 1000,
+    failures: run.non200 + run.socketErrors,
+  };
+}
+
+/** `generateLoad` with node:http in this process, stopping early at `MAX_REQUESTS`. */
+async function generateNodeLoad(
+  url: string,
+  ms: number,
+  headers: Record<string, string>,
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];

@@ -43,29 +43,41 @@ function serializeCookie(cookie: CookieOptions): string {
   return parts.join('; ');
 }
 
-/** A minimal `context.cookies`: reads the request's cookies and collects Set-Cookie lines. */
-export function createCookies(request: Request): { cookies: Cookies; setCookies: string[] } {
-  const jar = parseCookieHeader(request.headers.get('cookie'));
-  const setCookies: string[] = [];
-  const cookies: Cookies = {
-    get: (name) => jar.get(name) ?? '',
-    set: (input: CookieOptions | string, value?: string) => {
-      const cookie = typeof input === 'string' ? { name: input, value: value ?? '' } : input;
-      jar.set(cookie.name, cookie.value);
-      setCookies.push(serializeCookie(cookie));
-    },
-    delete: (input) => {
-      const options = typeof input === 'string' ? { name: input } : input;
-      jar.delete(options.name);
-      setCookies.push(
-        serializeCookie({ ...options, value: '', expires: 0, maxAge: 0 }).replace(
-          /; Expires=[^;]+/,
-          '; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
-        ),
-      );
-    },
-  };
-  return { cookies, setCookies };
+/**
+ * A minimal `context.cookies`: reads the request's cookies (parsed on first
+ * use: most functions never ask) and collects Set-Cookie lines.
+ */
+class RequestCookies implements Cookies {
+  /** The Set-Cookie lines of the answer, in the order they were set. */
+  readonly setCookies: string[] = [];
+  private jar: Map<string, string> | null = null;
+
+  constructor(private readonly request: Request) {}
+
+  private read(): Map<string, string> {
+    return (this.jar ??= parseCookieHeader(this.request.headers.get('cookie')));
+  }
+
+  get(name: string): string {
+    return this.read().get(name) ?? '';
+  }
+
+  set(input: CookieOptions | string, value?: string): void {
+    const cookie = typeof input === 'string' ? { name: input, value: value ?? '' } : input;
+    this.read().set(cookie.name, cookie.value);
+    this.setCookies.push(serializeCookie(cookie));
+  }
+
+  delete(input: string | Omit<CookieOptions, 'value'>): void {
+    const options = typeof input === 'string' ? { name: input } : input;
+    this.read().delete(options.name);
+    this.setCookies.push(
+      serializeCookie({ ...options, value: '', expires: 0, maxAge: 0 }).replace(
+        /; Expires=[^;]+/,
+        '; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+      ),
+    );
+  }
 }
 
 /** What the server knows about one call. */
@@ -77,29 +89,39 @@ export interface ContextInput {
   siteUrl: string;
 }
 
+/** `next()` and `rewrite()`: locally there is no edge layer behind a function. */
+const notHere = () => Promise.resolve(new Response('Not found', { status: 404 }));
+const toJson = (body: unknown) => Response.json(body);
+const log = (...data: unknown[]) => console.log(...data);
+const waitUntil = (promise: Promise<unknown>) =>
+  void promise.catch((e: unknown) => console.error(e));
+
 /**
  * A Netlify-like `Context` for one call: `ip` comes from the socket, never a
  * header; `next()` has no edge layer behind it locally and answers 404.
+ * `url` and the cookies are read from the request when first asked for.
  */
 export function createContext(input: ContextInput): { context: Context; setCookies: string[] } {
-  const { cookies, setCookies } = createCookies(input.request);
-  const notHere = () => Promise.resolve(new Response('Not found', { status: 404 }));
+  const cookies = new RequestCookies(input.request);
+  let url: URL | null = null;
   const context: Context = {
     account: { id: '' },
     cookies,
     deploy: { context: 'dev', id: '0', published: false },
     geo: {},
     ip: input.ip,
-    json: (body: unknown) => Response.json(body),
-    log: (...data: unknown[]) => console.log(...data),
+    json: toJson,
+    log,
     next: notHere,
     params: input.params,
     rewrite: notHere,
     requestId: input.requestId,
     server: { region: 'local' },
     site: { id: '0', name: 'local', url: input.siteUrl },
-    url: new URL(input.request.url),
-    waitUntil: (promise) => void promise.catch((e: unknown) => console.error(e)),
+    get url() {
+      return (url ??= new URL(input.request.url));
+    },
+    waitUntil,
   };
-  return { context, setCookies };
+  return { context, setCookies: cookies.setCookies };
 }

@@ -55,9 +55,16 @@ export function compileRoute(pattern: string): Route {
   return { pattern, regexp: new RegExp(`^${source}\\/?$`, 'i') };
 }
 
-/** Matches a path (trailing slash removed) against one route, giving its params. */
-function matchRoute(route: Route, pathname: string): Record<string, string> | null {
-  if (route.literal !== undefined) return pathname.toLowerCase() === route.literal ? {} : null;
+/**
+ * Matches a path (trailing slash removed; `lowerPath` is it in lower case, made
+ * once per request) against one route, giving its params.
+ */
+function matchRoute(
+  route: Route,
+  pathname: string,
+  lowerPath: string,
+): Record<string, string> | null {
+  if (route.literal !== undefined) return lowerPath === route.literal ? {} : null;
   const found = route.regexp!.exec(pathname);
   if (!found) return null;
   const params: Record<string, string> = {};
@@ -144,12 +151,13 @@ export function matchFunction(
 ): { fn: SiteFunction; params: Record<string, string> } | null {
   // Netlify routes `/a/` like `/a`.
   const pathname = rawPath !== '/' && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  const lowerPath = pathname.toLowerCase();
   for (const fn of functions) {
     if (fn.methods.length > 0 && !fn.methods.includes(method)) continue;
     for (const route of fn.routes) {
-      const params = matchRoute(route, pathname);
+      const params = matchRoute(route, pathname, lowerPath);
       if (!params) continue;
-      if (fn.excluded.some((r) => matchRoute(r, pathname))) break;
+      if (fn.excluded.some((r) => matchRoute(r, pathname, lowerPath))) break;
       return { fn, params };
     }
   }

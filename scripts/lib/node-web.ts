@@ -4,14 +4,17 @@ import { webRequestBody } from './request-body.ts';
 /**
  * Turns a node request into a Web `Request` with the full URL. The body is
  * the socket's stream, not a buffer, so the function reads it at its own pace
- * (`webRequestBody`: cancelling it leaves the socket to the server); `signal`
- * aborts a request with a body when its client goes away.
+ * (`webRequestBody`: cancelling it leaves the socket to the server); a request
+ * with a body is aborted when its client goes away. A GET or HEAD gets no
+ * signal of ours: it has no body to abandon, a streamed answer is cancelled
+ * when the client goes (writeWebResponse), and making an AbortSignal cost a
+ * Request as much as the rest of its making.
  */
 export function toWebRequest(
   req: IncomingMessage,
+  res: ServerResponse,
   url: URL,
   extraHeaders: Record<string, string>,
-  signal: AbortSignal,
 ): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -21,20 +24,25 @@ export function toWebRequest(
   }
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
   const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') {
-    // No body to abandon, and a streamed answer is cancelled when the client goes
-    // (writeWebResponse): following the signal cost a Request more than its making.
-    return new Request(url, { method, headers });
-  }
+  if (method === 'GET' || method === 'HEAD') return new Request(url.href, { method, headers });
   const init: RequestInit & { duplex: 'half' } = {
     method,
     headers,
     body: webRequestBody(req),
-    signal,
+    signal: abortedOnClose(res),
     // Required by undici for a streamed request body.
     duplex: 'half',
   };
-  return new Request(url, init);
+  return new Request(url.href, init);
+}
+
+/** A signal that aborts when the response closes before it was all sent (the client went away). */
+function abortedOnClose(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 /**

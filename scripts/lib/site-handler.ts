@@ -188,11 +188,7 @@ async function callFunction(
   params: Record<string, string>,
 ): Promise<void> {
   const requestId = randomUUID().replaceAll('-', '');
-  const aborted = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) aborted.abort();
-  });
-  const request = toWebRequest(req, url, { 'x-nf-request-id': requestId }, aborted.signal);
+  const request = toWebRequest(req, res, url, { 'x-nf-request-id': requestId });
   const { context, setCookies } = createContext({
     request,
     ip: clientIp(req),

@@ -2,13 +2,8 @@
  * Small cryptographic helpers shared by sessions, email tokens and warrant
  * numbers. Randomness comes from the platform CSPRNG.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import {
-  decodeHex,
-  encodeBase32LowerCaseNoPadding,
-  encodeBase64urlNoPadding,
-} from '@oslojs/encoding';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 
 /** A random identifier for rows: 16 bytes, base32, 26 characters. */
 export function generateId(): string {
@@ -25,8 +20,10 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+const HEX = /^[0-9a-f]*$/;
+
 /** Compares two hex digests in constant time (false when either is not hex of equal length). */
 export function hexDigestsEqual(a: string, b: string): boolean {
-  if (a.length !== b.length || !/^[0-9a-f]*$/.test(a) || !/^[0-9a-f]*$/.test(b)) return false;
-  return constantTimeEqual(decodeHex(a), decodeHex(b));
+  if (a.length !== b.length || a.length % 2 !== 0 || !HEX.test(a) || !HEX.test(b)) return false;
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }

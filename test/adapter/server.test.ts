@@ -89,6 +89,24 @@ describe('functions', () => {
     expect(await fn.text()).toBe('from the fallback function');
   });
 
+  it('aborts the request of a function whose client goes away before the body is sent', async () => {
+    const { port } = new URL(server.url);
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: '/api/hang-up',
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'content-length': '100' },
+    });
+    req.on('error', () => {});
+    req.write('only ten b');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    req.destroy();
+    const count = async () =>
+      ((await (await fetch(server.url + '/api/hang-up')).json()) as { aborted: number }).aborted;
+    await vi.waitFor(async () => expect(await count()).toBe(1), { timeout: 2000 });
+  });
+
   it('turns a function that throws into a plain 500 and logs the error', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {

@@ -52,6 +52,17 @@ describe('SealedFiles', () => {
     expect(files.readParts('../outside-sealed.html', MEMBER_BAR_MARKER)).toBeNull();
   });
 
+  it('says whether a page holds a marker, once per page, and null for a missing or outside one', () => {
+    const files = new SealedFiles(root);
+    writeFileSync(path.join(root, 'marked.html'), `<p>${MEMBER_BAR_MARKER}</p>`);
+    expect(files.includes('marked.html', MEMBER_BAR_MARKER)).toBe(true);
+    expect(files.includes('marked.html', '<!--other-->')).toBe(false);
+    writeFileSync(path.join(root, 'marked.html'), '<p>rebuilt without it</p>');
+    expect(files.includes('marked.html', MEMBER_BAR_MARKER)).toBe(true);
+    expect(files.includes('missing.html', MEMBER_BAR_MARKER)).toBeNull();
+    expect(files.includes('../outside-sealed.html', MEMBER_BAR_MARKER)).toBeNull();
+  });
+
   it('joins a page without a marker as it is', () => {
     const files = new SealedFiles(root);
     writeFileSync(path.join(root, 'plain.html'), '<p>No bar here</p>');

@@ -25,18 +25,8 @@ export function joinWithMemberBar(
   parts: readonly Uint8Array[],
   member: { firstName: string; surname: string },
 ): Uint8Array<ArrayBuffer> {
-  const bar = new TextEncoder().encode(toHtmlString(renderMemberBar(member)));
-  let length = bar.length * (parts.length - 1);
-  for (const part of parts) length += part.length;
-  const page = new Uint8Array(length);
-  let offset = 0;
-  parts.forEach((part, index) => {
-    if (index > 0) {
-      page.set(bar, offset);
-      offset += bar.length;
-    }
-    page.set(part, offset);
-    offset += part.length;
-  });
-  return page;
+  const bar = Buffer.from(toHtmlString(renderMemberBar(member)));
+  const pieces = parts.flatMap((part, index) => (index > 0 ? [bar, part] : [part]));
+  // Buffer.concat leaves the new page unfilled until it copies the pieces in.
+  return Buffer.concat(pieces);
 }

@@ -33,7 +33,10 @@ export function jsonResponse(body: unknown, status = 200, headers: HeadersInit =
   return new Response(JSON.stringify(body), { status, headers: all });
 }
 
-/** An HTML answer with the security headers; the page as text or as UTF-8 bytes. */
+/**
+ * An HTML answer with the security headers; the page as text, or as UTF-8
+ * bytes that are handed over as they are (not copied: not to be changed after).
+ */
 export function htmlResponse(
   html: string | Uint8Array<ArrayBuffer>,
   status = 200,
@@ -41,9 +44,23 @@ export function htmlResponse(
 ): Response {
   const all = baseHeaders(headers);
   all.set('Content-Type', 'text/html; charset=utf-8');
+  if (typeof html === 'string') return new Response(html, { status, headers: all });
   // Bytes have a known length: the answer goes out in one piece, without chunked framing.
-  if (typeof html !== 'string') all.set('Content-Length', String(html.byteLength));
-  return new Response(html, { status, headers: all });
+  all.set('Content-Length', String(html.byteLength));
+  return new Response(streamOf(html), { status, headers: all });
+}
+
+/**
+ * A stream of one chunk: `new Response(bytes)` copies the bytes before making
+ * the same stream of them (undici's extractBody), a cost per page served.
+ */
+function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
 
 /** 303 See Other: after a form post, the browser GETs `location`. */

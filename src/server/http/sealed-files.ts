@@ -11,6 +11,7 @@ export class SealedFiles {
   private readonly cache = new Map<string, string>();
   private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
   private readonly partsCache = new Map<string, readonly Uint8Array<ArrayBuffer>[]>();
+  private readonly includesCache = new Map<string, boolean>();
 
   /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
   constructor(private readonly rootOf: string | (() => string)) {}
@@ -69,6 +70,23 @@ export class SealedFiles {
     const parts = text.split(marker).map((part) => encoder.encode(part));
     this.partsCache.set(key, parts);
     return parts;
+  }
+
+  /**
+   * Whether the text file at `relative` contains `marker`, or null when it
+   * does not exist; same rules as `read`. Asked once per file and marker.
+   */
+  includes(relative: string, marker: string): boolean | null {
+    const full = this.resolve(relative);
+    if (!full) return null;
+    const key = `${marker}\0${full}`;
+    const cached = this.includesCache.get(key);
+    if (cached !== undefined) return cached;
+    const text = this.read(relative);
+    if (text === null) return null;
+    const found = text.includes(marker);
+    this.includesCache.set(key, found);
+    return found;
   }
 
   private resolve(relative: string): string | null {

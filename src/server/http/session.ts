@@ -2,7 +2,6 @@ import { isHalfSignedIn, validateSessionToken, type SessionValidation } from '..
 import {
   buildBlankSessionCookie,
   buildSessionCookie,
-  isSecureOrigin,
   readSessionCookie,
 } from '../session-cookie.ts';
 
@@ -24,7 +23,8 @@ export interface RequestSession {
 
 /** True when the site is served over https (the cookie then takes the `__Host-` prefix). */
 export function isSecureRequest(req: Request): boolean {
-  return isSecureOrigin(req.url);
+  // A Request's url is serialised (scheme in lower case): no need to parse it again.
+  return req.url.startsWith('https:');
 }
 
 /**
