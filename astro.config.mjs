@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { createIndexing } from './src/integrations/indexing.ts';
 import seal from './src/integrations/seal.ts';
+import newsletterBodies from './src/integrations/newsletter-bodies.ts';
 import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
 import formShells from './src/integrations/form-shells.ts';
@@ -30,6 +31,8 @@ export default defineConfig({
     cmsBundle(),
     indexing.integration,
     sitemap({ filter: indexing.filter }),
+    // Before seal: splits the one page of newsletter bodies into a file per article.
+    newsletterBodies(),
     // Order matters: seal moves members pages out of dist/ before the search index is built.
     seal(),
     // After seal, which empties sealed/: keeps a copy of each form page for the functions.
