@@ -1,13 +1,16 @@
 // How `astro build` grows with the news collection: the project (without the CMS page)
 // against a plain Astro site with the same articles (bench/reference-site) plus Pagefind
-// over its output, at 300 and 3,000 generated articles. BENCH_ARTICLES=300,3000,10000
+// over its output, at 300 and 3,000 generated articles: a cold build (fresh folder, empty
+// caches) and a warm rebuild after a one-article edit in the same folder, which keeps
+// Astro's caches (content layer, encoded images) as a Netlify build keeps node_modules/.astro
+// between deploys. BENCH_ARTICLES=300,3000,10000
 // picks the sizes; BENCH_CPU_PROF=1 writes a CPU profile of each build to
 // bench/results/.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { copyReferenceSite, measureAstroBuild, type BuildFigures } from './lib/astro-build.ts';
-import { generateArticle, writeCorpus } from './lib/corpus.ts';
+import { editArticle, generateArticle, writeCorpus } from './lib/corpus.ts';
 import { root } from '../test/site/support/dist.ts';
 import { createTempProject } from '../test/site/support/temp-project.ts';
 
@@ -38,20 +41,34 @@ function expectArticlesBuilt(distDir: string, articles: number): void {
   }
 }
 
-async function buildProject(articles: number): Promise<BuildFigures> {
+/** A cold build and a warm rebuild (same folder and caches, one article edited). */
+interface ColdAndWarm<T> {
+  cold: T;
+  warm: T;
+}
+
+async function buildProject(articles: number): Promise<ColdAndWarm<BuildFigures>> {
   const project = createTempProject('bench-build-', ['src/pages/admin']);
   try {
     writeCorpus(project.dir, articles, true);
-    const figures = await measureAstroBuild(
-      project.dir,
-      'astro.test.config.mjs',
-      profileArgs(`project-${articles}`),
-    );
-    // Astro's log, with the time each integration's step ended, for reading where time went.
-    mkdirSync(path.join(benchDir, 'results'), { recursive: true });
-    writeFileSync(path.join(benchDir, 'results', `project-${articles}.log`), figures.output);
-    expectArticlesBuilt(path.join(project.dir, 'dist'), articles);
-    return figures;
+    const build = async (kind: 'cold' | 'warm') => {
+      const figures = await measureAstroBuild(
+        project.dir,
+        'astro.test.config.mjs',
+        profileArgs(`project-${articles}-${kind}`),
+      );
+      // Astro's log, with the time each integration's step ended, for reading where time went.
+      mkdirSync(path.join(benchDir, 'results'), { recursive: true });
+      writeFileSync(
+        path.join(benchDir, 'results', `project-${articles}-${kind}.log`),
+        figures.output,
+      );
+      expectArticlesBuilt(path.join(project.dir, 'dist'), articles);
+      return figures;
+    };
+    const cold = await build('cold');
+    editArticle(project.dir, 0, true);
+    return { cold, warm: await build('warm') };
   } finally {
     project.remove();
   }
@@ -69,20 +86,28 @@ async function indexWithPagefind(distDir: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function buildReference(
-  articles: number,
-): Promise<BuildFigures & { pagefindSeconds: number }> {
+type ReferenceFigures = BuildFigures & { pagefindSeconds: number };
+
+async function buildReference(articles: number): Promise<ColdAndWarm<ReferenceFigures>> {
   const dir = copyReferenceSite(benchDir, root);
   try {
     writeCorpus(dir, articles, false);
-    const figures = await measureAstroBuild(
-      dir,
-      'astro.config.mjs',
-      profileArgs(`reference-${articles}`),
-    );
-    writeFileSync(path.join(benchDir, 'results', `reference-${articles}.log`), figures.output);
-    expectArticlesBuilt(path.join(dir, 'dist'), articles);
-    return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
+    const build = async (kind: 'cold' | 'warm'): Promise<ReferenceFigures> => {
+      const figures = await measureAstroBuild(
+        dir,
+        'astro.config.mjs',
+        profileArgs(`reference-${articles}-${kind}`),
+      );
+      writeFileSync(
+        path.join(benchDir, 'results', `reference-${articles}-${kind}.log`),
+        figures.output,
+      );
+      expectArticlesBuilt(path.join(dir, 'dist'), articles);
+      return { ...figures, pagefindSeconds: await indexWithPagefind(path.join(dir, 'dist')) };
+    };
+    const cold = await build('cold');
+    editArticle(dir, 0, false);
+    return { cold, warm: await build('warm') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,48 +115,58 @@ async function buildReference(
 
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : 'n/a');
 
-/** Builds each corpus size with the project and the reference; returns the figures. */
+/** Builds each corpus size with the project and the reference, cold then warm; returns the figures. */
 export async function run(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const totals = new Map<number, { project: number; reference: number }>();
+  const totals = new Map<number, ColdAndWarm<{ project: number; reference: number }>>();
   for (const articles of articleCounts()) {
     const project = await buildProject(articles);
     const reference = await buildReference(articles);
-    const referenceTotal = reference.seconds + reference.pagefindSeconds;
-    totals.set(articles, { project: project.seconds, reference: referenceTotal });
-    const at = `${articles} articles`;
-    figures[`${at}: project build (s)`] = round(project.seconds, 1);
-    figures[`${at}: reference build (s)`] = round(reference.seconds, 1);
-    figures[`${at}: reference Pagefind (s)`] = round(reference.pagefindSeconds, 1);
-    figures[`${at}: project / (reference + Pagefind)`] = round(project.seconds / referenceTotal);
-    figures[`${at}: project static routes (s)`] = round(project.routesSeconds, 1);
-    figures[`${at}: reference static routes (s)`] = round(reference.routesSeconds, 1);
-    figures[`${at}: project peak RSS (MB)`] = round(project.peakRssMb, 0);
-    figures[`${at}: reference peak RSS (MB)`] = round(reference.peakRssMb, 0);
+    const total = (kind: 'cold' | 'warm') => ({
+      project: project[kind].seconds,
+      reference: reference[kind].seconds + reference[kind].pagefindSeconds,
+    });
+    totals.set(articles, { cold: total('cold'), warm: total('warm') });
+    for (const kind of ['cold', 'warm'] as const) {
+      const at = `${articles} articles, ${kind}`;
+      const p = project[kind];
+      const r = reference[kind];
+      figures[`${at}: project build (s)`] = round(p.seconds, 1);
+      figures[`${at}: reference build (s)`] = round(r.seconds, 1);
+      figures[`${at}: reference Pagefind (s)`] = round(r.pagefindSeconds, 1);
+      figures[`${at}: project / (reference + Pagefind)`] = round(
+        p.seconds / (r.seconds + r.pagefindSeconds),
+      );
+      figures[`${at}: project static routes (s)`] = round(p.routesSeconds, 1);
+      figures[`${at}: reference static routes (s)`] = round(r.routesSeconds, 1);
+      figures[`${at}: project peak RSS (MB)`] = round(p.peakRssMb, 0);
+      figures[`${at}: reference peak RSS (MB)`] = round(r.peakRssMb, 0);
+    }
   }
   // Linearity: seconds per article at each size against the smallest, and the cost of
   // each extra article (which leaves out what a build spends whatever its size).
   const counts = [...totals.keys()].sort((a, b) => a - b);
-  const first = totals.get(counts[0])!;
-  for (const articles of counts.slice(1)) {
-    const at = totals.get(articles)!;
-    figures[`project s/article at ${articles} / at ${counts[0]}`] = round(
-      at.project / articles / (first.project / counts[0]),
-    );
-    const extra = (total: number, base: number) => ((total - base) / (articles - counts[0])) * 1000;
-    const projectExtra = extra(at.project, first.project);
-    const referenceExtra = extra(at.reference, first.reference);
-    figures[`project s per extra 1000 articles, ${counts[0]} to ${articles}`] = round(
-      projectExtra,
-      1,
-    );
-    figures[`reference + Pagefind s per extra 1000 articles, ${counts[0]} to ${articles}`] = round(
-      referenceExtra,
-      1,
-    );
-    figures[`extra-article cost ${counts[0]} to ${articles}, project / reference`] = round(
-      projectExtra / referenceExtra,
-    );
+  for (const kind of ['cold', 'warm'] as const) {
+    const first = totals.get(counts[0])![kind];
+    for (const articles of counts.slice(1)) {
+      const at = totals.get(articles)![kind];
+      figures[`${kind}: project s/article at ${articles} / at ${counts[0]}`] = round(
+        at.project / articles / (first.project / counts[0]),
+      );
+      const extra = (total: number, base: number) =>
+        ((total - base) / (articles - counts[0])) * 1000;
+      const projectExtra = extra(at.project, first.project);
+      const referenceExtra = extra(at.reference, first.reference);
+      figures[`${kind}: project s per extra 1000 articles, ${counts[0]} to ${articles}`] = round(
+        projectExtra,
+        1,
+      );
+      figures[
+        `${kind}: reference + Pagefind s per extra 1000 articles, ${counts[0]} to ${articles}`
+      ] = round(referenceExtra, 1);
+      figures[`${kind}: extra-article cost ${counts[0]} to ${articles}, project / reference`] =
+        round(projectExtra / referenceExtra);
+    }
   }
   return figures;
 }

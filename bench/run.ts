@@ -1,5 +1,6 @@
 // `npm run bench`: runs every bench/*.bench.ts module's `run()` in turn and
-// prints its figures as a table; `npm run bench -- server` runs only matching files.
+// prints its figures as a table; `npm run bench -- server` runs only matching files
+// (a filter that names a bench exactly, such as `build`, runs only that one).
 // The figures are also written to bench/results/<time>.json (not committed).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,10 +21,12 @@ function printTable(title: string, figures: Figures): void {
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
-  const files = readdirSync(benchDir)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-    .sort();
+  const all = readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts'));
+  // A filter naming a bench exactly runs that one (`build` is not also `cms-rebuild`);
+  // any other filter runs every bench whose file name contains it.
+  const matches = (x: string) =>
+    all.includes(`${x}.bench.ts`) ? [`${x}.bench.ts`] : all.filter((f) => f.includes(x));
+  const files = (filters.length === 0 ? all : [...new Set(filters.flatMap(matches))]).sort();
   if (files.length === 0) throw new Error(`no bench/*.bench.ts matches ${filters.join(', ')}`);
   const results: Record<string, Figures> = {};
   for (const file of files) {

@@ -136,3 +136,13 @@ export function writeCorpus(root: string, count: number, mdxComponents: boolean)
   }
   return membersOnly;
 }
+
+/**
+ * An editor's one-article change: appends a paragraph to the `index`-th article of a
+ * corpus already written under `<root>/content/news/`.
+ */
+export function editArticle(root: string, index: number, mdxComponents: boolean): void {
+  const article = generateArticle(index, mdxComponents);
+  const file = path.join(root, 'content', 'news', article.name);
+  writeFileSync(file, `${article.text}\nA correction the editor added after publishing.\n`);
+}

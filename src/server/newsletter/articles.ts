@@ -1,7 +1,8 @@
 /**
  * The news articles the build wrote for the newsletter: an index of every
  * published article (sealed `members/newsletter-articles.json`) and, per
- * article, its body as HTML (`members/newsletter-articles/<slug>.json`). Both
+ * article, its body as HTML (`members/newsletter-articles/<slug>.json`, split from
+ * {@link ARTICLE_BODIES_BUNDLE} by src/integrations/newsletter-bodies.ts). Both
  * live in sealed/, which ships with the functions and is never published.
  * Paths in them are site paths; messages make them absolute with SITE_URL.
  */
@@ -12,6 +13,9 @@ import { siteFiles } from '../http/site-files.ts';
 
 /** The sealed file listing the articles, relative to sealed/. */
 export const ARTICLE_INDEX_FILE = 'members/newsletter-articles.json';
+
+/** The page the build renders with every body keyed by slug; split into files, then deleted. */
+export const ARTICLE_BODIES_BUNDLE = 'members/newsletter-article-bodies.json';
 
 /** The sealed file holding one article's body. */
 export function articleBodyFile(slug: string): string {
@@ -42,6 +46,11 @@ export interface NewsletterArticle extends ArticleListing {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,120}$/;
+
+/** True for a name an article body file may have (lower-case letters, digits, hyphens). */
+export function isArticleSlug(slug: string): boolean {
+  return SLUG.test(slug);
+}
 
 function readJson(root: string, relative: string): unknown {
   try {
@@ -77,7 +86,7 @@ export function readNewsletterArticle(
   slug: string,
   root: string = siteFiles.root,
 ): NewsletterArticle | null {
-  if (!SLUG.test(slug)) return null;
+  if (!isArticleSlug(slug)) return null;
   const listing = readArticleIndex(root).find((a) => a.slug === slug);
   if (!listing) return null;
   const body = readJson(root, articleBodyFile(slug));

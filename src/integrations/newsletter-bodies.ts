@@ -1,0 +1,53 @@
+import type { AstroIntegration } from 'astro';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { isRecord } from '../lib/is-record.ts';
+import {
+  ARTICLE_BODIES_BUNDLE,
+  articleBodyFile,
+  isArticleSlug,
+} from '../server/newsletter/articles.ts';
+
+/**
+ * Splits the one page holding every published article's body
+ * (src/pages/members/newsletter-article-bodies.json.ts) into a file per article,
+ * `members/newsletter-articles/<slug>.json` as `{ "bodyHtml": … }`, then deletes it:
+ * a send reads one small file, and the build renders one page instead of one per
+ * article (each Astro page costs about a millisecond whatever its size). Must run
+ * before the seal integration, which moves /members/ out of dist/.
+ */
+export default function newsletterBodies(): AstroIntegration {
+  return {
+    name: 'newsletter-bodies',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const distDir = fileURLToPath(dir);
+        const bundle = path.join(distDir, ARTICLE_BODIES_BUNDLE);
+        if (!existsSync(bundle)) {
+          logger.warn(
+            `no ${ARTICLE_BODIES_BUNDLE} was built: newsletters will send summaries only`,
+          );
+          return;
+        }
+        const data: unknown = JSON.parse(await readFile(bundle, 'utf8'));
+        if (!isRecord(data) || !isRecord(data.bodies))
+          throw new Error(`${ARTICLE_BODIES_BUNDLE} holds no "bodies" object`);
+        await mkdir(path.dirname(path.join(distDir, articleBodyFile('x'))), { recursive: true });
+        let written = 0;
+        for (const [slug, bodyHtml] of Object.entries(data.bodies)) {
+          // The reader refuses any other name, so a file under one would never be read.
+          if (!isArticleSlug(slug) || typeof bodyHtml !== 'string') {
+            logger.warn(`skipped the newsletter body of "${slug}": not a plain article slug`);
+            continue;
+          }
+          await writeFile(path.join(distDir, articleBodyFile(slug)), JSON.stringify({ bodyHtml }));
+          written++;
+        }
+        await rm(bundle);
+        logger.info(`wrote ${written} newsletter article bodies`);
+      },
+    },
+  };
+}
