@@ -11,11 +11,14 @@ import { describeRateLimit } from '../src/server/http/retry-after.ts';
 import { fieldNames, setupTwoFactorForm } from '../src/server/http/forms/definitions.ts';
 import { FORM_ERROR } from '../src/server/http/forms/spec.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
-import { DEFAULT_AFTER_LOGIN, safeNextPath } from '../src/server/http/next-path.ts';
 import { htmlResponse, jsonResponse, seeOther, wantsJson } from '../src/server/http/responses.ts';
 import { cookieHeaders, isSecureRequest } from '../src/server/http/session.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
-import { renderRecoveryCodesPage, renderSetupPage } from '../src/server/http/two-factor-pages.ts';
+import {
+  renderRecoveryCodesPage,
+  renderSetupPage,
+  setupReturnPath,
+} from '../src/server/http/two-factor-pages.ts';
 import { buildSessionCookie } from '../src/server/session-cookie.ts';
 import { confirmTotpSetup, startTotpSetup } from '../src/server/two-factor/two-factor.ts';
 
@@ -24,8 +27,7 @@ async function post(req: Request): Promise<Response> {
   if (signedIn instanceof Response) return signedIn;
   const fields = await readFields(req, fieldNames(setupTwoFactorForm));
   const user = signedIn.current.user;
-  const fallback = user.role === 'staff' ? '/staff/' : DEFAULT_AFTER_LOGIN;
-  const next = safeNextPath(fields.next) ?? fallback;
+  const next = setupReturnPath(fields.next, user.role);
   const result = await confirmTotpSetup(
     { id: signedIn.current.session.id, userId: user.id },
     fields.code,

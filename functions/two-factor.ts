@@ -11,7 +11,11 @@ import { DEFAULT_AFTER_LOGIN, safeNextPath } from '../src/server/http/next-path.
 import { htmlResponse, seeOther } from '../src/server/http/responses.ts';
 import { cookieHeaders, readRequestSession } from '../src/server/http/session.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
-import { renderSetupPage, renderVerifyPage } from '../src/server/http/two-factor-pages.ts';
+import {
+  renderSetupPage,
+  renderVerifyPage,
+  setupReturnPath,
+} from '../src/server/http/two-factor-pages.ts';
 import { startTotpSetup } from '../src/server/two-factor/two-factor.ts';
 
 async function get(req: Request): Promise<Response> {
@@ -33,7 +37,8 @@ async function get(req: Request): Promise<Response> {
   if (!setup) return seeOther(next, headers);
   const totp = await startTotpSetup({ id: current.user.id, username: current.user.username });
   if (!totp) return seeOther(ACCOUNT_PATH, headers);
-  return htmlResponse(renderSetupPage(siteFiles, current.user, totp, next), 200, headers);
+  const back = setupReturnPath(url.searchParams.get('next'), current.user.role);
+  return htmlResponse(renderSetupPage(siteFiles, current.user, totp, back), 200, headers);
 }
 
 export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });

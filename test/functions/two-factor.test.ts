@@ -155,6 +155,29 @@ describe('setting up an authenticator', () => {
   });
 });
 
+describe('where set-up sends people afterwards', () => {
+  it('echoes only a landing page beside the key, never text from the address', async () => {
+    const account = await createAccount('confirmed');
+    const { cookie } = await passwordStep(account);
+    const hiddenNext = async (next: string) => {
+      const page = await get(pages, `/two-factor/setup/?next=${encodeURIComponent(next)}`, cookie);
+      expect(page.status).toBe(200);
+      return /name="next" value="([^"]*)"/.exec(await page.text())?.[1];
+    };
+    expect(await hiddenNext('/members/account/')).toBe('/members/account/');
+    // A guess at the key, or any other path, is not written into the page.
+    for (const probe of ['/members/news/JBSWY3DPEHPK3PXP/', '/members/?k=JBSW', '//evil.test/'])
+      expect(await hiddenNext(probe)).toBe('/members/');
+    const res = await call(setup, {
+      path: '/api/two-factor/setup',
+      cookie,
+      body: form({ code: '000000', next: '/members/news/JBSWY3DP/' }),
+    });
+    expect(res.status).toBe(422);
+    expect(/name="next" value="([^"]*)"/.exec(await res.text())?.[1]).toBe('/members/');
+  });
+});
+
 describe('the second step of signing in (injected clock)', () => {
   it('sends the password step to /two-factor/ keeping next, and accepts the current code', async () => {
     at(T0);

@@ -4,6 +4,10 @@
  * key, the sign-in step's `next`, the recovery codes shown once.
  */
 import type { SessionUser } from '../sessions.ts';
+import { STAFF_SECTIONS } from '../staff/html/shell.ts';
+import type { UserRole } from '../store/schema.ts';
+import { ACCOUNT_PATH } from './account-page.ts';
+import { DEFAULT_AFTER_LOGIN, safeNextPath } from './next-path.ts';
 import type { TotpSetup } from '../two-factor/two-factor.ts';
 import { recoveryCodeForm, setupTwoFactorForm, twoFactorCodeForm } from './forms/definitions.ts';
 import { renderFormInShell } from './forms/page.ts';
@@ -112,7 +116,27 @@ export function renderTotpSetup(setup: TotpSetup): string {
   );
 }
 
-/** /two-factor/setup/: QR code, key and the code field. */
+/**
+ * The set-up page's landing pages: it sends people on only to one of these.
+ * The page holds an authenticator key that stays the same between loads, and
+ * echoing text from the address beside it in a compressed answer would let an
+ * attacker who sees the answers' lengths guess the key a letter at a time
+ * (BREACH; Gluck, Harris and Prado, 2013).
+ */
+const SETUP_RETURN_PATHS: ReadonlySet<string> = new Set([
+  DEFAULT_AFTER_LOGIN,
+  ACCOUNT_PATH,
+  ...STAFF_SECTIONS.map((s) => s.href),
+]);
+
+/** Where to go after setting up an authenticator: `candidate` when it is a landing page, else home for the role. */
+export function setupReturnPath(candidate: string | null | undefined, role: UserRole): string {
+  const path = safeNextPath(candidate);
+  if (path && SETUP_RETURN_PATHS.has(path)) return path;
+  return role === 'staff' ? '/staff/' : DEFAULT_AFTER_LOGIN;
+}
+
+/** /two-factor/setup/: QR code, key and the code field; `next` from `setupReturnPath`. */
 export function renderSetupPage(
   files: SealedFiles,
   user: Pick<SessionUser, 'firstName' | 'surname'>,
