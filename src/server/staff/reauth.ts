@@ -11,7 +11,7 @@ import { checkAccountPassword, PASSWORD_LOCKED_MESSAGE } from '../password-check
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 import { spendPasskeyProof } from '../two-factor/passkey-proof.ts';
-import { checkTotpCode, getTwoFactorStatus } from '../two-factor/two-factor.ts';
+import { checkTotpCode, getTwoFactorStatus, hasSecondFactor } from '../two-factor/two-factor.ts';
 
 /** How recent a password entry must be for an import or export. */
 export const REAUTH_WINDOW_MS = 10 * MINUTE;
@@ -114,8 +114,7 @@ export async function reauthenticateStaff(
     .where('id', '=', session.userId)
     .executeTakeFirst();
   if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong };
-  const factors = await getTwoFactorStatus(user.id, db);
-  if (!factors.totp && factors.passkeys.length === 0)
+  if (!(await hasSecondFactor(db, user.id)))
     return { ok: false, message: REAUTH_MESSAGES.noSecondFactor };
   const check = await checkAccountPassword(user, password, { now });
   if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked };
