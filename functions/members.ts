@@ -24,11 +24,15 @@ import {
 } from '../src/server/http/newsletter-status.ts';
 import { withTrailingSlash } from '../src/server/http/next-path.ts';
 import {
-  baseHeaders,
-  htmlResponse,
-  renderMessagePage,
-  seeOther,
-} from '../src/server/http/responses.ts';
+  definePlainGet,
+  plainAnswer,
+  plainHtml,
+  plainSeeOther,
+  toResponse,
+  type PlainAnswer,
+  type PlainRequest,
+} from '../src/server/http/plain-answer.ts';
+import { renderMessagePage } from '../src/server/http/responses.ts';
 import {
   resolveSealedAsset,
   resolveSealedPath,
@@ -37,7 +41,7 @@ import {
   type SealedPath,
   type SealedRefusal,
 } from '../src/server/http/sealed-pages.ts';
-import { cookieHeaders, readRequestSession } from '../src/server/http/session.ts';
+import { readSession } from '../src/server/http/session.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
 import { renderOverviewPage } from '../src/server/staff/html/overview-page.ts';
 import { renderStaffPage } from '../src/server/staff/html/shell.ts';
@@ -60,45 +64,44 @@ function refusalFor(user: SessionUser, target: SealedPath | null): SealedRefusal
   return null;
 }
 
-function refuse(refusal: SealedRefusal, user: SessionUser, headers: Headers): Response {
+function refuse(refusal: SealedRefusal, user: SessionUser, setCookies: string[]): PlainAnswer {
   const page =
     siteFiles.read(statusPageFile(refusal)) ??
     renderMessagePage(
       refusal === 'not-found' ? 'Page not found' : 'You cannot see this page yet',
       `Account status: ${refusal}.`,
     );
-  return htmlResponse(insertMemberBar(page, user), REFUSAL_STATUS[refusal], headers);
+  return plainHtml(insertMemberBar(page, user), REFUSAL_STATUS[refusal], setCookies);
 }
 
-/** A sealed file for a confirmed member: its bytes and type, private to this response. */
-function serveAsset(asset: SealedAsset, user: SessionUser, headers: Headers): Response {
-  if (user.status !== 'confirmed') return refuse(user.status, user, headers);
+/** A sealed file for a confirmed member: its bytes and type, private to this answer. */
+function serveAsset(asset: SealedAsset, user: SessionUser, setCookies: string[]): PlainAnswer {
+  if (user.status !== 'confirmed') return refuse(user.status, user, setCookies);
   const bytes = siteFiles.readBytes(asset.file);
-  if (bytes === null) return refuse('not-found', user, headers);
-  const all = baseHeaders(headers);
-  all.set('Content-Type', asset.contentType);
-  all.set('Content-Length', String(bytes.byteLength));
-  return new Response(bytes, { status: 200, headers: all });
+  if (bytes === null) return refuse('not-found', user, setCookies);
+  return plainAnswer(200, [bytes], [['Content-Type', asset.contentType]], setCookies);
 }
 
-async function get(req: Request): Promise<Response> {
-  const url = new URL(req.url);
+/** The answer to a GET of a sealed page or file, for Netlify's handler and the local server alike. */
+async function answerGet({ url, cookie }: PlainRequest): Promise<PlainAnswer> {
   const asset = resolveSealedAsset(url.pathname);
   if (!asset && !url.pathname.endsWith('/')) {
-    return seeOther(withTrailingSlash(url.pathname, url.search));
+    return plainSeeOther(withTrailingSlash(url.pathname, url.search));
   }
-  const { current, halfSignedIn, setCookies } = await readRequestSession(req);
-  const headers = cookieHeaders(setCookies);
+  const { current, halfSignedIn, setCookies } = await readSession(
+    cookie,
+    url.protocol === 'https:',
+  );
   const next = encodeURIComponent(url.pathname + url.search);
-  if (halfSignedIn) return seeOther(`/two-factor/?next=${next}`, headers);
-  if (!current) return seeOther(`/login/?next=${next}`, headers);
-  if (asset) return serveAsset(asset, current.user, headers);
+  if (halfSignedIn) return plainSeeOther(`/two-factor/?next=${next}`, setCookies);
+  if (!current) return plainSeeOther(`/login/?next=${next}`, setCookies);
+  if (asset) return serveAsset(asset, current.user, setCookies);
   const target = resolveSealedPath(url.pathname);
   const refusal = refusalFor(current.user, target);
-  if (refusal) return refuse(refusal, current.user, headers);
+  if (refusal) return refuse(refusal, current.user, setCookies);
   // The console opens only to staff with a second factor: the others set one up first.
   if (target!.area === 'staff' && !current.user.twoFactorEnabled)
-    return seeOther(`/two-factor/setup/?next=${next}`, headers);
+    return plainSeeOther(`/two-factor/setup/?next=${next}`, setCookies);
   if (url.pathname === '/staff/') {
     // The overview shows what needs attention now, so it is drawn per request.
     const body = renderOverviewPage(await loadOverview());
@@ -108,22 +111,31 @@ async function get(req: Request): Promise<Response> {
       body,
       user: current.user,
     });
-    return htmlResponse(page, 200, headers);
+    return plainHtml(page, 200, setCookies);
   }
   const personalised = siteFiles.includes(target!.file, NEWSLETTER_STATUS_MARKER);
-  if (personalised === null) return refuse('not-found', current.user, headers);
+  if (personalised === null) return refuse('not-found', current.user, setCookies);
   if (target!.file !== ACCOUNT_FILE && !personalised) {
     // Most pages differ per member only by the bar: the built page's bytes around it, kept cut.
     const parts = siteFiles.readParts(target!.file, MEMBER_BAR_MARKER)!;
-    return htmlResponse(joinWithMemberBar(parts, current.user), 200, headers);
+    return plainHtml(joinWithMemberBar(parts, current.user), 200, setCookies);
   }
   const page = siteFiles.read(target!.file)!;
   const completed = target!.file === ACCOUNT_FILE ? await completeAccountPage(page, current) : page;
   const personal = await insertNewsletterStatus(completed, current.user);
-  return htmlResponse(insertMemberBar(personal, current.user), 200, headers);
+  return plainHtml(insertMemberBar(personal, current.user), 200, setCookies);
 }
 
-export default defineHandler({ GET: get }, { siteUrl: () => getConfig().siteUrl });
+export default defineHandler(
+  {
+    GET: async (req) =>
+      toResponse(await answerGet({ url: new URL(req.url), cookie: req.headers.get('cookie') })),
+  },
+  { siteUrl: () => getConfig().siteUrl },
+);
+
+/** The same GET without Web objects, for the local server (src/server/http/plain-answer.ts). */
+export const plainGet = definePlainGet(answerGet);
 
 export const config: Config = {
   path: ['/members', '/members/*', '/staff', '/staff/*'],

@@ -2,6 +2,7 @@ import type { Config, Context } from '@netlify/functions';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PlainGetHandler } from '../../src/server/http/plain-answer.ts';
 
 /** A function's default export: Netlify Functions v2. */
 export type FunctionHandler = (req: Request, context: Context) => Response | Promise<Response>;
@@ -23,6 +24,8 @@ export interface SiteFunction {
   excluded: Route[];
   methods: string[];
   preferStatic: boolean;
+  /** The module's GET without Web objects, when it has one (src/server/http/plain-answer.ts). */
+  plainGet?: PlainGetHandler;
 }
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
@@ -83,6 +86,7 @@ function toArray<T>(value: T | T[] | undefined): T[] {
 export interface FunctionModule {
   default?: unknown;
   config?: Config;
+  plainGet?: unknown;
 }
 
 /** Imports a function file once; its exports, as far as routing and scheduling read them. */
@@ -132,9 +136,15 @@ export async function loadFunctions(dir: string): Promise<SiteFunction[]> {
       ),
       methods: toArray(mod.config?.method).map((m) => m.toUpperCase()),
       preferStatic: mod.config?.preferStatic ?? false,
+      plainGet: isPlainGet(mod.plainGet) ? mod.plainGet : undefined,
     });
   }
   return loaded;
+}
+
+/** A `plainGet` export is taken as the module's GET without Web objects (plain-answer.ts). */
+function isPlainGet(value: unknown): value is PlainGetHandler {
+  return typeof value === 'function';
 }
 
 /** True for a default export that is an object of Netlify event handlers and has no `fetch`. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PlainAnswer } from '../../src/server/http/plain-answer.ts';
 import { webRequestBody } from './request-body.ts';
 
 /**
@@ -98,4 +99,19 @@ function drainOrClose(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+/**
+ * Writes a plain answer: the header lines as they are (each Set-Cookie its
+ * own), then the body pieces in one write of several buffers.
+ */
+export function writePlainAnswer(res: ServerResponse, answer: PlainAnswer): void {
+  res.writeHead(answer.status, answer.headers.flat());
+  if (answer.body.length === 0) {
+    res.end();
+    return;
+  }
+  res.cork();
+  for (const piece of answer.body.slice(0, -1)) res.write(piece);
+  res.end(answer.body.at(-1));
 }

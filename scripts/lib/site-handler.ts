@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { PlainAnswer, PlainGetHandler } from '../../src/server/http/plain-answer.ts';
 import { createContext } from './function-context.ts';
 import { matchFunction, type SiteFunction } from './functions.ts';
 import {
@@ -10,7 +11,7 @@ import {
   type RedirectMatch,
   type RedirectRule,
 } from './netlify-rules.ts';
-import { toWebRequest, writeWebResponse } from './node-web.ts';
+import { toWebRequest, writePlainAnswer, writeWebResponse } from './node-web.ts';
 import { settleRequestBody } from './request-body.ts';
 import { findStaticFile, sendStaticFile, type StaticLookup } from './static-files.ts';
 
@@ -176,6 +177,28 @@ async function applyRedirect(
 }
 
 /**
+ * Answers a GET through the function's `plainGet`, without Web objects; false
+ * when it threw, so the function's own handler answers (and turns the failure
+ * into its 503, 400 or 500).
+ */
+async function answerPlainly(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  plainGet: PlainGetHandler,
+): Promise<boolean> {
+  let answer: PlainAnswer;
+  try {
+    answer = await plainGet({ url, cookie: req.headers.cookie ?? null });
+  } catch {
+    return false;
+  }
+  await settleRequestBody(req, res);
+  writePlainAnswer(res, answer);
+  return true;
+}
+
+/**
  * Calls a function with a Web `Request` (body streamed) and a Netlify-like
  * context, and streams its `Response` back. A throw is a server bug: 500 and a log line.
  */
@@ -187,6 +210,9 @@ async function callFunction(
   fn: SiteFunction,
   params: Record<string, string>,
 ): Promise<void> {
+  if (fn.plainGet && req.method === 'GET' && (await answerPlainly(req, res, url, fn.plainGet))) {
+    return;
+  }
   const requestId = randomUUID().replaceAll('-', '');
   const request = toWebRequest(req, res, url, { 'x-nf-request-id': requestId });
   const { context, setCookies } = createContext({

@@ -52,6 +52,27 @@ describe('functions', () => {
     expect(await res.json()).toMatchObject({ method: 'POST', body: 'name=Alice&warrant=123456' });
   });
 
+  it('answers a GET through plainGet when the module has one, its pieces and cookies intact', async () => {
+    const res = await fetch(server.url + '/api/plain/page', { headers: { cookie: 'a=1; b=2' } });
+    expect(res.headers.get('x-way')).toBe('plain');
+    expect(await res.text()).toBe('plain:/api/plain/page:a=1; b=2');
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(res.headers.getSetCookie()).toEqual([
+      'first=1; Path=/; HttpOnly',
+      'second=2; Path=/; HttpOnly',
+    ]);
+  });
+
+  it('answers HEAD, other methods and a plainGet that throws through the handler', async () => {
+    const head = await fetch(server.url + '/api/plain/page', { method: 'HEAD' });
+    expect(head.headers.get('x-way')).toBe('handler');
+    const post = await fetch(server.url + '/api/plain/page', { method: 'POST', body: 'x' });
+    expect(post.headers.get('x-way')).toBe('handler');
+    const failed = await fetch(server.url + '/api/plain/throws');
+    expect(failed.status).toBe(200);
+    expect(await failed.text()).toBe('handler:/api/plain/throws:null');
+  });
+
   it('keeps every Set-Cookie header of a response', async () => {
     const res = await fetch(server.url + '/api/items/7');
     expect(res.headers.getSetCookie()).toEqual([

@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { giveTotp, totpCodeAt } from '../server/support.ts';
-import { call, createAccount, form, logIn, sessionCookieFrom } from './support.ts';
+import { call, createAccount, form, logIn, sessionCookieFrom, SITE } from './support.ts';
 
-const members = (await import('../../functions/members.ts')).default;
+const membersModule = await import('../../functions/members.ts');
+const members = membersModule.default;
 const verify = (await import('../../functions/two-factor-verify.ts')).default;
 const { getDb } = await import('../../src/server/store/db.ts');
+const { ConfigError, setConfig } = await import('../../src/server/config.ts');
 
 function get(path: string, cookie?: string) {
   return call(members, { method: 'GET', path, cookie });
@@ -188,6 +190,81 @@ describe('GET /members/_assets/*: the images of members-only content', () => {
       const final = res.status === 303 ? await get(res.headers.get('location')!, cookie) : res;
       expect(final.status, target).toBe(404);
       expect(final.headers.get('content-type'), target).toBe('text/html; charset=utf-8');
+    }
+  });
+});
+
+describe('plainGet: the same answers without Web objects (the local server’s way in)', () => {
+  /** The Netlify handler's answer and plainGet's, as comparable data. */
+  async function bothWays(path: string, cookie?: string) {
+    const viaHandler = await get(path, cookie);
+    const plain = await membersModule.plainGet({
+      url: new URL(SITE + path),
+      cookie: cookie ?? null,
+    });
+    const plainHeaders = new Headers();
+    for (const [name, value] of plain.headers) plainHeaders.append(name, value);
+    return {
+      handler: {
+        status: viaHandler.status,
+        headers: [...viaHandler.headers],
+        body: Buffer.from(await viaHandler.arrayBuffer()).toString('latin1'),
+      },
+      plain: {
+        status: plain.status,
+        headers: [...plainHeaders],
+        body: Buffer.concat(plain.body).toString('latin1'),
+      },
+    };
+  }
+
+  it('gives the same status, headers and bytes as the handler, whoever asks for whatever', async () => {
+    const member = await createAccount('confirmed');
+    const memberCookie = await logIn(member.username, member.password);
+    const pending = await createAccount('pending');
+    const pendingCookie = await logIn(pending.username, pending.password);
+    const staff = await createAccount('confirmed', 'staff');
+    const staffNoSecondFactor = await logIn(staff.username, staff.password);
+    const cases: [string, string | undefined][] = [
+      ['/members/news/pay-talks/', undefined],
+      ['/members/news', undefined],
+      ['/members/news/pay-talks/', 'session=not-a-token'],
+      ['/members/news/pay-talks/', memberCookie],
+      ['/members/', memberCookie],
+      ['/members/account/', memberCookie],
+      ['/members/no-such-page/', memberCookie],
+      ['/members/%2e%2e/', memberCookie],
+      ['/members/_assets/chart.Ab12Cd34_q1.jpeg', memberCookie],
+      ['/members/_assets/missing.Ab12Cd34_q1.jpeg', memberCookie],
+      ['/staff/', memberCookie],
+      ['/members/', pendingCookie],
+      ['/staff/members/', staffNoSecondFactor],
+    ];
+    for (const [path, cookie] of cases) {
+      const { handler, plain } = await bothWays(path, cookie);
+      expect(plain, `${path} ${cookie ?? 'no cookie'}`).toEqual(handler);
+    }
+  });
+
+  it('reads the configuration first, as the handler does, so a refused one throws', async () => {
+    const saved = { ...process.env };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // Production without a mail server: the configuration is refused.
+    process.env.NODE_ENV = 'production';
+    process.env.DATABASE_URL = 'postgres://site@db.example.org/site';
+    process.env.WARRANT_KEY = 'k'.repeat(40);
+    process.env.TOTP_KEY = 't'.repeat(40);
+    delete process.env.SMTP_URL;
+    setConfig(undefined);
+    try {
+      await expect(
+        membersModule.plainGet({ url: new URL(SITE + '/members/'), cookie: null }),
+      ).rejects.toBeInstanceOf(ConfigError);
+      expect((await get('/members/')).status).toBe(503);
+    } finally {
+      process.env = saved;
+      setConfig(undefined);
+      errors.mockRestore();
     }
   });
 });

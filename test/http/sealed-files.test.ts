@@ -43,7 +43,7 @@ describe('SealedFiles', () => {
       { firstName: 'Ann', surname: 'Lee' },
       { firstName: '<script>alert(1)</script>', surname: 'O’Brien & "Co"' },
     ]) {
-      const joined = new TextDecoder().decode(joinWithMemberBar(parts, member));
+      const joined = Buffer.concat(joinWithMemberBar(parts, member)).toString('utf8');
       expect(joined).toBe(insertMemberBar(page, member));
       expect(joined).not.toContain('<script>');
     }
@@ -68,6 +68,6 @@ describe('SealedFiles', () => {
     writeFileSync(path.join(root, 'plain.html'), '<p>No bar here</p>');
     const parts = files.readParts('plain.html', MEMBER_BAR_MARKER)!;
     const joined = joinWithMemberBar(parts, { firstName: 'A', surname: 'B' });
-    expect(new TextDecoder().decode(joined)).toBe('<p>No bar here</p>');
+    expect(Buffer.concat(joined).toString('utf8')).toBe('<p>No bar here</p>');
   });
 });

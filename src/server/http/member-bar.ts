@@ -19,14 +19,13 @@ export function insertMemberBar(
 
 /**
  * A sealed page cut at its markers (`SealedFiles.readParts` with `MEMBER_BAR_MARKER`)
- * joined with the member bar, as UTF-8 bytes: the same page `insertMemberBar` makes.
+ * with the member bar between the parts, as UTF-8 pieces to send one after
+ * another: the same page `insertMemberBar` makes, without copying the page.
  */
 export function joinWithMemberBar(
   parts: readonly Uint8Array[],
   member: { firstName: string; surname: string },
-): Uint8Array<ArrayBuffer> {
+): Uint8Array[] {
   const bar = Buffer.from(toHtmlString(renderMemberBar(member)));
-  const pieces = parts.flatMap((part, index) => (index > 0 ? [bar, part] : [part]));
-  // Buffer.concat leaves the new page unfilled until it copies the pieces in.
-  return Buffer.concat(pieces);
+  return parts.flatMap((part, index) => (index > 0 ? [bar, part] : [part]));
 }

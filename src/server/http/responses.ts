@@ -1,8 +1,8 @@
 import { html, toHtmlString } from '../html/safe-html.ts';
 import { functionSecurityHeaders } from '../security-headers.ts';
 
-/** Built once: every function response starts from these (a new copy each time). */
-const BASE_HEADERS: [string, string][] = [
+/** Built once: every function answer starts from these (a new copy each time). */
+export const BASE_HEADERS: readonly [string, string][] = [
   ...Object.entries(functionSecurityHeaders()),
   ['Cache-Control', 'private, no-store'],
 ];
@@ -13,7 +13,7 @@ const BASE_HEADERS: [string, string][] = [
  * request or the session and no shared cache may keep it.
  */
 export function baseHeaders(extra: HeadersInit = {}): Headers {
-  const headers = new Headers(BASE_HEADERS);
+  const headers = new Headers([...BASE_HEADERS]);
   const more = extra instanceof Headers ? extra : new Headers(extra);
   for (const [name, value] of more) if (name !== 'set-cookie') headers.set(name, value);
   // Each cookie stays its own header line.

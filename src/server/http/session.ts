@@ -32,9 +32,16 @@ export function isSecureRequest(req: Request): boolean {
  * cookie; a cookie that no longer validates is deleted. A malformed cookie is
  * treated as none and touches nothing in the store.
  */
-export async function readRequestSession(req: Request): Promise<RequestSession> {
-  const secure = isSecureRequest(req);
-  const token = readSessionCookie(req.headers.get('cookie'), secure);
+export function readRequestSession(req: Request): Promise<RequestSession> {
+  return readSession(req.headers.get('cookie'), isSecureRequest(req));
+}
+
+/** `readRequestSession` from the `Cookie` header and whether the site is served over https. */
+export async function readSession(
+  cookieHeader: string | null,
+  secure: boolean,
+): Promise<RequestSession> {
+  const token = readSessionCookie(cookieHeader, secure);
   if (!token) return { current: null, halfSignedIn: null, token: null, setCookies: [] };
   const valid = await validateSessionToken(token);
   if (!valid)
