@@ -26,6 +26,22 @@ export function joinWithMemberBar(
   parts: readonly Uint8Array[],
   member: { firstName: string; surname: string },
 ): Uint8Array[] {
-  const bar = Buffer.from(toHtmlString(renderMemberBar(member)));
+  const bar = encodedBar(member);
   return parts.flatMap((part, index) => (index > 0 ? [bar, part] : [part]));
+}
+
+/** Bars kept encoded, by the name they show; the whole set is dropped when it reaches this size. */
+const ENCODED_BARS_KEPT = 1000;
+const encodedBars = new Map<string, Uint8Array>();
+
+/** The member bar as UTF-8 bytes, shared between answers (never changed after it is made). */
+function encodedBar(member: { firstName: string; surname: string }): Uint8Array {
+  const key = `${member.firstName}\u0000${member.surname}`;
+  let bar = encodedBars.get(key);
+  if (bar === undefined) {
+    if (encodedBars.size >= ENCODED_BARS_KEPT) encodedBars.clear();
+    bar = Buffer.from(toHtmlString(renderMemberBar(member)));
+    encodedBars.set(key, bar);
+  }
+  return bar;
 }

@@ -7,11 +7,18 @@ import path from 'node:path';
  * Only files that exist are kept: the set of built pages is finite, while the
  * paths people ask for are not, so caching misses would grow without bound.
  */
+/** What is kept of one file that exists: its text, and its bytes cut at each marker asked for. */
+interface KeptFile {
+  root: string;
+  text: string;
+  parts: Map<string, readonly Uint8Array<ArrayBuffer>[]>;
+  includes: Map<string, boolean>;
+}
+
 export class SealedFiles {
-  private readonly cache = new Map<string, string>();
+  /** By the path asked for; `root` says which folder it was read from. */
+  private readonly kept = new Map<string, KeptFile>();
   private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
-  private readonly partsCache = new Map<string, readonly Uint8Array<ArrayBuffer>[]>();
-  private readonly includesCache = new Map<string, boolean>();
 
   /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
   constructor(private readonly rootOf: string | (() => string)) {}
@@ -27,15 +34,7 @@ export class SealedFiles {
    * the second line of defence against escaping the root.
    */
   read(relative: string): string | null {
-    const full = this.resolve(relative);
-    if (!full) return null;
-    const cached = this.cache.get(full);
-    if (cached !== undefined) return cached;
-    const bytes = readOrNull(full);
-    if (bytes === null) return null;
-    const text = bytes.toString('utf8');
-    this.cache.set(full, text);
-    return text;
+    return this.keep(relative)?.text ?? null;
   }
 
   /** The file at `relative` as bytes (images of sealed content), or null; same rules as `read`. */
@@ -59,16 +58,14 @@ export class SealedFiles {
    * searching or encoding the page again on each request.
    */
   readParts(relative: string, marker: string): readonly Uint8Array<ArrayBuffer>[] | null {
-    const full = this.resolve(relative);
-    if (!full) return null;
-    const key = `${marker}\0${full}`;
-    const cached = this.partsCache.get(key);
-    if (cached !== undefined) return cached;
-    const text = this.read(relative);
-    if (text === null) return null;
-    const encoder = new TextEncoder();
-    const parts = text.split(marker).map((part) => encoder.encode(part));
-    this.partsCache.set(key, parts);
+    const file = this.keep(relative);
+    if (!file) return null;
+    let parts = file.parts.get(marker);
+    if (parts === undefined) {
+      const encoder = new TextEncoder();
+      parts = file.text.split(marker).map((part) => encoder.encode(part));
+      file.parts.set(marker, parts);
+    }
     return parts;
   }
 
@@ -77,16 +74,33 @@ export class SealedFiles {
    * does not exist; same rules as `read`. Asked once per file and marker.
    */
   includes(relative: string, marker: string): boolean | null {
+    const file = this.keep(relative);
+    if (!file) return null;
+    let found = file.includes.get(marker);
+    if (found === undefined) {
+      found = file.text.includes(marker);
+      file.includes.set(marker, found);
+    }
+    return found;
+  }
+
+  /** The kept file at `relative`, read on first use; null (and nothing kept) when it does not exist. */
+  private keep(relative: string): KeptFile | null {
+    const root = this.root;
+    const kept = this.kept.get(relative);
+    if (kept !== undefined && kept.root === root) return kept;
     const full = this.resolve(relative);
     if (!full) return null;
-    const key = `${marker}\0${full}`;
-    const cached = this.includesCache.get(key);
-    if (cached !== undefined) return cached;
-    const text = this.read(relative);
-    if (text === null) return null;
-    const found = text.includes(marker);
-    this.includesCache.set(key, found);
-    return found;
+    const bytes = readOrNull(full);
+    if (bytes === null) return null;
+    const file: KeptFile = {
+      root,
+      text: bytes.toString('utf8'),
+      parts: new Map(),
+      includes: new Map(),
+    };
+    this.kept.set(relative, file);
+    return file;
   }
 
   private resolve(relative: string): string | null {
