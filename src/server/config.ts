@@ -224,13 +224,17 @@ function localServerUrl(env: Env): string {
   return `http://localhost:${valid ? port : 8888}`;
 }
 
+/** True when running on Netlify (a build or a function): Netlify sets NETLIFY or SITE_ID there. */
+export function isOnNetlify(env: Env = process.env): boolean {
+  return env.NETLIFY === 'true' || Boolean(env.SITE_ID);
+}
+
 /**
  * The federation's name: FEDERATION_NAME, or SITE_NAME off Netlify. On Netlify
  * (NETLIFY or SITE_ID set) SITE_NAME is the site's slug, set by Netlify itself.
  */
 function readFederationName(env: Env): string {
-  const onNetlify = env.NETLIFY === 'true' || Boolean(env.SITE_ID);
-  const siteName = onNetlify ? undefined : env.SITE_NAME?.trim();
+  const siteName = isOnNetlify(env) ? undefined : env.SITE_NAME?.trim();
   return env.FEDERATION_NAME?.trim() || siteName || 'Metropolitan Police Federation';
 }
 

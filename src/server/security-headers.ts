@@ -42,18 +42,22 @@ export const SEARCH_CSP = policy([
   "connect-src 'self'",
 ]);
 
+/** Where decap-server, the CMS's backend when editing on this machine, listens. */
+export const LOCAL_CMS_BACKEND_ORIGIN = 'http://localhost:8081';
+
 /**
  * The CMS: Decap needs eval, inline styles, blob: images (and fetches an upload's
- * blob: URL to save it), and its backend's API (GitHub in production, decap-server
- * on localhost when editing locally).
+ * blob: URL to save it), and its backend's API: GitHub, and decap-server on
+ * localhost when `localBackend` is set (a build for this machine, never Netlify's).
  */
-export function adminCsp(localBackendOrigin = 'http://localhost:8081'): string {
+export function adminCsp({ localBackend }: { localBackend: boolean }): string {
+  const local = localBackend ? ` ${LOCAL_CMS_BACKEND_ORIGIN}` : '';
   return policy([
     "default-src 'self'",
     "script-src 'self' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https://avatars.githubusercontent.com https://raw.githubusercontent.com",
-    `connect-src 'self' blob: https://api.github.com https://api.netlify.com ${localBackendOrigin}`,
+    `connect-src 'self' blob: https://api.github.com https://api.netlify.com${local}`,
     "frame-src 'self' blob:",
   ]);
 }
