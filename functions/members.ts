@@ -129,7 +129,13 @@ async function answerGet({ url, cookie }: PlainRequest): Promise<PlainAnswer> {
 export default defineHandler(
   {
     GET: async (req) =>
-      toResponse(await answerGet({ url: new URL(req.url), cookie: req.headers.get('cookie') })),
+      toResponse(
+        await answerGet({
+          url: new URL(req.url),
+          cookie: req.headers.get('cookie'),
+          accept: req.headers.get('accept'),
+        }),
+      ),
   },
   { siteUrl: () => getConfig().siteUrl },
 );

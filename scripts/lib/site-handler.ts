@@ -177,9 +177,9 @@ async function applyRedirect(
 }
 
 /**
- * Answers a GET through the function's `plainGet`, without Web objects; false
- * when it threw, so the function's own handler answers (and turns the failure
- * into its 503, 400 or 500).
+ * Answers a GET through the function's `plainGet`, without Web objects. A
+ * `plainGet` made with `definePlainGet` answers its own failures; false when
+ * one threw all the same, so the function's own handler answers.
  */
 async function answerPlainly(
   req: IncomingMessage,
@@ -189,7 +189,11 @@ async function answerPlainly(
 ): Promise<boolean> {
   let answer: PlainAnswer;
   try {
-    answer = await plainGet({ url, cookie: req.headers.cookie ?? null });
+    answer = await plainGet({
+      url,
+      cookie: req.headers.cookie ?? null,
+      accept: req.headers.accept ?? null,
+    });
   } catch {
     return false;
   }

@@ -47,20 +47,30 @@ export function defineHandler(handlers: MethodHandlers, options: HandlerOptions)
       assertSameOrigin(req, siteUrl);
       return await handler(req, context);
     } catch (error) {
-      if (isHttpError(error)) return refuse(req, error);
-      if (error instanceof ConfigError) return answerConfigRefused(req, error);
-      if (error instanceof UnstorableTextError)
-        return refuse(req, { status: 400, message: error.message, headers: {} });
-      const unavailable = classifyStoreError(error);
-      if (unavailable) return answerStoreUnavailable(req, unavailable);
-      console.error(`function error ${new URL(req.url).pathname}:`, error);
-      return refuse(req, {
-        status: 500,
-        message: 'Something went wrong on our side. Please try again later.',
-        headers: {},
-      });
+      return answerFailure(req, error);
     }
   };
+}
+
+/**
+ * The answer to a request whose handling threw `error`: an `HttpError` as its
+ * 4xx, a refused configuration or a store out of reach as 503, a NUL character
+ * the store refused as 400, anything else as a plain 500 (logged, revealing
+ * nothing). As JSON or HTML by what `req` accepts.
+ */
+export function answerFailure(req: Request, error: unknown): Response {
+  if (isHttpError(error)) return refuse(req, error);
+  if (error instanceof ConfigError) return answerConfigRefused(req, error);
+  if (error instanceof UnstorableTextError)
+    return refuse(req, { status: 400, message: error.message, headers: {} });
+  const unavailable = classifyStoreError(error);
+  if (unavailable) return answerStoreUnavailable(req, unavailable);
+  console.error(`function error ${new URL(req.url).pathname}:`, error);
+  return refuse(req, {
+    status: 500,
+    message: 'Something went wrong on our side. Please try again later.',
+    headers: {},
+  });
 }
 
 /**

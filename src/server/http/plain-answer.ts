@@ -11,6 +11,7 @@
  * GET and writes the answer straight to the socket (scripts/lib/site-handler.ts).
  */
 import { getConfig } from '../config.ts';
+import { answerFailure } from './handler.ts';
 import { BASE_HEADERS } from './responses.ts';
 
 /** What a plain GET reads of its request. */
@@ -19,6 +20,8 @@ export interface PlainRequest {
   url: URL;
   /** The `Cookie` header, or null. */
   cookie: string | null;
+  /** The `Accept` header, or null: a failure is answered as JSON when it asks for JSON. */
+  accept: string | null;
 }
 
 /** An answer as plain data. */
@@ -88,16 +91,33 @@ export function toResponse(answer: PlainAnswer): Response {
   );
 }
 
+/** A `Response` as plain data (its body read whole): for the rare answers made as Responses. */
+async function fromResponse(response: Response): Promise<PlainAnswer> {
+  const headers: [string, string][] = [];
+  for (const [name, value] of response.headers)
+    if (name !== 'set-cookie') headers.push([name, value]);
+  for (const cookie of response.headers.getSetCookie()) headers.push(['Set-Cookie', cookie]);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers, body: bytes.byteLength > 0 ? [bytes] : [] };
+}
+
 /**
  * The `plainGet` export of a function module: reads the configuration first,
- * as `defineHandler` does, so a refused configuration throws here too. It
- * throws whatever the work throws; the local server then answers through the
- * module's Netlify handler, whose `defineHandler` turns the failure into its
- * answer (503, 400, 500), so failures have one home.
+ * as `defineHandler` does, and answers a failure of either (a refused
+ * configuration, a store out of reach, a bug) with the answer
+ * `defineHandler` gives for it (`answerFailure`: 503, 400, 500), so failures
+ * have one home. The failure is answered where it happened, not by doing the
+ * work again through the module's handler: a store that times out is waited
+ * for once.
  */
 export function definePlainGet(answer: PlainGetHandler): PlainGetHandler {
   return async (request) => {
-    getConfig();
-    return answer(request);
+    try {
+      getConfig();
+      return await answer(request);
+    } catch (error) {
+      const headers: Record<string, string> = request.accept ? { accept: request.accept } : {};
+      return fromResponse(answerFailure(new Request(request.url, { headers }), error));
+    }
   };
 }
