@@ -40,13 +40,19 @@ function sendPlain(res: ServerResponse, status: number, text: string, extra = {}
   res.end(text + '\n');
 }
 
-/** Parses the request target; a malformed one is the client's mistake (400). */
+/**
+ * Parses the request target; a malformed one is the client's mistake (400).
+ * The target is a path (RFC 9112 §3.2.1, origin-form), put after the origin
+ * as it is: resolved as a relative URL, `//host/...` or `/\host/...` would
+ * name another host, as Netlify never reads it.
+ */
 function requestUrl(req: IncomingMessage, siteUrl: string): URL | null {
   const target = req.url ?? '/';
   if (!target.startsWith('/')) return null;
   try {
     const host = req.headers.host;
-    return new URL(target, host && /^[\w.:[\]-]+$/.test(host) ? `http://${host}` : siteUrl);
+    const origin = host && /^[\w.:[\]-]+$/.test(host) ? `http://${host}` : new URL(siteUrl).origin;
+    return new URL(origin + target);
   } catch {
     return null;
   }

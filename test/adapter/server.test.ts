@@ -13,10 +13,11 @@ afterAll(() => server?.close());
 /** A request with the path sent exactly as written (fetch would normalise `..`). */
 function rawGet(
   rawPath: string,
+  method = 'GET',
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: rawPath }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: rawPath, method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
@@ -71,6 +72,19 @@ describe('functions', () => {
     const failed = await fetch(server.url + '/api/plain/throws');
     expect(failed.status).toBe(200);
     expect(await failed.text()).toBe('handler:/api/plain/throws:null');
+  });
+
+  it.each([
+    '//evil.example/api/plain/page',
+    '//user:secret@evil.example/api/plain/page',
+    '/\\evil.example/api/plain/page',
+  ])('takes the request target %s as a path, never as a host', async (rawPath) => {
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      const res = await rawGet(rawPath, method);
+      // The path is not /api/plain/*: no function answers, whatever the method.
+      expect(res.status, method).toBe(404);
+      expect(res.headers['x-way'], method).toBeUndefined();
+    }
   });
 
   it('keeps every Set-Cookie header of a response', async () => {
