@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readConfig, setConfig } from '../../src/server/config.ts';
@@ -27,6 +29,7 @@ const freshDir = () => path.join(root, String(dirs++));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const walBytes = (file: string) => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 const MIB = 1024 * 1024;
+const run = promisify(execFile);
 
 /** A migrated store in a fresh folder, with a table to fill. */
 async function openStore(): Promise<{ db: Db; file: string }> {
@@ -126,6 +129,24 @@ describe('checkpointing a SQLite store off the event loop', () => {
     } finally {
       setConfig(undefined);
     }
+  });
+
+  it('never keeps a process alive that leaves its store open', async () => {
+    const dataDir = freshDir();
+    const script = `
+      import { createDb } from ${JSON.stringify(path.resolve('src/server/store/db.ts'))};
+      import { migrateToLatest } from ${JSON.stringify(path.resolve('src/server/store/migrations.ts'))};
+      import { runningWalCheckpointers } from ${JSON.stringify(path.resolve('src/server/store/wal-checkpointer.ts'))};
+      const db = createDb({ dataDir: ${JSON.stringify(dataDir)}, databaseUrl: '' });
+      await migrateToLatest(db);
+      console.log('threads', runningWalCheckpointers());
+    `;
+    const file = path.join(root, `open-store-${dirs}.mjs`);
+    writeFileSync(file, script);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', file], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe('threads 1');
   });
 
   it('stops by itself when the file is deleted under the store', async () => {

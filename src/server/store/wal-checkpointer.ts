@@ -107,7 +107,8 @@ export function runningWalCheckpointers(): number {
 
 /**
  * Starts a checkpointer for the SQLite file `file`, which must exist and be in
- * WAL mode. The thread never keeps the process alive. `onFailure` hears a
+ * WAL mode. The thread keeps the process alive only while someone waits on
+ * it (a checkpoint asked for, or its closing). `onFailure` hears a
  * checkpoint that failed or a thread that could not start; the thread has
  * stopped by then, and the store should checkpoint by itself again.
  */
@@ -119,6 +120,8 @@ export function startWalCheckpointer(
   const { ino, dev } = statSync(file);
   const worker = new Worker(THREAD, {
     eval: true,
+    // Plain CommonJS: none of the process's own loaders or flags (an ES-module --input-type).
+    execArgv: [],
     workerData: {
       file,
       opened: { ino, dev },
@@ -126,11 +129,11 @@ export function startWalCheckpointer(
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
     },
   });
-  worker.unref();
   running++;
   const waiting = new Map<number, (result: CheckpointResult | null) => void>();
   let nextId = 0;
   let ended = false;
+  let closing = false;
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => {
       ended = true;
@@ -147,6 +150,7 @@ export function startWalCheckpointer(
       if (message.id === undefined) return;
       waiting.get(message.id)?.(message.result ?? null);
       waiting.delete(message.id);
+      if (waiting.size === 0 && !closing) worker.unref();
     },
   );
   // The thread catches its own errors; this hears one it could not (it failed to start).
@@ -155,17 +159,25 @@ export function startWalCheckpointer(
       error instanceof Error ? error : new Error('the checkpoint thread ended', { cause: error }),
     ),
   );
+  // After the listeners: adding a 'message' listener refs the thread's port again.
+  worker.unref();
   return {
     checkpoint() {
       if (ended) return Promise.resolve(null);
       const id = nextId++;
+      // Someone waits for this answer: the thread keeps the process alive until it comes.
+      worker.ref();
       return new Promise((resolve) => {
         waiting.set(id, resolve);
         worker.postMessage(id);
       });
     },
     close() {
-      if (!ended) worker.postMessage('close');
+      if (!ended && !closing) {
+        closing = true;
+        worker.ref();
+        worker.postMessage('close');
+      }
       return exited;
     },
   };
