@@ -8,7 +8,9 @@
  * every `CHECKPOINT_EVERY_MS` and when asked. A passive checkpoint never
  * waits for the store's readers or writers nor blocks them: it copies what no
  * reader still needs, and once all of the log is copied the next write starts
- * the log again from its beginning, so the log stays bounded.
+ * the log again from its beginning. So the log stays bounded, by the longest
+ * run of back-to-back writes rather than by one transaction: a 150,000-row
+ * roll import (upload and apply) takes it to about 120 MB, reused after.
  */
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
