@@ -18,7 +18,7 @@ import { getConfig } from '../config.ts';
 import { generateId } from '../crypto.ts';
 import { recordLapses, type LapsedMember } from '../membership/lapse.ts';
 import { normaliseSurname } from '../rules/person-name.ts';
-import { getDb, type Db } from '../store/db.ts';
+import { getDb, runLargeTransaction, type Db } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
 import { deleteOldRollJobs, finishRollJob, ROLL_JOB_STALE_MS, startRollJob } from './jobs.ts';
@@ -454,9 +454,9 @@ export async function importRoll(
     const comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
     await pace.report('applying', 0, rows.length);
-    const applied = await db
-      .transaction()
-      .execute((trx) => applyStagedRoll(trx, stagedId, comparison.preview, actor, now, pace));
+    const applied = await runLargeTransaction(db, (trx) =>
+      applyStagedRoll(trx, stagedId, comparison.preview, actor, now, pace),
+    );
     await deleteStaged(db, stagedId, pace);
     await finishRollJob(db, stagedId, 'ok');
     await pace.report('applying', rows.length, rows.length);

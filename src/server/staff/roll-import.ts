@@ -26,7 +26,7 @@ import {
   sweepRollLeftovers,
   type RollPreview,
 } from '../roll/replace.ts';
-import { getDb } from '../store/db.ts';
+import { getDb, runLargeTransaction } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 
 export type { PreviewSample, RollPreview } from '../roll/replace.ts';
@@ -172,42 +172,39 @@ export async function applyRollImport(
   const pace = createPace();
   let outcome: 'ok' | 'failed' = 'failed';
   try {
-    const result = await db
-      .transaction()
-      .execute(async (trx): Promise<ApplyResult> => {
-        const claimed = await trx
-          .updateTable('roll_pending_imports')
-          .set({ applied_at: now })
+    const result = await runLargeTransaction(db, async (trx): Promise<ApplyResult> => {
+      const claimed = await trx
+        .updateTable('roll_pending_imports')
+        .set({ applied_at: now })
+        .where('id', '=', id)
+        .where('actor_id', '=', actor.id)
+        .where('applied_at', 'is', null)
+        .where('created_at', '>', now - PENDING_IMPORT_LIFETIME_MS)
+        .returning(['file_sha256', 'base_import_id', 'preview'])
+        .executeTakeFirst();
+      if (!claimed) {
+        const exists = await trx
+          .selectFrom('roll_pending_imports')
+          .select('applied_at')
           .where('id', '=', id)
-          .where('actor_id', '=', actor.id)
-          .where('applied_at', 'is', null)
-          .where('created_at', '>', now - PENDING_IMPORT_LIFETIME_MS)
-          .returning(['file_sha256', 'base_import_id', 'preview'])
           .executeTakeFirst();
-        if (!claimed) {
-          const exists = await trx
-            .selectFrom('roll_pending_imports')
-            .select('applied_at')
-            .where('id', '=', id)
-            .executeTakeFirst();
-          return {
-            ok: false,
-            message: exists?.applied_at ? APPLY_MESSAGES.applied : APPLY_MESSAGES.unknown,
-          };
-        }
-        if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
-        if (claimed.base_import_id !== (await latestImportId(trx)))
-          throw new Refusal(APPLY_MESSAGES.changed);
-        const preview = parseStoredPreview(claimed.preview);
-        const { importId } = await applyStagedRoll(trx, id, preview, actor.username, now, pace);
-        return { ok: true, preview, importId };
-      })
-      .catch((error: unknown) => {
-        if (error instanceof Refusal) return { ok: false as const, message: error.message };
-        if (error instanceof StagedRollIncompleteError)
-          return { ok: false as const, message: APPLY_MESSAGES.incomplete };
-        throw error;
-      });
+        return {
+          ok: false,
+          message: exists?.applied_at ? APPLY_MESSAGES.applied : APPLY_MESSAGES.unknown,
+        };
+      }
+      if (claimed.file_sha256 !== fileSha256) throw new Refusal(APPLY_MESSAGES.hash);
+      if (claimed.base_import_id !== (await latestImportId(trx)))
+        throw new Refusal(APPLY_MESSAGES.changed);
+      const preview = parseStoredPreview(claimed.preview);
+      const { importId } = await applyStagedRoll(trx, id, preview, actor.username, now, pace);
+      return { ok: true, preview, importId };
+    }).catch((error: unknown) => {
+      if (error instanceof Refusal) return { ok: false as const, message: error.message };
+      if (error instanceof StagedRollIncompleteError)
+        return { ok: false as const, message: APPLY_MESSAGES.incomplete };
+      throw error;
+    });
     if (result.ok) await deleteStaged(db, id, pace);
     outcome = result.ok ? 'ok' : 'failed';
     return result;

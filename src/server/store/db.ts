@@ -15,6 +15,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  sql,
   type DatabaseConnection,
   type SqliteDatabase,
   type Dialect,
@@ -22,6 +23,7 @@ import {
 import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
 import { attachGuard, GuardedDialect } from './guarded-dialect.ts';
 import { migrations } from './migrations.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 import type { Database as Schema } from './schema.ts';
 import { errorCode } from '../../lib/error-code.ts';
 
@@ -201,15 +203,61 @@ function refusingMovedFile(database: SqliteDatabase, file: string): SqliteDataba
   };
 }
 
+/** What a SQLite store keeps besides its connection. */
+interface SqliteStore {
+  /** Its log's checkpointer, once the connection is open. */
+  checkpointer?: WalCheckpointer;
+}
+
+const sqliteStores = new WeakMap<object, SqliteStore>();
+
+/** SQLite's own checkpoint threshold (pages), restored if the checkpointer stops working. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Hands the log's checkpoints to a worker thread (see wal-checkpointer.ts): the
+ * connection no longer checkpoints in its commits. Should the thread fail, the
+ * connection checkpoints by itself again, so the log never grows unchecked.
+ */
+function checkpointOffThread(database: BetterSqlite3.Database, file: string): WalCheckpointer {
+  database.pragma('wal_autocheckpoint = 0');
+  return startWalCheckpointer(file, {
+    onFailure(error) {
+      console.error(
+        `store: checkpoints of ${file} moved back onto the server's thread (${error.message})`,
+      );
+      if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    },
+  });
+}
+
 function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = sqliteFile(dataDir);
-  return guarded(
+  const store: SqliteStore = {};
+  const db = guarded(
     new SqliteDialect({
-      database: async () =>
-        refusingMovedFile(reusingStatements(await openSqlite(file, limits)), file),
+      database: async () => {
+        const database = await openSqlite(file, limits);
+        const checkpointer = checkpointOffThread(database, file);
+        store.checkpointer = checkpointer;
+        const statements = reusingStatements(database);
+        return refusingMovedFile(
+          {
+            prepare: (source) => statements.prepare(source),
+            // The store's connection closes first, so the thread's (the last) takes the final checkpoint.
+            close() {
+              statements.close();
+              void checkpointer.close();
+            },
+          },
+          file,
+        );
+      },
     }),
   );
+  sqliteStores.set(db, store);
+  return db;
 }
 
 /**
@@ -238,11 +286,46 @@ export function getDb(): Db {
   return shared;
 }
 
-/** Closes the process-wide store (the next `getDb()` opens a new one). */
+/** Closes the process-wide store (the next `getDb()` opens a new one), and its checkpointer thread. */
 export async function closeDb(): Promise<void> {
   const db = shared;
   shared = undefined;
-  await db?.destroy();
+  if (!db) return;
+  await db.destroy();
+  await sqliteStores.get(db)?.checkpointer?.close();
+}
+
+/** The checkpointer of a SQLite store whose connection is open (none for PostgreSQL). */
+export function walCheckpointerOf(db: Db): WalCheckpointer | undefined {
+  return sqliteStores.get(db)?.checkpointer;
+}
+
+/** Page cache, in KiB, of a SQLite store while a large transaction runs (SQLite's own default). */
+export const LARGE_TRANSACTION_CACHE_KIB = 2000;
+
+/**
+ * Runs `fn` in one transaction that writes much (a whole roll): all of it
+ * commits or none of it does. On SQLite the page cache is kept small while it
+ * runs, so changed pages go to the log as its statements run rather than all
+ * in the COMMIT (which holds the event loop for as long as it writes); once it
+ * ends, the checkpointer copies the log into the database file, off the event
+ * loop. On PostgreSQL it is a plain transaction.
+ */
+export async function runLargeTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  const store = sqliteStores.get(db);
+  if (!store) return db.transaction().execute(fn);
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  const cacheSize = Math.trunc(rows[0]?.cache_size ?? -LARGE_TRANSACTION_CACHE_KIB);
+  await sql.raw(`pragma cache_size = ${-LARGE_TRANSACTION_CACHE_KIB}`).execute(db);
+  try {
+    return await db.transaction().execute(fn);
+  } finally {
+    await sql
+      .raw(`pragma cache_size = ${cacheSize}`)
+      .execute(db)
+      .catch(() => {});
+    void store.checkpointer?.checkpoint();
+  }
 }
 
 /** True when an error is a unique-constraint violation on either engine. */
