@@ -1,6 +1,5 @@
 import type { AstroIntegration } from 'astro';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isRecord } from '../lib/is-record.ts';
@@ -22,7 +21,9 @@ export default function newsletterBodies(): AstroIntegration {
   return {
     name: 'newsletter-bodies',
     hooks: {
-      'astro:build:done': async ({ dir, logger }) => {
+      // Synchronous: a few thousand small files are written several times faster than
+      // with one awaited write after another, and nothing else runs meanwhile.
+      'astro:build:done': ({ dir, logger }) => {
         const distDir = fileURLToPath(dir);
         const bundle = path.join(distDir, ARTICLE_BODIES_BUNDLE);
         if (!existsSync(bundle)) {
@@ -31,10 +32,10 @@ export default function newsletterBodies(): AstroIntegration {
           );
           return;
         }
-        const data: unknown = JSON.parse(await readFile(bundle, 'utf8'));
+        const data: unknown = JSON.parse(readFileSync(bundle, 'utf8'));
         if (!isRecord(data) || !isRecord(data.bodies))
           throw new Error(`${ARTICLE_BODIES_BUNDLE} holds no "bodies" object`);
-        await mkdir(path.dirname(path.join(distDir, articleBodyFile('x'))), { recursive: true });
+        mkdirSync(path.dirname(path.join(distDir, articleBodyFile('x'))), { recursive: true });
         let written = 0;
         for (const [slug, bodyHtml] of Object.entries(data.bodies)) {
           // The reader refuses any other name, so a file under one would never be read.
@@ -42,10 +43,10 @@ export default function newsletterBodies(): AstroIntegration {
             logger.warn(`skipped the newsletter body of "${slug}": not a plain article slug`);
             continue;
           }
-          await writeFile(path.join(distDir, articleBodyFile(slug)), JSON.stringify({ bodyHtml }));
+          writeFileSync(path.join(distDir, articleBodyFile(slug)), JSON.stringify({ bodyHtml }));
           written++;
         }
-        await rm(bundle);
+        rmSync(bundle);
         logger.info(`wrote ${written} newsletter article bodies`);
       },
     },
