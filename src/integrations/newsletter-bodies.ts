@@ -1,5 +1,13 @@
 import type { AstroIntegration } from 'astro';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isRecord } from '../lib/is-record.ts';
@@ -15,16 +23,21 @@ import {
  * `members/newsletter-articles/<slug>.json` as `{ "bodyHtml": … }`, then deletes it:
  * a send reads one small file, and the build renders one page instead of one per
  * article (each Astro page costs about a millisecond whatever its size). Must run
- * before the seal integration, which moves /members/ out of dist/.
+ * before the seal integration, which moves /members/ out of dist/ into `sealedDir`.
+ *
+ * A body the previous build wrote to `sealedDir` with the same bytes is linked rather
+ * than written again: creating thousands of files is most of this step's cost, and the
+ * seal integration replaces the previous `sealedDir` right after.
  */
-export default function newsletterBodies(): AstroIntegration {
+export default function newsletterBodies(options: { sealedDir?: string } = {}): AstroIntegration {
   return {
     name: 'newsletter-bodies',
     hooks: {
-      // Synchronous: a few thousand small files are written several times faster than
-      // with one awaited write after another, and nothing else runs meanwhile.
+      // Synchronous: a few thousand small files are written faster than with one awaited
+      // write after another, and nothing else runs meanwhile.
       'astro:build:done': ({ dir, logger }) => {
         const distDir = fileURLToPath(dir);
+        const previousDir = path.resolve(options.sealedDir ?? 'sealed');
         const bundle = path.join(distDir, ARTICLE_BODIES_BUNDLE);
         if (!existsSync(bundle)) {
           logger.warn(
@@ -37,18 +50,38 @@ export default function newsletterBodies(): AstroIntegration {
           throw new Error(`${ARTICLE_BODIES_BUNDLE} holds no "bodies" object`);
         mkdirSync(path.dirname(path.join(distDir, articleBodyFile('x'))), { recursive: true });
         let written = 0;
+        let reused = 0;
         for (const [slug, bodyHtml] of Object.entries(data.bodies)) {
           // The reader refuses any other name, so a file under one would never be read.
           if (!isArticleSlug(slug) || typeof bodyHtml !== 'string') {
             logger.warn(`skipped the newsletter body of "${slug}": not a plain article slug`);
             continue;
           }
-          writeFileSync(path.join(distDir, articleBodyFile(slug)), JSON.stringify({ bodyHtml }));
+          const file = articleBodyFile(slug);
+          const text = JSON.stringify({ bodyHtml });
+          if (linkUnchanged(path.join(previousDir, file), path.join(distDir, file), text)) reused++;
+          else writeFileSync(path.join(distDir, file), text);
           written++;
         }
         rmSync(bundle);
-        logger.info(`wrote ${written} newsletter article bodies`);
+        logger.info(
+          `wrote ${written} newsletter article bodies (${reused} unchanged since the last build)`,
+        );
       },
     },
   };
+}
+
+/**
+ * Links `previous` at `target` when it is a plain file holding exactly `text`; false when
+ * it is not (missing, different, or on another file system), for the caller to write.
+ */
+function linkUnchanged(previous: string, target: string, text: string): boolean {
+  try {
+    if (!lstatSync(previous).isFile() || readFileSync(previous, 'utf8') !== text) return false;
+    linkSync(previous, target);
+    return true;
+  } catch {
+    return false;
+  }
 }
