@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -107,7 +107,11 @@ function runHook(
 describe('the guard read early, then judged last', () => {
   const logger = { info: () => {} } as unknown as AstroIntegrationLogger;
   const configured = (integrations: AstroIntegration[]) =>
-    ({ root: pathToFileURL(root + path.sep), integrations }) as unknown as AstroConfig;
+    ({
+      root: pathToFileURL(root + path.sep),
+      cacheDir: pathToFileURL(path.join(root, 'cache') + path.sep),
+      integrations,
+    }) as unknown as AstroConfig;
 
   /** The two integrations, configured, with the early reading started over dist/. */
   async function startGuard() {
@@ -155,5 +159,29 @@ describe('the guard read early, then judged last', () => {
     await expect(
       runHook(guard.early, 'astro:config:done', { config: configured([guard.early]) }),
     ).rejects.toThrow(/needs the guard's verdict/);
+  });
+
+  it('remembers clean files between builds, and still finds a leak in changed text or of a new sentence', async () => {
+    const page = path.join(dist, 'news/old/index.html');
+    const later =
+      'Members will vote on the revised rest day agreement in the ballot this coming autumn.';
+    write(page, `<p>Everyone may read this. ${later}</p>`);
+    await expect((await startGuard()).verdict()).resolves.toBeUndefined();
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'cache/sealed-leak-guard.json'), 'utf8'),
+    ) as { digests: string[] };
+    expect(record.digests.length).toBeGreaterThan(1);
+
+    // A members page now says what the unchanged public page already said.
+    write(
+      path.join(root, 'content/members/ballot.md'),
+      `---\ntitle: Ballot\nsummary: The ballot.\n---\n\n${later}\n`,
+    );
+    await expect((await startGuard()).verdict()).rejects.toThrow(`news/old/index.html: "${later}"`);
+
+    write(page, `<p>${SECRET}</p>`);
+    await expect((await startGuard()).verdict()).rejects.toThrow(
+      `news/old/index.html: "${SECRET}"`,
+    );
   });
 });

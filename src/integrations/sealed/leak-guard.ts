@@ -6,7 +6,8 @@
  * file uses, a copy of a picture only sealed content shows, or Astro's copies named
  * after it). The verdict runs last, after sealing, indexing and the sitemap; the
  * reading can start earlier (`createLeakGuard`), and the verdict reads again every
- * file that is new or may have changed since.
+ * file that is new or may have changed since. Text found clean is remembered in Astro's
+ * cache folder for the next build (clean-files.ts); leaks are always found by reading.
  */
 import type { AstroIntegration } from 'astro';
 import { createHash } from 'node:crypto';
@@ -32,6 +33,7 @@ import {
 } from './sealed-assets.ts';
 import { sealedOnlyImages, stemOf } from './sealed-images.ts';
 import { finishInSlices, finishNow, type Steps } from './steps.ts';
+import { cleanFilesKey, digestOf, openCleanFiles, type CleanFiles } from './clean-files.ts';
 
 const SEALED_URL = /\/(members|staff)\//;
 const TEXT_FILE = /\.(html|xml|json|js|css|txt|webmanifest)$/;
@@ -47,18 +49,41 @@ interface SealedChecks {
   collections: SourceCollections;
   /** Each sealed sentence `haystack` holds, as `<where>: "<sentence>"`. */
   leaksIn(where: string, haystack: string): string[];
+  /** Text found clean by earlier builds (clean-files.ts), when a record is kept. */
+  clean?: CleanFiles;
 }
 
-function* prepareChecks(root: string): Steps<SealedChecks> {
+/** Prepares the checks; with `recordFile`, also the record of text found clean before. */
+function* prepareChecks(root: string, recordFile?: string): Steps<SealedChecks> {
   const collections = yield* readSourcesInSteps(root);
   const sentences = yield* sealedSentencesInSteps(collections);
   // One pass over each file for all sentences: their number grows with the members' articles.
   const findSentences = createPhraseFinder(sentences.map(normalise));
+  const key = recordFile === undefined ? undefined : cleanFilesKey(sentences);
   return {
     collections,
     leaksIn: (where, haystack) =>
       findSentences(normalise(haystack)).map((i) => `${where}: "${sentences[i]}"`),
+    clean: key === undefined ? undefined : openCleanFiles(recordFile!, key),
   };
+}
+
+/**
+ * `checks.leaksIn(where, haystack())`, or none without reading when the same `source`
+ * read as `kind` was found clean before.
+ */
+function leaksInUnlessClean(
+  checks: SealedChecks,
+  where: string,
+  kind: string,
+  source: Buffer | string,
+  haystack: () => string,
+): string[] {
+  const digest = checks.clean && digestOf(kind, source);
+  if (digest && checks.clean!.has(digest)) return [];
+  const leaks = checks.leaksIn(where, haystack());
+  if (digest && leaks.length === 0) checks.clean!.add(digest);
+  return leaks;
 }
 
 /** What one file of the public output holds that the checks need, and the file's state when read. */
@@ -80,12 +105,17 @@ function readPublicFile(file: string, distDir: string, checks: SealedChecks): Fi
   if (!isText && !refers) return undefined;
   // Stat before reading: a change between the two leaves a stale stamp, so it is read again.
   const stat = statSync(file);
-  const raw = readFileSync(file, 'utf8');
-  const where = path.relative(distDir, file);
+  const bytes = readFileSync(file);
+  const raw = bytes.toString('utf8');
+  const markup = /\.(html|xml)$/.test(file);
   return {
     stamp: stampOf(stat),
     modifiedMs: stat.mtimeMs,
-    textLeaks: isText ? checks.leaksIn(where, /\.(html|xml)$/.test(file) ? textOf(raw) + raw : raw) : [],
+    textLeaks: isText
+      ? leaksInUnlessClean(checks, path.relative(distDir, file), markup ? 'markup' : 'text', bytes, () =>
+          markup ? textOf(raw) + raw : raw,
+        )
+      : [],
     listsSealedUrl: /sitemap.*\.xml$/.test(file) && SEALED_URL.test(raw),
     assetReferences: refers ? findAssetReferences(raw) : new Set(),
   };
@@ -100,9 +130,9 @@ interface EarlyReading {
 }
 
 /** Reads every file of `distDir` now, for a verdict later. */
-function* readEarly(root: string, distDir: string): Steps<EarlyReading> {
+function* readEarly(root: string, distDir: string, recordFile?: string): Steps<EarlyReading> {
   const settledBefore = Date.now() - UNSETTLED_MS;
-  const checks = yield* prepareChecks(root);
+  const checks = yield* prepareChecks(root, recordFile);
   const reports = new Map<string, FileReport>();
   for (const file of listFiles(distDir)) {
     const report = readPublicFile(file, distDir, checks);
@@ -115,9 +145,15 @@ function* readEarly(root: string, distDir: string): Steps<EarlyReading> {
 /**
  * Every leak in `distDir` as it is now, one line each. Files of an `early` reading
  * are taken from it when their stat is unchanged and they had settled before it began.
+ * With `recordFile`, text found clean is remembered there for the next build.
  */
-function* judge(root: string, distDir: string, early?: EarlyReading): Steps<string[]> {
-  const checks = early?.checks ?? (yield* prepareChecks(root));
+function* judge(
+  root: string,
+  distDir: string,
+  early?: EarlyReading,
+  recordFile?: string,
+): Steps<string[]> {
+  const checks = early?.checks ?? (yield* prepareChecks(root, recordFile));
   const relative = (file: string) => path.relative(distDir, file);
   const files = listFiles(distDir);
   const reports = new Map<string, FileReport>();
@@ -135,7 +171,7 @@ function* judge(root: string, distDir: string, early?: EarlyReading): Steps<stri
   const publicRefs = new Set<string>();
   for (const report of reports.values())
     for (const name of report.assetReferences) publicRefs.add(name);
-  return [
+  const leaks = [
     ...files
       .filter((f) => f.startsWith(path.join(distDir, 'members') + path.sep) || f.startsWith(path.join(distDir, 'staff') + path.sep))
       .map((f) => `${relative(f)}: a sealed page left in the public output`),
@@ -143,12 +179,16 @@ function* judge(root: string, distDir: string, early?: EarlyReading): Steps<stri
     ...[...reports]
       .filter(([, report]) => report.listsSealedUrl)
       .map(([file]) => `${relative(file)}: lists a members or staff URL`),
-    ...searchIndex.flatMap(({ file, text }) => checks.leaksIn(relative(file), text)),
+    ...searchIndex.flatMap(({ file, text }) =>
+      leaksInUnlessClean(checks, relative(file), 'index', text, () => text),
+    ),
     ...readIndexedPages(distDir, searchIndex)
       .filter((page) => SEALED_URL.test(page.url))
       .map((page) => `search index: lists ${page.url}`),
     ...findImageLeaks(root, distDir, files, checks.collections, publicRefs),
   ];
+  checks.clean?.save();
+  return leaks;
 }
 
 /** Every leak in `distDir` of the sealed content under `root`, one line each. */
@@ -211,12 +251,14 @@ export interface LeakGuard {
  */
 export function createLeakGuard(): LeakGuard {
   let root = process.cwd();
+  let recordFile: string | undefined;
   let reading: Promise<EarlyReading> | undefined;
   const verdict: AstroIntegration = {
     name: 'sealed-leak-guard',
     hooks: {
       'astro:config:done': ({ config }) => {
         root = fileURLToPath(config.root);
+        recordFile = path.join(fileURLToPath(config.cacheDir), 'sealed-leak-guard.json');
         // A later writer to dist/ would go unchecked. Astro hands hooks copies of the
         // integrations, so they are told apart by name.
         const names = config.integrations.map((integration) => integration.name);
@@ -228,7 +270,7 @@ export function createLeakGuard(): LeakGuard {
       'astro:build:done': async ({ dir, logger }) => {
         const distDir = fileURLToPath(dir);
         const early = await reading;
-        const leaks = finishNow(judge(root, distDir, early));
+        const leaks = finishNow(judge(root, distDir, early, recordFile));
         if (leaks.length > 0) {
           throw new Error(
             `Members-only content reached the public output, so this build must not be published:\n  ${leaks.join('\n  ')}`,
@@ -248,7 +290,7 @@ export function createLeakGuard(): LeakGuard {
       'astro:build:done': ({ dir }) => {
         // Begins after this hook returns, so the next integration starts first.
         reading = new Promise((resolve) => setImmediate(resolve)).then(() =>
-          finishInSlices(readEarly(root, fileURLToPath(dir))),
+          finishInSlices(readEarly(root, fileURLToPath(dir), recordFile)),
         );
         // Reported by the verdict, which awaits it; a build that fails sooner never gets there.
         reading.catch(() => {});
