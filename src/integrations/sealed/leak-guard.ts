@@ -270,6 +270,8 @@ export function createLeakGuard(): LeakGuard {
       'astro:build:done': async ({ dir, logger }) => {
         const distDir = fileURLToPath(dir);
         const early = await reading;
+        // A reading serves one verdict: a later build in this process reads afresh.
+        reading = undefined;
         const leaks = finishNow(judge(root, distDir, early, recordFile));
         if (leaks.length > 0) {
           throw new Error(
