@@ -13,7 +13,6 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
-  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -27,9 +26,13 @@ export interface OutputFile {
   content: Uint8Array;
 }
 
-/** True when `storeDir` holds a previous build's files to link from. */
+/**
+ * True when `storeDir` holds a previous build's files to link from: its copy of the
+ * entry file Pagefind writes on every build (a store left without links, on another file
+ * system, has none).
+ */
 export function hasStoredFiles(storeDir: string): boolean {
-  return existsSync(storeDir) && readdirSync(storeDir).length > 0;
+  return existsSync(path.join(storeDir, 'pagefind-entry.json'));
 }
 
 function holdsBytes(file: string, content: Uint8Array): boolean {

@@ -36,6 +36,8 @@ function firstBuild() {
 describe('writing Pagefind’s files through the store', () => {
   it('has nothing to link from before a first build', () => {
     expect(hasStoredFiles(store)).toBe(false);
+    mkdirSync(path.join(store, 'fragment'), { recursive: true });
+    expect(hasStoredFiles(store)).toBe(false);
     firstBuild();
     expect(hasStoredFiles(store)).toBe(true);
   });
