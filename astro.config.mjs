@@ -8,7 +8,7 @@ import newsletterBodies from './src/integrations/newsletter-bodies.ts';
 import searchIndex from './src/integrations/pagefind.ts';
 import cspHeaders from './src/integrations/csp-headers.ts';
 import formShells from './src/integrations/form-shells.ts';
-import sealedLeakGuard from './src/integrations/sealed/leak-guard.ts';
+import { createLeakGuard } from './src/integrations/sealed/leak-guard.ts';
 import cmsBundle from './src/integrations/cms-bundle.ts';
 import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
 
@@ -16,6 +16,7 @@ import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
 const site = resolveBuildSiteUrl(process.env);
 // Each page's own <meta name="robots"> decides whether the sitemap lists it.
 const indexing = createIndexing();
+const leakGuard = createLeakGuard();
 
 export default defineConfig({
   site,
@@ -39,9 +40,12 @@ export default defineConfig({
     seal(),
     // After seal, which empties sealed/: keeps a copy of each form page for the functions.
     formShells(),
+    // Starts reading dist/ for members-only text while Pagefind indexes it in its own process.
+    leakGuard.early,
     searchIndex(),
     cspHeaders(),
-    // Last: fails the build if any members-only text reached dist/, RSS, sitemaps or the index.
-    sealedLeakGuard(),
+    // Last: fails the build if any members-only text reached dist/, RSS, sitemaps or the index,
+    // reading again whatever changed since the early reading.
+    leakGuard.verdict,
   ],
 });

@@ -39,7 +39,15 @@ function londonFields(
 
 /** The London calendar day of an instant, as "YYYY-MM-DD" (00:30 BST on 2 July 2024 → "2024-07-02"). */
 export function federationDay(instant: Date): string {
-  const { year, month, day } = londonFields(instant);
+  // A calendar day is that day's UTC midnight, the same day in London: no time zone
+  // lookup, which costs more than the rest of a news list's markup.
+  const { year, month, day } = isCalendarDay(instant)
+    ? {
+        year: instant.getUTCFullYear(),
+        month: instant.getUTCMonth() + 1,
+        day: instant.getUTCDate(),
+      }
+    : londonFields(instant);
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import type { AstroConfig, AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSealedLeaks } from '../../src/integrations/sealed/leak-guard.ts';
+import { createLeakGuard, findSealedLeaks } from '../../src/integrations/sealed/leak-guard.ts';
 
 const SECRET =
   "The Federation's lawyers intend to run the group claim in three stages next spring.";
@@ -89,5 +91,97 @@ describe('the sealed-content build guard', () => {
       `news/a/index.html: "${sentence(7, 'middle part')}"`,
       `news/b/index.html: "${sentence(0, 'opening')}"`,
     ]);
+  });
+});
+
+/** Runs one hook of an integration the way Astro does, with only the options the guard reads. */
+function runHook(
+  integration: AstroIntegration,
+  hook: 'astro:config:done' | 'astro:build:done',
+  options: Record<string, unknown>,
+): Promise<void> {
+  const run = integration.hooks[hook] as (options: unknown) => void | Promise<void>;
+  return (async () => run(options))();
+}
+
+describe('the guard read early, then judged last', () => {
+  const logger = { info: () => {} } as unknown as AstroIntegrationLogger;
+  const configured = (integrations: AstroIntegration[]) =>
+    ({
+      root: pathToFileURL(root + path.sep),
+      cacheDir: pathToFileURL(path.join(root, 'cache') + path.sep),
+      integrations,
+    }) as unknown as AstroConfig;
+
+  /** The two integrations, configured, with the early reading started over dist/. */
+  async function startGuard() {
+    const guard = createLeakGuard();
+    const config = configured([guard.early, guard.verdict]);
+    for (const integration of [guard.early, guard.verdict])
+      await runHook(integration, 'astro:config:done', { config });
+    const dir = pathToFileURL(dist + path.sep);
+    await runHook(guard.early, 'astro:build:done', { dir });
+    return { verdict: () => runHook(guard.verdict, 'astro:build:done', { dir, logger }) };
+  }
+
+  it('passes what passed, and fails on a file written after the reading began', async () => {
+    await expect((await startGuard()).verdict()).resolves.toBeUndefined();
+    const guard = await startGuard();
+    write(path.join(dist, 'pagefind/pagefind-entry.json'), JSON.stringify({ text: SECRET }));
+    await expect(guard.verdict()).rejects.toThrow(`pagefind/pagefind-entry.json: "${SECRET}"`);
+  });
+
+  it('reads again a file rewritten after the early reading, even at the same size and time', async () => {
+    const page = path.join(dist, 'news/x/index.html');
+    const when = new Date();
+    write(page, `<p>${'x'.repeat(SECRET.length)}</p>`);
+    utimesSync(page, when, when);
+    const guard = await startGuard();
+    // Once the early reading is done, the same number of bytes with the same time: the
+    // stat is as it was, as after two writes within one tick of the file system's clock.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    write(page, `<p>${SECRET}</p>`);
+    utimesSync(page, when, when);
+    await expect(guard.verdict()).rejects.toThrow(`news/x/index.html: "${SECRET}"`);
+  });
+
+  it('refuses a build step listed after the verdict, or an early reading without a verdict', async () => {
+    const guard = createLeakGuard();
+    const later: AstroIntegration = {
+      name: 'late-writer',
+      hooks: { 'astro:build:done': () => {} },
+    };
+    await expect(
+      runHook(guard.verdict, 'astro:config:done', {
+        config: configured([guard.early, guard.verdict, later]),
+      }),
+    ).rejects.toThrow(/"late-writer" comes later/);
+    await expect(
+      runHook(guard.early, 'astro:config:done', { config: configured([guard.early]) }),
+    ).rejects.toThrow(/needs the guard's verdict/);
+  });
+
+  it('remembers clean files between builds, and still finds a leak in changed text or of a new sentence', async () => {
+    const page = path.join(dist, 'news/old/index.html');
+    const later =
+      'Members will vote on the revised rest day agreement in the ballot this coming autumn.';
+    write(page, `<p>Everyone may read this. ${later}</p>`);
+    await expect((await startGuard()).verdict()).resolves.toBeUndefined();
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'cache/sealed-leak-guard.json'), 'utf8'),
+    ) as { digests: string[] };
+    expect(record.digests.length).toBeGreaterThan(1);
+
+    // A members page now says what the unchanged public page already said.
+    write(
+      path.join(root, 'content/members/ballot.md'),
+      `---\ntitle: Ballot\nsummary: The ballot.\n---\n\n${later}\n`,
+    );
+    await expect((await startGuard()).verdict()).rejects.toThrow(`news/old/index.html: "${later}"`);
+
+    write(page, `<p>${SECRET}</p>`);
+    await expect((await startGuard()).verdict()).rejects.toThrow(
+      `news/old/index.html: "${SECRET}"`,
+    );
   });
 });

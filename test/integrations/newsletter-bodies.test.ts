@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,8 +30,12 @@ function logger() {
   return { lines, logger: { info: log, warn: log } as unknown as AstroIntegrationLogger };
 }
 
-/** Runs the integration's build:done hook over a dist/ holding `bundle` (or none). */
-async function split(bundle?: unknown) {
+/**
+ * Runs the integration's build:done hook over a dist/ holding `bundle` (or none), with
+ * `sealedDir` as the previous build's sealed output (by default an empty folder).
+ */
+async function split(bundle?: unknown, sealedDir = mkdtempSync(path.join(tmpdir(), 'sealed-'))) {
+  dirs.push(sealedDir);
   const dist = mkdtempSync(path.join(tmpdir(), 'newsletter-bodies-'));
   dirs.push(dist);
   if (bundle !== undefined) {
@@ -31,7 +43,9 @@ async function split(bundle?: unknown) {
     writeFileSync(path.join(dist, ARTICLE_BODIES_BUNDLE), JSON.stringify(bundle));
   }
   const log = logger();
-  const hook = newsletterBodies().hooks['astro:build:done'] as (options: unknown) => Promise<void>;
+  const hook = newsletterBodies({ sealedDir }).hooks['astro:build:done'] as (
+    options: unknown,
+  ) => Promise<void>;
   await hook({ dir: pathToFileURL(dist + path.sep), logger: log.logger });
   return { dist, lines: log.lines };
 }
@@ -66,4 +80,31 @@ describe('newsletter-bodies integration', () => {
     const { lines } = await split();
     expect(lines.join('\n')).toMatch(/no members\/newsletter-article-bodies\.json/);
   });
+
+  it('links a body the previous build sealed unchanged, and writes a changed one afresh', async () => {
+    const previous = mkdtempSync(path.join(tmpdir(), 'sealed-'));
+    const same = path.join(previous, articleBodyFile('pay-talks'));
+    const changed = path.join(previous, articleBodyFile('rest-days'));
+    mkdirSync(path.dirname(same), { recursive: true });
+    writeFileSync(same, JSON.stringify({ bodyHtml: '<p>Pay talks.</p>' }));
+    writeFileSync(changed, JSON.stringify({ bodyHtml: '<p>Rest days, before the edit.</p>' }));
+    const { dist, lines } = await split(
+      { bodies: { 'pay-talks': '<p>Pay talks.</p>', 'rest-days': '<p>Rest days.</p>' } },
+      previous,
+    );
+    expect(statSync(path.join(dist, articleBodyFile('pay-talks'))).ino).toBe(statSync(same).ino);
+    expect(statSync(path.join(dist, articleBodyFile('rest-days'))).ino).not.toBe(
+      statSync(changed).ino,
+    );
+    expect(readNewsletterArticleBody(dist, 'rest-days')).toBe('<p>Rest days.</p>');
+    expect(readNewsletterArticleBody(dist, 'pay-talks')).toBe('<p>Pay talks.</p>');
+    // The previous build's files are left as they were, for the seal step to replace.
+    expect(readFileSync(changed, 'utf8')).toContain('before the edit');
+    expect(lines.join('\n')).toMatch(/wrote 2 newsletter article bodies \(1 unchanged/);
+  });
 });
+
+function readNewsletterArticleBody(dist: string, slug: string): unknown {
+  const body: unknown = JSON.parse(readFileSync(path.join(dist, articleBodyFile(slug)), 'utf8'));
+  return (body as { bodyHtml: unknown }).bodyHtml;
+}

@@ -24,6 +24,9 @@ describe('the federation’s day of an instant', () => {
     ['2024-10-26T22:59:59Z', '2024-10-26'],
     ['2024-10-26T23:00:00Z', '2024-10-27'],
     ['2024-10-27T23:59:59Z', '2024-10-27'],
+    // A date-only value is its day's UTC midnight, 01:00 in London in summer: the same day.
+    ['2024-07-02T00:00:00Z', '2024-07-02'],
+    ['1990-06-15T00:00:00Z', '1990-06-15'],
   ])('%s is %s in London', (instant, day) => {
     expect(federationDay(at(instant))).toBe(day);
     expect(isoDate(at(instant))).toBe(day);

@@ -10,9 +10,11 @@ const pagefindFragment = z.object({ url: z.string(), content: z.string() });
 /** Every file under `dir` (recursively), as absolute paths. */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? listFiles(full) : [full];
+  // The entries' types come with the listing: no stat per file.
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    const isDir = entry.isSymbolicLink() ? statSync(full).isDirectory() : entry.isDirectory();
+    return isDir ? listFiles(full) : [full];
   });
 }
 
