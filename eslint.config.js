@@ -11,7 +11,7 @@ export default tseslint.config(
       'sealed/',
       '.data/',
       '.astro/',
-      '.netlify/',
+      '**/.netlify/',
       'node_modules/',
       'content/',
       'bench/results/',
