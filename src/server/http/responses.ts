@@ -33,34 +33,11 @@ export function jsonResponse(body: unknown, status = 200, headers: HeadersInit =
   return new Response(JSON.stringify(body), { status, headers: all });
 }
 
-/**
- * An HTML answer with the security headers; the page as text, or as UTF-8
- * bytes that are handed over as they are (not copied: not to be changed after).
- */
-export function htmlResponse(
-  html: string | Uint8Array<ArrayBuffer>,
-  status = 200,
-  headers: HeadersInit = {},
-): Response {
+/** An HTML answer with the security headers. */
+export function htmlResponse(html: string, status = 200, headers: HeadersInit = {}): Response {
   const all = baseHeaders(headers);
   all.set('Content-Type', 'text/html; charset=utf-8');
-  if (typeof html === 'string') return new Response(html, { status, headers: all });
-  // Bytes have a known length: the answer goes out in one piece, without chunked framing.
-  all.set('Content-Length', String(html.byteLength));
-  return new Response(streamOf(html), { status, headers: all });
-}
-
-/**
- * A stream of one chunk: `new Response(bytes)` copies the bytes before making
- * the same stream of them (undici's extractBody), a cost per page served.
- */
-function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
+  return new Response(html, { status, headers: all });
 }
 
 /** 303 See Other: after a form post, the browser GETs `location`. */
