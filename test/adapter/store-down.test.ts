@@ -42,24 +42,25 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The local server with the site's functions, its store at `databaseUrl`. */
+async function startSite(databaseUrl: string): Promise<SiteServer> {
+  const server = createSiteServer({
+    root: fixtureRoot,
+    distDir: 'www',
+    functionsDir: path.join(ROOT, 'functions'),
+    runSchedules: false,
+  });
+  await server.listen();
+  setConfig(readConfig({ SITE_URL: server.url, DATABASE_URL: databaseUrl }));
+  return server;
+}
+
 describe('the local server while the database is unreachable', () => {
   let server: SiteServer;
   const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
 
   beforeAll(async () => {
-    server = createSiteServer({
-      root: fixtureRoot,
-      distDir: 'www',
-      functionsDir: path.join(ROOT, 'functions'),
-      runSchedules: false,
-    });
-    await server.listen();
-    setConfig(
-      readConfig({
-        SITE_URL: server.url,
-        DATABASE_URL: `postgres://nobody@127.0.0.1:${await closedPort()}/none`,
-      }),
-    );
+    server = await startSite(`postgres://nobody@127.0.0.1:${await closedPort()}/none`);
   });
   afterAll(async () => {
     await server.close();
@@ -92,20 +93,8 @@ describe('the local server while the database hangs up on every connection', () 
   const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
 
   beforeAll(async () => {
-    server = createSiteServer({
-      root: fixtureRoot,
-      distDir: 'www',
-      functionsDir: path.join(ROOT, 'functions'),
-      runSchedules: false,
-    });
-    await server.listen();
     database = await hangingUpPort();
-    setConfig(
-      readConfig({
-        SITE_URL: server.url,
-        DATABASE_URL: `postgres://nobody@127.0.0.1:${database.port}/none`,
-      }),
-    );
+    server = await startSite(`postgres://nobody@127.0.0.1:${database.port}/none`);
   });
   afterAll(async () => {
     await server.close();
