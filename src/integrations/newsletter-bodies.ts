@@ -1,9 +1,10 @@
 import type { AstroIntegration } from 'astro';
-import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isRecord } from '../lib/is-record.ts';
+import { linkIfUnchanged } from './linked-files.ts';
 import {
   ARTICLE_BODIES_BUNDLE,
   articleBodyFile,
@@ -51,7 +52,8 @@ export default function newsletterBodies(options: { sealedDir?: string } = {}): 
           }
           const file = articleBodyFile(slug);
           const text = JSON.stringify({ bodyHtml });
-          if (linkUnchanged(path.join(previousDir, file), path.join(distDir, file), text)) reused++;
+          if (linkIfUnchanged(path.join(previousDir, file), path.join(distDir, file), text))
+            reused++;
           else toWrite.push([path.join(distDir, file), text]);
           written++;
         }
@@ -78,18 +80,4 @@ async function writeInParallel(files: readonly [file: string, text: string][]): 
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_WRITES }, writer));
-}
-
-/**
- * Links `previous` at `target` when it is a plain file holding exactly `text`; false when
- * it is not (missing, different, or on another file system), for the caller to write.
- */
-function linkUnchanged(previous: string, target: string, text: string): boolean {
-  try {
-    if (!lstatSync(previous).isFile() || readFileSync(previous, 'utf8') !== text) return false;
-    linkSync(previous, target);
-    return true;
-  } catch {
-    return false;
-  }
 }

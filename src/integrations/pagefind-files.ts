@@ -7,17 +7,9 @@
  * every file linked from it is first compared byte for byte with what Pagefind gave,
  * so the store can only save time, never change the output.
  */
-import {
-  existsSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { linkIfUnchanged, tryLink } from './linked-files.ts';
 import { listFiles } from './sealed/public-output.ts';
 
 /** One file of Pagefind's output: its path under the output folder and its bytes. */
@@ -33,25 +25,6 @@ export interface OutputFile {
  */
 export function hasStoredFiles(storeDir: string): boolean {
   return existsSync(path.join(storeDir, 'pagefind-entry.json'));
-}
-
-function holdsBytes(file: string, content: Uint8Array): boolean {
-  try {
-    const stat = lstatSync(file);
-    return stat.isFile() && stat.size === content.byteLength && readFileSync(file).equals(content);
-  } catch {
-    return false;
-  }
-}
-
-/** Links `from` at `to`, or gives false where it cannot (another file system, a name taken). */
-function tryLink(from: string, to: string): boolean {
-  try {
-    linkSync(from, to);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -73,7 +46,7 @@ export function writeFromStore(
     if (!made.has(dir)) mkdirSync(dir, { recursive: true });
     made.add(dir);
     const stored = path.join(storeDir, file.path);
-    if (holdsBytes(stored, file.content) && tryLink(stored, target)) linked++;
+    if (linkIfUnchanged(stored, target, file.content)) linked++;
     else writeFileSync(target, file.content);
   }
   return linked;
