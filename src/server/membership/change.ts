@@ -49,7 +49,9 @@ function isStaleRead(error: unknown): boolean {
  * Runs one change in a transaction. A `Refusal` thrown inside, or the store
  * refusing a second holder of a warrant number (a confirmation that raced
  * another one), rolls it back and becomes `{ ok: false }` with its message.
- * A change that lost a race to another process on SQLite runs again.
+ * A change that lost a race to another process on SQLite runs again, after
+ * a short wait that grows with each try (SQLite answers such a race at once,
+ * without waiting on its lock).
  */
 export async function runChange<T extends MembershipResult>(
   work: (trx: Db) => Promise<T>,
@@ -61,10 +63,15 @@ export async function runChange<T extends MembershipResult>(
     } catch (error) {
       if (error instanceof Refusal) return { ok: false, message: error.message };
       if (isClaimRace(error)) return { ok: false, message: MEMBERSHIP_MESSAGES.claimed };
-      if (!isStaleRead(error) || attempt >= 5) throw error;
+      if (!isStaleRead(error) || attempt >= STALE_READ_ATTEMPTS) throw error;
+      // The other process may still hold the write lock: give it a moment, longer each time.
+      await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 15)));
     }
   }
 }
+
+/** Tries of a change that keeps losing its race on SQLite (about a second of waiting in all). */
+const STALE_READ_ATTEMPTS = 12;
 
 /** The member account `ref` (id or username) names, or why it cannot be changed. */
 export async function findMember(
