@@ -27,6 +27,8 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never', concurrency: 2 },
   // Scripts as files too: Astro inlines any script smaller than this limit (default 4 KiB).
   vite: { build: { assetsInlineLimit: 0 } },
+  // Astro's sharp service with a faster AVIF encoder setting (src/lib/image-service.ts).
+  image: { service: { entrypoint: './src/lib/image-service.ts' } },
   integrations: [
     mdx(),
     // Decap CMS for /admin/, bundled outside Vite and cached; first, so dist/ holds it

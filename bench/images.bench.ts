@@ -1,15 +1,16 @@
 // What a full-size phone photo costs the build: the 12 hero copies (AVIF, WebP and JPEG at
-// 480, 720, 960 and 1280 px) made by Astro's own sharp image service, for a 6000×4000
-// photo of about 12 MB beside a 1600×900 one, as a ratio. Both are made of noise at three
-// scales (test/support/images.ts): harder to compress than most real photos.
-import sharpService from 'astro/assets/services/sharp';
+// 480, 720, 960 and 1280 px) made by the site's image service (src/lib/image-service.ts),
+// for a 6000×4000 photo of about 12 MB beside a 1600×900 one, as a ratio. Both are made
+// of noise at three scales (test/support/images.ts): harder to compress than most real
+// photos.
+import imageService from '../src/lib/image-service.ts';
 import { HERO_WIDTHS } from '../src/lib/hero-widths.ts';
 import { makePhonePhoto } from '../test/support/images.ts';
 
 const FORMATS = ['avif', 'webp', 'jpeg'] as const;
 
 /** What Astro hands its image service for one copy. */
-type Transform = Parameters<typeof sharpService.transform>[1];
+type Transform = Parameters<typeof imageService.transform>[1];
 
 /** Seconds and bytes for every hero copy of `photo`, made one after the other. */
 async function makeHeroCopies(photo: Buffer) {
@@ -23,8 +24,8 @@ async function makeHeroCopies(photo: Buffer) {
         format,
         ...(format === 'jpeg' ? { background: '#ffffff' } : {}),
       } as Transform;
-      const { data } = await sharpService.transform(new Uint8Array(photo), transform, {
-        service: { entrypoint: 'astro/assets/services/sharp', config: {} },
+      const { data } = await imageService.transform(new Uint8Array(photo), transform, {
+        service: { entrypoint: './src/lib/image-service.ts', config: {} },
       } as never);
       sizes[`${format} ${width}`] = data.byteLength;
     }
