@@ -11,6 +11,7 @@ import formShells from './src/integrations/form-shells.ts';
 import { createLeakGuard } from './src/integrations/sealed/leak-guard.ts';
 import cmsBundle from './src/integrations/cms-bundle.ts';
 import { resolveBuildSiteUrl } from './src/integrations/site-url.ts';
+import remarkSmartypants from './src/lib/remark-smartypants.ts';
 
 // Throws, before anything is written, for a production deploy that does not know its address.
 const site = resolveBuildSiteUrl(process.env);
@@ -29,6 +30,9 @@ export default defineConfig({
   vite: { build: { assetsInlineLimit: 0 } },
   // Astro's sharp service with a faster AVIF encoder setting (src/lib/image-service.ts).
   image: { service: { entrypoint: './src/lib/image-service.ts' } },
+  // Curly quotes, dashes and ellipses as Astro's own SmartyPants makes them, at about half
+  // its cost (src/lib/remark-smartypants.ts); MDX takes the same setting.
+  markdown: { smartypants: false, remarkPlugins: [remarkSmartypants] },
   integrations: [
     mdx(),
     // Decap CMS for /admin/, bundled outside Vite and cached; first, so dist/ holds it
