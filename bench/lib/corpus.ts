@@ -3,7 +3,8 @@
  * whose frontmatter matches the news schema (src/schemas/news.ts). One in five is
  * members-only, most have headings, some lists, one in twenty is MDX (using the
  * site's Callout component on the project, plain markdown on the reference site,
- * which has no components). Deterministic: the same count gives the same files.
+ * which has no components). Apostrophes and quotations, as in real news, give SmartyPants
+ * its real work. Deterministic: the same count gives the same files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,8 @@ const WORDS = (
   'discuss publish confirm explain require protect record request consider respond improve ' +
   'reduce increase extend delay approve reject update prepare follow attend contact advise ' +
   'meeting process criteria funding statement figures rate level period week month year ' +
-  'family health leave sickness injury stress fatigue rest roster rota change consultation'
+  'family health leave sickness injury stress fatigue rest roster rota change consultation ' +
+  "officers' federation's member's don't isn't it's"
 ).split(' ');
 
 const TAGS = [
@@ -68,7 +70,9 @@ function sentenceMaker(random: () => number, article: number): () => string {
     const words = Array.from({ length }, () => WORDS[Math.floor(random() * WORDS.length)]);
     words.splice(3, 0, `item${article}x${n++}`);
     const text = words.join(' ');
-    return `${text[0].toUpperCase()}${text.slice(1)}.`;
+    const capitalised = `${text[0].toUpperCase()}${text.slice(1)}`;
+    // Every fifth sentence a quotation, as news is written: SmartyPants has work to do.
+    return n % 5 === 0 ? `"${capitalised}," the chair said.` : `${capitalised}.`;
   };
 }
 
