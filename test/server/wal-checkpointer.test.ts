@@ -12,6 +12,7 @@ import {
   getDb,
   openSqlite,
   sqliteFile,
+  WAL_SIZE_LIMIT_BYTES,
   walCheckpointerOf,
   type Db,
 } from '../../src/server/store/db.ts';
@@ -56,6 +57,25 @@ describe('checkpointing a SQLite store off the event loop', () => {
     } finally {
       await db.destroy();
       await walCheckpointerOf(db)?.close();
+    }
+  });
+
+  it('gives the disk back after one long write: the log file is cut to its limit once checkpointed', async () => {
+    const { db, file } = await openStore();
+    const checkpointer = walCheckpointerOf(db)!;
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 24; i++) await writeHalfMib(trx);
+      });
+      expect(walBytes(file)).toBeGreaterThan(12 * MIB);
+      const result = await checkpointer.checkpoint();
+      expect(result?.checkpointedFrames).toBe(result?.logFrames);
+      // The next write starts the log again from its beginning, and cuts the file.
+      await sql`insert into filler values (randomblob(16))`.execute(db);
+      expect(walBytes(file)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    } finally {
+      await db.destroy();
+      await checkpointer.close();
     }
   });
 

@@ -117,6 +117,13 @@ export function sqliteFile(dataDir: string): string {
   return path.join(dataDir, 'site.db');
 }
 
+/**
+ * Bytes the SQLite log file is cut back to when it starts again after a checkpoint.
+ * One long write (a roll import) can grow it past 100 MB; without a limit the file keeps
+ * that size on disk for good.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
 /** Opens the SQLite file with the settings every connection needs (loads better-sqlite3). */
 export async function openSqlite(
   file: string,
@@ -129,6 +136,7 @@ export async function openSqlite(
   database.pragma(`busy_timeout = ${Math.trunc(limits.lockTimeoutMs)}`);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
+  database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   return database;
 }
 
