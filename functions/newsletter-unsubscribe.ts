@@ -7,7 +7,6 @@
  */
 import type { Config } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
-import { isTokenShaped } from '../src/server/email-tokens.ts';
 import {
   INVALID_UNSUBSCRIBE_LINK,
   unsubscribeByToken,
@@ -20,15 +19,15 @@ import { HttpError } from '../src/server/http/errors.ts';
 import { readOneClickBody } from '../src/server/http/one-click.ts';
 import { htmlResponse, jsonResponse, wantsJson } from '../src/server/http/responses.ts';
 import { siteFiles } from '../src/server/http/site-files.ts';
-import { NO_REFERRER } from '../src/server/http/token-page.ts';
+import { addressTokens, NO_REFERRER, pageToken } from '../src/server/http/token-page.ts';
 
 const DONE = '/newsletter/unsubscribed/';
 const ONE_CLICK = 'One-Click';
 
 function page(req: Request): Response {
-  const token = new URL(req.url).searchParams.get('token') ?? '';
+  const token = pageToken(req);
   const state =
-    token === '' || isTokenShaped(token)
+    token !== null
       ? { values: { token, 'List-Unsubscribe': ONE_CLICK } }
       : {
           values: { token: '', 'List-Unsubscribe': ONE_CLICK },
@@ -40,7 +39,10 @@ function page(req: Request): Response {
 
 async function post(req: Request): Promise<Response> {
   const body = await readOneClickBody(req);
-  const fromUrl = new URL(req.url).searchParams.get('token');
+  const inUrl = addressTokens(req);
+  if (inUrl.length > 1)
+    throw new HttpError(400, 'The address carries more than one unsubscribe token.');
+  const fromUrl = inUrl.length === 1 ? inUrl[0] : null;
   if (fromUrl !== null && body.token !== '' && body.token !== fromUrl)
     throw new HttpError(400, 'The request carries two different unsubscribe tokens.');
   const token = fromUrl ?? body.token;

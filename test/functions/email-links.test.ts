@@ -65,6 +65,20 @@ describe('/verify-email/ and POST /api/verify-email', () => {
     expect(html).not.toContain('"><script>');
     expect(html).toMatch(/expired or has already been used/);
   });
+
+  it('puts neither token in the form when the address holds two', async () => {
+    const { token } = await registerAndGetToken();
+    const { token: other } = await registerAndGetToken();
+    const res = await call(verify, {
+      method: 'GET',
+      path: `/verify-email/?token=${token}&token=${other}`,
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain(token);
+    expect(html).not.toContain(other);
+    expect(html).toMatch(/expired or has already been used/);
+  });
 });
 
 describe('password reset', () => {

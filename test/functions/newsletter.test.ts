@@ -335,6 +335,29 @@ describe('unsubscribing', () => {
     expect(html).toContain('This unsubscribe link is not complete');
     expect(html).not.toContain('<script>');
   });
+
+  it('guesses no token from an address that holds two, and unsubscribes nobody', async () => {
+    const email = address();
+    const token = await subscribeAndConfirm(email);
+    const other = await subscribeAndConfirm(address());
+    for (const query of [`token=${token}&token=${other}`, `token=${token}&token=${token}`]) {
+      const res = await call(unsubscribe, {
+        path: `/api/newsletter/unsubscribe?${query}`,
+        body: 'List-Unsubscribe=One-Click',
+        json: true,
+      });
+      expect(res.status).toBe(400);
+      const page = await call(unsubscribe, {
+        method: 'GET',
+        path: `/newsletter/unsubscribe/?${query}`,
+      });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('This unsubscribe link is not complete');
+      expect(html).not.toContain(token);
+    }
+    expect(await statusOf(email)).toBe('subscribed');
+  });
 });
 
 describe('the CSRF check', () => {
