@@ -1,3 +1,4 @@
+import { parse as parseJsonTree, type AnyNode } from '@humanwhocodes/momoa';
 import { readCappedBytes } from './capped-body.ts';
 import { HttpError } from './errors.ts';
 
@@ -78,7 +79,43 @@ function parseJsonPairs(text: string): [string, unknown][] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'The request body must be a JSON object of fields.');
   }
+  const repeated = firstRepeatedName(text);
+  if (repeated !== null)
+    throw new HttpError(400, `The field ${printable(repeated)} was sent more than once.`);
   return Object.entries(value);
+}
+
+/**
+ * The first name that appears twice in one object of a JSON text, or null. JSON.parse
+ * keeps the last of them silently; a message with repeated names is not I-JSON
+ * (RFC 7493 § 2.3), and a form with a repeated field is refused too. Names are compared
+ * as decoded ("\u0065mail" is "email").
+ */
+function firstRepeatedName(text: string): string | null {
+  try {
+    return repeatedNameIn(parseJsonTree(text, { mode: 'json' }).body);
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+}
+
+function repeatedNameIn(node: AnyNode): string | null {
+  if (node.type === 'Array') {
+    for (const element of node.elements) {
+      const repeated = repeatedNameIn(element.value);
+      if (repeated !== null) return repeated;
+    }
+  } else if (node.type === 'Object') {
+    const names = new Set<string>();
+    for (const member of node.members) {
+      const name = member.name.type === 'String' ? member.name.value : member.name.name;
+      if (names.has(name)) return name;
+      names.add(name);
+      const repeated = repeatedNameIn(member.value);
+      if (repeated !== null) return repeated;
+    }
+  }
+  return null;
 }
 
 function collectFields<K extends string>(
