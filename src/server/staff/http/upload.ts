@@ -4,6 +4,8 @@
  * at the limit whatever Content-Length claims. The file's bytes go to the
  * roll reader, which decodes them by the same rules as the members CLI.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Busboy } from '@fastify/busboy';
 import { readCappedBytes } from '../../http/capped-body.ts';
 import { HttpError } from '../../http/errors.ts';
 
@@ -29,22 +31,72 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
     tooLarge: 'The file is too large: the limit is 20 MiB (about 150,000 rows with room to spare).',
     unreadable: 'The upload could not be read. Try again.',
   });
-  let form: FormData;
-  try {
-    form = await new Response(body, {
-      headers: { 'content-type': type },
-    }).formData();
-  } catch {
+  const parts = await parseMultipart(body, type).catch(() => {
     throw new HttpError(400, 'The upload could not be read as a form. Try again.');
+  });
+  if (parts.some((part) => part.name !== 'roll')) {
+    throw new HttpError(400, 'Unexpected field in the upload.');
   }
-  for (const name of form.keys()) {
-    if (name !== 'roll') throw new HttpError(400, 'Unexpected field in the upload.');
-  }
-  const files = form.getAll('roll');
-  const file = files[0];
+  const [file] = parts;
   // A browser sends an empty, unnamed part when no file was chosen.
-  if (files.length !== 1 || typeof file === 'string' || !file || (file.size === 0 && !file.name)) {
+  if (
+    parts.length !== 1 ||
+    file.fileName === undefined ||
+    (file.bytes.length === 0 && !file.fileName)
+  ) {
     throw new HttpError(422, 'Choose the roll file (CSV) to upload.');
   }
-  return { fileName: file.name || 'roll.csv', bytes: new Uint8Array(await file.arrayBuffer()) };
+  return { fileName: file.fileName || 'roll.csv', bytes: file.bytes };
+}
+
+/** One part of a multipart body: a file when it has a file name (even an empty one). */
+interface Part {
+  name: string;
+  fileName?: string;
+  bytes: Uint8Array;
+}
+
+/** Bytes handed to the multipart parser at a time: other requests are served in between. */
+const PARSE_SLICE_BYTES = 64 * 1024;
+
+/**
+ * The parts of a multipart/form-data body (RFC 7578), parsed a slice at a time with
+ * @fastify/busboy. Parsing a whole roll at once (as `Request.formData()` does) held the
+ * event loop for about 100 ms. Rejects when the body is not a well-formed multipart body.
+ */
+async function parseMultipart(body: Uint8Array, type: string): Promise<Part[]> {
+  const parser = Busboy({ headers: { 'content-type': type }, limits: { fieldSize: body.length } });
+  const parts: Part[] = [];
+  const fileEnds: Promise<void>[] = [];
+  const done = new Promise<void>((resolveDone, rejectDone) => {
+    parser.on('file', (name, stream, fileName) => {
+      const part: Part = { name, fileName, bytes: new Uint8Array() };
+      parts.push(part);
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('end', () => {
+          part.bytes = new Uint8Array(Buffer.concat(chunks));
+          resolve();
+        });
+      });
+      ended.catch(() => {}); // a part cut short also fails the parser, which is awaited first
+      fileEnds.push(ended);
+    });
+    parser.on('field', (name, value: string) => {
+      parts.push({ name, bytes: new TextEncoder().encode(value) });
+    });
+    parser.on('finish', resolveDone);
+    parser.on('error', rejectDone);
+  });
+  done.catch(() => {}); // rejection is awaited below, after the slices are written
+  for (let at = 0; at < body.length; at += PARSE_SLICE_BYTES) {
+    parser.write(body.subarray(at, at + PARSE_SLICE_BYTES));
+    await nextTurn();
+  }
+  parser.end();
+  await done;
+  await Promise.all(fileEnds);
+  return parts;
 }
