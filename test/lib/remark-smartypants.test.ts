@@ -70,6 +70,10 @@ describe('the same output as remark-smartypants', () => {
     ['a fenced code block', '```\n"x" -- y...\n```\n\nAfter "it".'],
     ['inline HTML', 'A <span>"quoted"</span> word -- and <em>\'this\'</em>.'],
     ['dots with no-break and thin spaces', 'One.\u00a0.\u00a0. two.\u2009.\u2009. three . \t. end'],
+    [
+      'dots with next-line characters, white space to retext',
+      'Wait.\u0085.\u0085. and . \u0085. \u0085.',
+    ],
     ['nested quotes', '"She said \'no\' -- twice."'],
     ['a quote after inline code', '`x`\'s value and `y`"z"'],
     ['text with nothing to change', 'Plain words, commas; and one full stop. Another-one.'],
