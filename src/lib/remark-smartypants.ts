@@ -1,4 +1,4 @@
-import type { Node, Parent, Root } from 'mdast';
+import type { Node, Root } from 'mdast';
 import { retext } from 'retext';
 import retextSmartypants from 'retext-smartypants';
 import { visit } from 'unist-util-visit';
@@ -79,7 +79,7 @@ function isLiteral(node: Node): node is Literal {
   return 'value' in node && typeof node.value === 'string';
 }
 
-function isVisited(node: Node, _index?: number, parent?: Parent): boolean {
+function isVisited(node: Node, _index?: number, parent?: Node): boolean {
   if (!parent || !VISITED.has(node.type)) return false;
   if (parent.type !== 'mdxJsxTextElement') return true;
   const name = 'name' in parent ? parent.name : undefined;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
 import type { Root } from 'mdast';
 import remarkSmartypantsUpstream from 'remark-smartypants';
+import { unified } from 'unified';
 import { beforeAll, describe, expect, it } from 'vitest';
 import remarkSmartypants from '../../src/lib/remark-smartypants.ts';
 
@@ -174,7 +175,7 @@ describe('MDX elements', () => {
       const a = treeWith(name);
       const b = treeWith(name);
       remarkSmartypants()(a);
-      (remarkSmartypantsUpstream() as (tree: Root) => void)(b);
+      unified().use(remarkSmartypantsUpstream).runSync(b);
       expect(a).toEqual(b);
     },
   );
