@@ -12,9 +12,12 @@ export const AVIF_EFFORT = 3;
 
 type Transform = Parameters<LocalImageService['transform']>[1];
 
-/** True when Astro's own sharp service would only resize and encode: no crop, fill or quality. */
+/**
+ * True when Astro's own sharp service would only resize and encode: no crop, fill or quality.
+ * Tested for falsy, as Astro does: the dev server's `/_image` URLs give null for unset options.
+ */
 function isPlainResize(transform: Transform): boolean {
-  return !transform.fit && !transform.background && transform.quality === undefined;
+  return !transform.fit && !transform.background && !transform.quality;
 }
 
 /** A requested width or height in whole pixels, or undefined when none was asked for. */

@@ -1,4 +1,4 @@
-import type { Node, Parent, Root } from 'mdast';
+import type { Node, Root } from 'mdast';
 import { retext } from 'retext';
 import retextSmartypants from 'retext-smartypants';
 import { visit } from 'unist-util-visit';
@@ -63,8 +63,10 @@ const MAY_HOLD_QUOTES = /["']/;
  * Text in which the second pass may change something: two dashes, two backticks, two
  * straight single quotes, or two dots with nothing or white space between. Every
  * pattern retext-smartypants rewrites there holds one of these; other text is left as is.
+ * White space as retext reads it (parse-latin), which also counts U+0085 (next line),
+ * unlike JavaScript's `\s`: `.\u0085.\u0085.` is a spaced ellipsis to it.
  */
-const MAY_HOLD_REST = /--|``|''|\.\s*\./;
+const MAY_HOLD_REST = /--|``|''|\.[\s\u0085]*\./;
 
 /** Mdast nodes whose text is read: those remark-smartypants reads. */
 const VISITED = new Set(['text', 'inlineCode', 'paragraph', 'heading', 'tableCell']);
@@ -77,7 +79,7 @@ function isLiteral(node: Node): node is Literal {
   return 'value' in node && typeof node.value === 'string';
 }
 
-function isVisited(node: Node, _index?: number, parent?: Parent): boolean {
+function isVisited(node: Node, _index?: number, parent?: Node): boolean {
   if (!parent || !VISITED.has(node.type)) return false;
   if (parent.type !== 'mdxJsxTextElement') return true;
   const name = 'name' in parent ? parent.name : undefined;

@@ -11,11 +11,7 @@ type Config = Parameters<typeof imageService.transform>[2];
 const config = { service: { entrypoint: './src/lib/image-service.ts', config: {} } } as Config;
 
 function transform(input: Buffer, options: Partial<Transform>) {
-  return imageService.transform(
-    new Uint8Array(input),
-    { src: 'photo.jpg', ...options },
-    config,
-  );
+  return imageService.transform(new Uint8Array(input), { src: 'photo.jpg', ...options }, config);
 }
 
 let photo: Buffer;
@@ -43,6 +39,19 @@ describe('AVIF copies', () => {
     const turned = await sharp(photo).withMetadata({ orientation: 6 }).jpeg().toBuffer();
     const { data } = await transform(turned, { width: 450, format: 'avif' });
     expect(await sharp(data).metadata()).toMatchObject({ width: 450, height: 800 });
+  });
+
+  it('are made here for the dev server too, whose URLs give null for unset options', async () => {
+    const url = new URL('http://localhost/_image/?href=%2Fphoto.jpg&w=480&h=270&f=avif');
+    const options = sharpService.parseURL(url, config) as Transform;
+    expect(options).toMatchObject({ quality: null, fit: null });
+    const { data, format } = await imageService.transform(new Uint8Array(photo), options, config);
+    expect(format).toBe('avif');
+    const expected = await sharp(photo)
+      .resize({ width: 480 })
+      .avif({ effort: AVIF_EFFORT })
+      .toBuffer();
+    expect(Buffer.from(data).equals(expected)).toBe(true);
   });
 
   it('can be sized by height alone', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
 import type { Root } from 'mdast';
 import remarkSmartypantsUpstream from 'remark-smartypants';
+import { unified } from 'unified';
 import { beforeAll, describe, expect, it } from 'vitest';
 import remarkSmartypants from '../../src/lib/remark-smartypants.ts';
 
@@ -70,6 +71,10 @@ describe('the same output as remark-smartypants', () => {
     ['a fenced code block', '```\n"x" -- y...\n```\n\nAfter "it".'],
     ['inline HTML', 'A <span>"quoted"</span> word -- and <em>\'this\'</em>.'],
     ['dots with no-break and thin spaces', 'One.\u00a0.\u00a0. two.\u2009.\u2009. three . \t. end'],
+    [
+      'dots with next-line characters, white space to retext',
+      'Wait.\u0085.\u0085. and . \u0085. \u0085.',
+    ],
     ['nested quotes', '"She said \'no\' -- twice."'],
     ['a quote after inline code', '`x`\'s value and `y`"z"'],
     ['text with nothing to change', 'Plain words, commas; and one full stop. Another-one.'],
@@ -170,7 +175,7 @@ describe('MDX elements', () => {
       const a = treeWith(name);
       const b = treeWith(name);
       remarkSmartypants()(a);
-      (remarkSmartypantsUpstream() as (tree: Root) => void)(b);
+      unified().use(remarkSmartypantsUpstream).runSync(b);
       expect(a).toEqual(b);
     },
   );
