@@ -2,6 +2,9 @@ import type { LocalImageService } from 'astro';
 import sharpService from 'astro/assets/services/sharp';
 import sharp from 'sharp';
 
+// As Astro's own service does: each copy is made once, so libvips' cache only holds memory.
+sharp.cache(false);
+
 /**
  * AVIF encoder effort, 0 (fastest) to 9 (smallest); sharp's default is 4. On the sample
  * heroes (1600×900 photos at 480–1280 px, quality 50) effort 3 encodes 2.8× faster than 4
