@@ -148,6 +148,20 @@ export const ROLL_FILE_CASES: RollFileCase[] = [
     expected: { surnames: ['Smith, Jr', 'O"Brien'] },
   },
   {
+    name: 'blank lines, an empty row and a cell over two lines, in mixed line endings',
+    bytes: utf8(
+      `\r\n\nwarrant_number,surname,status\r\n\r\n123456,Smith,serving\r,,\n654321,"Line\nBreak",retired\n\n223344,,serving\r\n`,
+    ),
+    expected: { errors: [`Line 7: ${CONTROL}`, 'Line 10: the surname is missing'] },
+  },
+  {
+    name: 'a bad line far down a long file (read in many slices)',
+    bytes: utf8(
+      `${HEADER}${Array.from({ length: 3000 }, (_, i) => `${100000 + i},Surname${i},serving\r\n`).join('')}999999,,serving\r\n`,
+    ),
+    expected: { errors: ['Line 3002: the surname is missing'] },
+  },
+  {
     name: 'a quoted field never closed',
     bytes: utf8(`${HEADER}123456,Smith,serving\r\n"334455,Open,serving\r\n`),
     expected: {

@@ -120,27 +120,20 @@ export function decodeRollFile(
 /** Bytes handed to the parser between two chances to yield (a few milliseconds of work). */
 const PARSE_SLICE_BYTES = 16 * 1024;
 
-/** Byte offsets where each line starts, to turn csv-parse's offsets into line numbers. */
-function lineStarts(buffer: Buffer): number[] {
-  const starts = [0];
-  for (let i = 0; i < buffer.length; i++) {
-    if (buffer[i] === 0x0a) starts.push(i + 1);
-  }
-  return starts;
-}
-
-/** The line of the first character at or after `offset` that is not a line break. */
-function lineAt(buffer: Buffer, starts: number[], offset: number): number {
-  let at = offset;
-  while (at < buffer.length && buffer[at] === 0x0a) at++;
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= at) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
+/**
+ * Line numbers for byte offsets met in increasing order, counted as the parse
+ * moves on (one scan of the file in all, spread over the parse's slices).
+ */
+function lineCounter(buffer: Buffer) {
+  let counted = 0;
+  let breaks = 0;
+  /** The line of the first character at or after `offset` that is not a line break. */
+  return (offset: number): number => {
+    let at = Math.max(offset, counted);
+    while (at < buffer.length && buffer[at] === 0x0a) at++;
+    for (; counted < at; counted++) if (buffer[counted] === 0x0a) breaks++;
+    return breaks + 1;
+  };
 }
 
 function parseError(error: CsvError, line: number): string {
@@ -172,7 +165,9 @@ function readHeader(cells: string[]): { ok: true; index: Record<RollColumn, numb
 /**
  * Splits decoded text into records under the header. Rows whose cells are all
  * empty (spreadsheets write them for formatted empty rows) are skipped like
- * blank lines; extra columns, and missing trailing cells, are allowed.
+ * blank lines; extra columns, and missing trailing cells, are allowed. Each
+ * record is taken apart as the parser meets it, so no step runs over the
+ * whole file at once.
  */
 export async function readRollRecords(
   text: string,
@@ -181,9 +176,9 @@ export async function readRollRecords(
   // One line ending throughout, so a file mixing them still splits into its lines.
   const buffer = Buffer.from(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 'utf8');
   await pace.step('reading', 0, 0);
-  const starts = lineStarts(buffer);
-  await pace.step('reading', 0, 0);
-  const raw: { line: number; cells: string[] }[] = [];
+  const lineOf = lineCounter(buffer);
+  let header: { ok: true; index: Record<RollColumn, number> } | string | undefined;
+  const records: RollRecord[] = [];
   let end = 0;
   const errors: string[] = [];
   const parser = parse({
@@ -191,8 +186,21 @@ export async function readRollRecords(
     relax_quotes: true,
     trim: true,
     on_record: (cells: string[], context) => {
-      raw.push({ line: lineAt(buffer, starts, end), cells });
+      const line = lineOf(end);
       end = context.bytes;
+      if (!cells.some((c) => c !== '')) return null;
+      if (header === undefined) header = readHeader(cells);
+      else if (typeof header !== 'string') {
+        const { warrant_number, surname, status } = header.index;
+        records.push({
+          line,
+          cells: {
+            warrant_number: cells[warrant_number] ?? '',
+            surname: cells[surname] ?? '',
+            status: cells[status] ?? '',
+          },
+        });
+      }
       return null;
     },
   });
@@ -200,11 +208,13 @@ export async function readRollRecords(
   parser.on('error', () => {});
   try {
     for (let at = 0; at < buffer.length; at += PARSE_SLICE_BYTES) {
-      const slice = buffer.subarray(at, at + PARSE_SLICE_BYTES);
+      const read = Math.min(at + PARSE_SLICE_BYTES, buffer.length);
       await new Promise<void>((resolve, reject) =>
-        parser.write(slice, (error) => (error ? reject(error) : resolve())),
+        parser.write(buffer.subarray(at, read), (error) => (error ? reject(error) : resolve())),
       );
-      await pace.step('reading', raw.length, Math.max(0, starts.length - 2));
+      // The rows so far, and about how many the whole file holds at the same bytes per row.
+      const total = Math.round((records.length * buffer.length) / read);
+      await pace.step('reading', records.length, total);
     }
     await new Promise<void>((resolve, reject) => {
       parser.once('error', reject);
@@ -213,20 +223,10 @@ export async function readRollRecords(
     });
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    errors.push(parseError(error, lineAt(buffer, starts, end)));
+    errors.push(parseError(error, lineOf(end)));
   }
-  const rows = raw.filter((r) => r.cells.some((c) => c !== ''));
-  const [header, ...data] = rows;
-  if (!header) return { ok: false, errors: errors.length ? errors : [ROLL_FILE_MESSAGES.empty] };
-  const columns = readHeader(header.cells);
-  if (typeof columns === 'string') return { ok: false, errors: [columns] };
-  const records = data.map(({ line, cells }) => ({
-    line,
-    cells: {
-      warrant_number: cells[columns.index.warrant_number] ?? '',
-      surname: cells[columns.index.surname] ?? '',
-      status: cells[columns.index.status] ?? '',
-    },
-  }));
+  if (header === undefined)
+    return { ok: false, errors: errors.length ? errors : [ROLL_FILE_MESSAGES.empty] };
+  if (typeof header === 'string') return { ok: false, errors: [header] };
   return { ok: true, records, errors };
 }
