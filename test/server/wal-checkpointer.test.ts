@@ -12,7 +12,6 @@ import {
   getDb,
   openSqlite,
   sqliteFile,
-  WAL_SIZE_LIMIT_BYTES,
   walCheckpointerOf,
   type Db,
 } from '../../src/server/store/db.ts';
@@ -20,6 +19,7 @@ import { migrateToLatest } from '../../src/server/store/migrations.ts';
 import {
   runningWalCheckpointers,
   startWalCheckpointer,
+  WAL_SIZE_LIMIT_BYTES,
 } from '../../src/server/store/wal-checkpointer.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'wal-checkpointer-'));
@@ -60,22 +60,72 @@ describe('checkpointing a SQLite store off the event loop', () => {
     }
   });
 
-  it('gives the disk back after one long write: the log file is cut to its limit once checkpointed', async () => {
+  it('gives the disk back after one long write, once writes pause: its thread cuts the log file', async () => {
+    const file = path.join(freshDir() + '-cut.db');
+    const database = await openSqlite(file);
+    database.pragma('wal_autocheckpoint = 0');
+    database.exec('create table filler (data blob)');
+    const insert = database.prepare('insert into filler values (randomblob(?))');
+    database.transaction(() => {
+      for (let i = 0; i < 24; i++) insert.run(MIB / 2);
+    })();
+    // Turns only when asked, so the test decides what happens between two.
+    const checkpointer = startWalCheckpointer(file, { everyMs: 3_600_000 });
+    try {
+      expect(walBytes(file)).toBeGreaterThan(12 * MIB);
+      const result = await checkpointer.checkpoint();
+      expect(result?.checkpointedFrames).toBe(result?.logFrames);
+      // While writes go on, the file is left for them to reuse.
+      for (let i = 0; i < 3; i++) {
+        insert.run(16);
+        await checkpointer.checkpoint();
+        expect(walBytes(file)).toBeGreaterThan(12 * MIB);
+      }
+      // A turn with no write since the last one cuts the file.
+      await checkpointer.checkpoint();
+      expect(walBytes(file)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    } finally {
+      database.close();
+      await checkpointer.close();
+    }
+  });
+
+  it('never waits on a reader to cut the log: it tries again on a later turn', async () => {
     const { db, file } = await openStore();
     const checkpointer = walCheckpointerOf(db)!;
+    const reader = await openSqlite(file);
     try {
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < 24; i++) await writeHalfMib(trx);
       });
+      // A read transaction holds its snapshot of the log until it ends.
+      reader.exec('begin');
+      reader.prepare('select count(*) from filler').get();
+      const started = performance.now();
+      expect(await checkpointer.checkpoint()).not.toBeNull();
+      expect(await checkpointer.checkpoint()).not.toBeNull();
+      expect(performance.now() - started).toBeLessThan(1000);
       expect(walBytes(file)).toBeGreaterThan(12 * MIB);
-      const result = await checkpointer.checkpoint();
-      expect(result?.checkpointedFrames).toBe(result?.logFrames);
-      // The next write starts the log again from its beginning, and cuts the file.
-      await sql`insert into filler values (randomblob(16))`.execute(db);
+      reader.exec('commit');
+      await checkpointer.checkpoint();
       expect(walBytes(file)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
     } finally {
+      reader.close();
       await db.destroy();
       await checkpointer.close();
+    }
+  });
+
+  it('never has the store’s own writes cut the log file (that would hold the server’s thread)', async () => {
+    const { db } = await openStore();
+    try {
+      const limit = async () =>
+        (await sql<{ journal_size_limit: number }>`pragma journal_size_limit`.execute(db)).rows[0]
+          .journal_size_limit;
+      expect(await limit()).toBe(-1);
+    } finally {
+      await db.destroy();
+      await walCheckpointerOf(db)?.close();
     }
   });
 

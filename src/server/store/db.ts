@@ -23,7 +23,11 @@ import {
 import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
 import { attachGuard, GuardedDialect } from './guarded-dialect.ts';
 import { migrations } from './migrations.ts';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
+import {
+  startWalCheckpointer,
+  WAL_SIZE_LIMIT_BYTES,
+  type WalCheckpointer,
+} from './wal-checkpointer.ts';
 import type { Database as Schema } from './schema.ts';
 import { errorCode } from '../../lib/error-code.ts';
 
@@ -117,13 +121,6 @@ export function sqliteFile(dataDir: string): string {
   return path.join(dataDir, 'site.db');
 }
 
-/**
- * Bytes the SQLite log file is cut back to when it starts again after a checkpoint.
- * One long write (a roll import) can grow it past 100 MB; without a limit the file keeps
- * that size on disk for good.
- */
-export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
-
 /** Opens the SQLite file with the settings every connection needs (loads better-sqlite3). */
 export async function openSqlite(
   file: string,
@@ -136,7 +133,6 @@ export async function openSqlite(
   database.pragma(`busy_timeout = ${Math.trunc(limits.lockTimeoutMs)}`);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   return database;
 }
 
@@ -234,7 +230,10 @@ function checkpointOffThread(database: BetterSqlite3.Database, file: string): Wa
       console.error(
         `store: checkpoints of ${file} moved back onto the server's thread (${error.message})`,
       );
-      if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      if (!database.open) return;
+      database.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      // The thread no longer cuts the log file back: the next write after a checkpoint does.
+      database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     },
   });
 }

@@ -10,7 +10,13 @@
  * reader still needs, and once all of the log is copied the next write starts
  * the log again from its beginning. So the log stays bounded, by the longest
  * run of back-to-back writes rather than by one transaction: a 150,000-row
- * roll import (upload and apply) takes it to about 120 MB, reused after.
+ * roll import (upload and apply) takes it to about 120 MB. The thread then
+ * gives that disk back: once writes pause (a turn finds the log all copied
+ * and no commit since the turn before) and the file is over
+ * `walSizeLimitBytes`, it runs a truncating checkpoint that does not wait
+ * (`busy_timeout = 0`), tried again later if a reader or writer is busy.
+ * Cutting a 120 MB file takes tens of milliseconds, which SQLite's own
+ * `journal_size_limit` would spend on the thread of the next write.
  */
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +24,9 @@ import { Worker } from 'node:worker_threads';
 
 /** How often the worker checkpoints without being asked. */
 export const CHECKPOINT_EVERY_MS = 250;
+
+/** Bytes of log file kept on disk between writes; a larger file is cut back by the thread. */
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** What one passive checkpoint found: frames in the log, frames copied so far, and whether it was cut short. */
 export interface CheckpointResult {
@@ -46,11 +55,12 @@ export interface WalCheckpointer {
 const THREAD = `
 const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
-const { file, opened, everyMs, driver } = workerData;
+const { file, opened, everyMs, walSizeLimitBytes, driver } = workerData;
 // Waiting on a lock (to read the schema) holds up only this thread; the checkpoint itself never waits.
 const LOCK_WAIT_MS = 5000;
 let db;
 let timer;
+let lastDataVersion;
 const stop = () => {
   clearInterval(timer);
   if (db && db.open) db.close();
@@ -73,7 +83,27 @@ const checkpoint = () => {
     return null;
   }
   const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  // Cut only a log all copied with no commit since the last turn: cutting while writes go on
+  // would make them wait on it, and the file would only grow again. data_version changes
+  // when another connection commits.
+  const version = db.pragma('data_version', { simple: true });
+  const quiet = row.busy === 0 && row.checkpointed === row.log && version === lastDataVersion;
+  lastDataVersion = version;
+  if (quiet) cutLog();
   return { busy: row.busy !== 0, logFrames: row.log, checkpointedFrames: row.checkpointed };
+};
+// A truncating checkpoint waits for readers and blocks writers while it waits: here it never waits.
+const cutLog = () => {
+  const log = fs.statSync(file + '-wal', { throwIfNoEntry: false });
+  if (!log || log.size <= walSizeLimitBytes) return;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) {
+    if (!busy(error)) throw error;
+  } finally {
+    db.pragma('busy_timeout = ' + LOCK_WAIT_MS);
+  }
 };
 const answer = () => {
   try {
@@ -116,7 +146,11 @@ export function runningWalCheckpointers(): number {
  */
 export function startWalCheckpointer(
   file: string,
-  options: { everyMs?: number; onFailure?: (error: Error) => void } = {},
+  options: {
+    everyMs?: number;
+    walSizeLimitBytes?: number;
+    onFailure?: (error: Error) => void;
+  } = {},
 ): WalCheckpointer {
   // The file as the store opened it: the thread works only while it is still the one there.
   const { ino, dev } = statSync(file);
@@ -128,6 +162,7 @@ export function startWalCheckpointer(
       file,
       opened: { ino, dev },
       everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
+      walSizeLimitBytes: options.walSizeLimitBytes ?? WAL_SIZE_LIMIT_BYTES,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
     },
   });
