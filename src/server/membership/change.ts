@@ -5,7 +5,6 @@
  * changed, or the unique key on `warrant_claim` refusing a second holder.
  * "Confirmed" is written here and nowhere else.
  */
-import { errorCode } from '../../lib/error-code.ts';
 import { recordAudit } from '../audit.ts';
 import { getDb, isUniqueViolation, type Db } from '../store/db.ts';
 import type { User, UserStatus } from '../store/schema.ts';
@@ -36,42 +35,24 @@ export function isClaimRace(error: unknown): boolean {
 }
 
 /**
- * True when SQLite refused a write because another process wrote since this
- * transaction read (WAL mode answers at once rather than waiting): running
- * the change again reads the other process's result.
- */
-function isStaleRead(error: unknown): boolean {
-  const code = errorCode(error);
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-/**
  * Runs one change in a transaction. A `Refusal` thrown inside, or the store
  * refusing a second holder of a warrant number (a confirmation that raced
  * another one), rolls it back and becomes `{ ok: false }` with its message.
- * A change that lost a race to another process on SQLite runs again, after
- * a short wait that grows with each try (SQLite answers such a race at once,
- * without waiting on its lock).
+ * Changes from other processes wait for one another at the transaction's
+ * start (see `SQLITE_BEGIN` in store/db.ts), so each reads the other's result.
  */
 export async function runChange<T extends MembershipResult>(
   work: (trx: Db) => Promise<T>,
   db: Db = getDb(),
 ): Promise<T | { ok: false; message: string }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      if (error instanceof Refusal) return { ok: false, message: error.message };
-      if (isClaimRace(error)) return { ok: false, message: MEMBERSHIP_MESSAGES.claimed };
-      if (!isStaleRead(error) || attempt >= STALE_READ_ATTEMPTS) throw error;
-      // The other process may still hold the write lock: give it a moment, longer each time.
-      await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 15)));
-    }
+  try {
+    return await db.transaction().execute(work);
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, message: error.message };
+    if (isClaimRace(error)) return { ok: false, message: MEMBERSHIP_MESSAGES.claimed };
+    throw error;
   }
 }
-
-/** Tries of a change that keeps losing its race on SQLite (about a second of waiting in all). */
-const STALE_READ_ATTEMPTS = 12;
 
 /** The member account `ref` (id or username) names, or why it cannot be changed. */
 export async function findMember(

@@ -21,7 +21,7 @@ import {
   type Dialect,
 } from 'kysely';
 import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
-import { attachGuard, GuardedDialect } from './guarded-dialect.ts';
+import { attachGuard, GuardedDialect, type GuardOptions } from './guarded-dialect.ts';
 import { migrations } from './migrations.ts';
 import {
   startWalCheckpointer,
@@ -101,16 +101,13 @@ function createPostgres(url: string, limits: StoreLimits): Db {
   // ends would emit 'error' with no listener and end the process; its query (or the
   // next one) fails instead, and the pool drops it when it is released.
   pool.on('connect', (client) => client.on('error', () => {}));
-  return guarded(new PostgresDialect({ pool }), sessionSettings(limits));
+  return guarded(new PostgresDialect({ pool }), { prepareConnection: sessionSettings(limits) });
 }
 
 /** Wraps a dialect with error classification, connection set-up and the schema check. */
-function guarded(
-  dialect: Dialect,
-  prepareConnection?: (connection: DatabaseConnection) => Promise<void>,
-): Db {
+function guarded(dialect: Dialect, options: Omit<GuardOptions, 'latestMigration'> = {}): Db {
   const latestMigration = Object.keys(migrations).at(-1)!;
-  const wrapper = new GuardedDialect(dialect, { latestMigration, prepareConnection });
+  const wrapper = new GuardedDialect(dialect, { latestMigration, ...options });
   const db = new Kysely<Schema>({ dialect: wrapper });
   attachGuard(db, wrapper);
   return db;
@@ -238,6 +235,15 @@ function checkpointOffThread(database: BetterSqlite3.Database, file: string): Wa
   });
 }
 
+/**
+ * How a SQLite transaction opens: every one of ours writes, so it takes the
+ * write lock at once and waits its `busy_timeout` for it. A deferred `begin`
+ * would take it at the first write instead, and in WAL mode that fails at once,
+ * without waiting, when another process has written since the transaction's
+ * first read (SQLITE_BUSY_SNAPSHOT).
+ */
+const SQLITE_BEGIN = 'begin immediate';
+
 function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = sqliteFile(dataDir);
@@ -262,6 +268,7 @@ function createSqlite(dataDir: string, limits: StoreLimits): Db {
         );
       },
     }),
+    { beginStatement: SQLITE_BEGIN },
   );
   sqliteStores.set(db, store);
   return db;

@@ -2,8 +2,9 @@
  * Wraps a Kysely dialect so that every way the database can fail a request
  * reaches the caller as a `StoreUnavailableError` (see unavailable.ts), a NUL
  * character in a parameter as an `UnstorableTextError` (see unstorable-text.ts), each new
- * connection gets its session settings before first use, and the schema is
- * checked against the code's latest migration once per process.
+ * connection gets its session settings before first use, transactions open
+ * with the engine's own statement, and the schema is checked against the
+ * code's latest migration once per process.
  */
 import {
   CompiledQuery,
@@ -23,6 +24,8 @@ export interface GuardOptions {
   prepareConnection?: (connection: DatabaseConnection) => Promise<void>;
   /** The newest migration this code needs; its absence makes the store unavailable. */
   latestMigration: string;
+  /** The statement that opens a transaction, where the driver's own `begin` is not the one wanted. */
+  beginStatement?: string;
 }
 
 /** Per-store state: whether this process already knows the schema is current. */
@@ -152,8 +155,15 @@ class GuardedDriver implements Driver {
     return new GuardedConnection(connection);
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return classified(this.driver.beginTransaction(innerOf(connection), settings));
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    const { beginStatement } = this.options;
+    if (!beginStatement)
+      return classified(this.driver.beginTransaction(innerOf(connection), settings));
+    // Run through the guarded connection: SQLite throws SQLITE_BUSY rather than rejecting.
+    await connection.executeQuery(CompiledQuery.raw(beginStatement));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
