@@ -21,7 +21,12 @@ import {
   type Dialect,
 } from 'kysely';
 import { DEFAULT_STORE_LIMITS, getConfig, type ServerConfig, type StoreLimits } from '../config.ts';
-import { attachGuard, GuardedDialect, type GuardOptions } from './guarded-dialect.ts';
+import {
+  attachGuard,
+  GuardedDialect,
+  type GuardOptions,
+  type LockWait,
+} from './guarded-dialect.ts';
 import { migrations } from './migrations.ts';
 import {
   startWalCheckpointer,
@@ -237,12 +242,24 @@ function checkpointOffThread(database: BetterSqlite3.Database, file: string): Wa
 
 /**
  * How a SQLite transaction opens: every one of ours writes, so it takes the
- * write lock at once and waits its `busy_timeout` for it. A deferred `begin`
+ * write lock at once, waiting for it as `sqliteLockWait` says. A deferred `begin`
  * would take it at the first write instead, and in WAL mode that fails at once,
  * without waiting, when another process has written since the transaction's
  * first read (SQLITE_BUSY_SNAPSHOT).
  */
 const SQLITE_BEGIN = 'begin immediate';
+
+/**
+ * A SQLite store waits for another process's lock on a timer, up to the lock
+ * timeout, so the server goes on answering meanwhile: SQLite's own wait
+ * (`busy_timeout`) sleeps the thread, which is the whole server's.
+ */
+function sqliteLockWait(limits: StoreLimits): LockWait {
+  return {
+    timeoutMs: limits.lockTimeoutMs,
+    isLocked: (error) => String(errorCode(error)).startsWith('SQLITE_BUSY'),
+  };
+}
 
 function createSqlite(dataDir: string, limits: StoreLimits): Db {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -252,6 +269,8 @@ function createSqlite(dataDir: string, limits: StoreLimits): Db {
     new SqliteDialect({
       database: async () => {
         const database = await openSqlite(file, limits);
+        // The guard waits for locks instead (see sqliteLockWait).
+        database.pragma('busy_timeout = 0');
         const checkpointer = checkpointOffThread(database, file);
         store.checkpointer = checkpointer;
         const statements = reusingStatements(database);
@@ -268,7 +287,7 @@ function createSqlite(dataDir: string, limits: StoreLimits): Db {
         );
       },
     }),
-    { beginStatement: SQLITE_BEGIN },
+    { beginStatement: SQLITE_BEGIN, lockWait: sqliteLockWait(limits) },
   );
   sqliteStores.set(db, store);
   return db;

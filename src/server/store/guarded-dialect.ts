@@ -3,9 +3,11 @@
  * reaches the caller as a `StoreUnavailableError` (see unavailable.ts), a NUL
  * character in a parameter as an `UnstorableTextError` (see unstorable-text.ts), each new
  * connection gets its session settings before first use, transactions open
- * with the engine's own statement, and the schema is checked against the
- * code's latest migration once per process.
+ * with the engine's own statement, a locked SQLite file is waited for on a
+ * timer rather than by blocking the thread, and the schema is checked against
+ * the code's latest migration once per process.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -26,6 +28,39 @@ export interface GuardOptions {
   latestMigration: string;
   /** The statement that opens a transaction, where the driver's own `begin` is not the one wanted. */
   beginStatement?: string;
+  /** Waiting for a lock another process holds, where the driver would otherwise fail or block. */
+  lockWait?: LockWait;
+}
+
+/**
+ * How a statement outside a transaction (a transaction's `begin` included)
+ * waits for a lock: it is run again on a timer until `timeoutMs` has passed, and
+ * other requests are served meanwhile. Inside a transaction nothing is run
+ * again: a failed statement there means the transaction must roll back.
+ */
+export interface LockWait {
+  /** Longest wait, in milliseconds, before the statement's error stands. */
+  timeoutMs: number;
+  /** True when the error means another connection holds the lock. */
+  isLocked(error: unknown): boolean;
+}
+
+/** The first pause between tries for a lock (ms); each try doubles it, up to the last. */
+const LOCK_RETRY_FIRST_MS = 2;
+const LOCK_RETRY_LONGEST_MS = 50;
+
+/** Runs `attempt` until it succeeds, fails otherwise than on a lock, or `wait` runs out. */
+async function waitingForLock<T>(wait: LockWait, attempt: () => Promise<T>): Promise<T> {
+  const deadline = performance.now() + wait.timeoutMs;
+  for (let pause = LOCK_RETRY_FIRST_MS; ; pause = Math.min(pause * 2, LOCK_RETRY_LONGEST_MS)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!wait.isLocked(error) || left <= 0) throw error;
+      await sleep(Math.min(pause, left));
+    }
+  }
 }
 
 /** Per-store state: whether this process already knows the schema is current. */
@@ -86,14 +121,21 @@ async function classified<T>(work: Promise<T>): Promise<T> {
 
 /** A connection whose failures are classified; the inner one is what the driver releases. */
 class GuardedConnection implements DatabaseConnection {
-  constructor(readonly inner: DatabaseConnection) {}
+  /** Set between the driver's begin and its commit or rollback. */
+  inTransaction = false;
+
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly lockWait?: LockWait,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     assertStorableParameters(query.parameters);
     // Not `classified(inner.executeQuery())`: Kysely's SQLite connection runs the
     // statement before returning its promise, so SQLITE_BUSY is thrown, not rejected.
     try {
-      return await this.inner.executeQuery<R>(query);
+      if (!this.lockWait || this.inTransaction) return await this.inner.executeQuery<R>(query);
+      return await waitingForLock(this.lockWait, () => this.inner.executeQuery<R>(query));
     } catch (error) {
       return rethrowClassified(error);
     }
@@ -112,10 +154,12 @@ class GuardedConnection implements DatabaseConnection {
   }
 }
 
-function innerOf(connection: DatabaseConnection): DatabaseConnection {
+function guardedOf(connection: DatabaseConnection): GuardedConnection {
   if (!(connection instanceof GuardedConnection)) throw new Error('not a connection of this store');
-  return connection.inner;
+  return connection;
 }
+
+const innerOf = (connection: DatabaseConnection) => guardedOf(connection).inner;
 
 const noSavepoints = () => new Error('this database driver has no savepoints');
 
@@ -152,26 +196,37 @@ class GuardedDriver implements Driver {
       }
       rethrowClassified(error);
     }
-    return new GuardedConnection(connection);
+    return new GuardedConnection(connection, this.options.lockWait);
   }
 
   async beginTransaction(
     connection: DatabaseConnection,
     settings: TransactionSettings,
   ): Promise<void> {
+    const guarded = guardedOf(connection);
     const { beginStatement } = this.options;
-    if (!beginStatement)
-      return classified(this.driver.beginTransaction(innerOf(connection), settings));
-    // Run through the guarded connection: SQLite throws SQLITE_BUSY rather than rejecting.
-    await connection.executeQuery(CompiledQuery.raw(beginStatement));
+    // Through the guarded connection, so a locked file is waited for and errors classified.
+    if (beginStatement) await guarded.executeQuery(CompiledQuery.raw(beginStatement));
+    else await classified(this.driver.beginTransaction(guarded.inner, settings));
+    guarded.inTransaction = true;
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return classified(this.driver.commitTransaction(innerOf(connection)));
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const guarded = guardedOf(connection);
+    try {
+      await classified(this.driver.commitTransaction(guarded.inner));
+    } finally {
+      guarded.inTransaction = false;
+    }
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return classified(this.driver.rollbackTransaction(innerOf(connection)));
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const guarded = guardedOf(connection);
+    try {
+      await classified(this.driver.rollbackTransaction(guarded.inner));
+    } finally {
+      guarded.inTransaction = false;
+    }
   }
 
   async savepoint(
