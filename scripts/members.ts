@@ -261,6 +261,12 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** What the operator reads when the store could not answer. */
+function describeStoreProblem(error: StoreUnavailableError): string {
+  if (error.reason !== 'busy') return error.message;
+  return `The store is busy: another process kept it locked for longer than DATABASE_LOCK_TIMEOUT_MS allows. Try again in a moment. (${error.message})`;
+}
+
 try {
   await main(process.argv.slice(2));
 } catch (error) {
@@ -270,7 +276,8 @@ try {
     (error instanceof UsageError ||
       error.name === 'ConfigError' ||
       error instanceof StoreUnavailableError);
-  console.error(known ? error.message : error);
+  if (error instanceof StoreUnavailableError) console.error(describeStoreProblem(error));
+  else console.error(known ? error.message : error);
   process.exitCode = known ? 2 : 1;
 } finally {
   await closeDb();

@@ -44,6 +44,15 @@ export function runMembersCli(
   store: TestStore,
   ...args: string[]
 ): Promise<Answer & { code: number | null }> {
+  return runMembersCliWith(store, {}, ...args);
+}
+
+/** `runMembersCli` with more settings in its environment. */
+export function runMembersCliWith(
+  store: TestStore,
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<Answer & { code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/members.ts', ...args], {
       cwd: ROOT,
@@ -52,6 +61,7 @@ export function runMembersCli(
         DATA_DIR: store.dataDir,
         DATABASE_URL: store.config.databaseUrl ?? '',
         CONFIRM_POLICY: store.config.confirmPolicy,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
