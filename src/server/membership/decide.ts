@@ -115,7 +115,11 @@ export async function confirmRollMatches(
         ? { ok: true as const, message: '' }
         : { ok: false as const, message: '' },
     );
-    if (result.ok) confirmed.push(user);
+    if (!result.ok) continue;
+    confirmed.push(user);
+    // Told at once: should a later change fail (the store busy or gone), everyone
+    // confirmed so far has had their email, and a rerun no longer finds them pending.
+    await sendConfirmed(user);
   }
   const skipped = candidates.length - confirmed.length;
   if (candidates.length > 0) {
@@ -126,7 +130,6 @@ export async function confirmRollMatches(
       now,
     });
   }
-  for (const user of confirmed) await sendConfirmed(user);
   const n = confirmed.length;
   const message =
     `Confirmed ${n} roll-matched registration${n === 1 ? '' : 's'}.` +
