@@ -20,7 +20,7 @@ export interface StoreLimits {
   connectTimeoutMs: number;
   /** Longest a statement may run: PostgreSQL `statement_timeout` (`DATABASE_STATEMENT_TIMEOUT_MS`). */
   statementTimeoutMs: number;
-  /** Longest a statement waits for a lock: PostgreSQL `lock_timeout`, SQLite `busy_timeout` (`DATABASE_LOCK_TIMEOUT_MS`). */
+  /** Longest a statement waits for a lock: PostgreSQL `lock_timeout`, SQLite tries on a timer (`DATABASE_LOCK_TIMEOUT_MS`). */
   lockTimeoutMs: number;
 }
 
