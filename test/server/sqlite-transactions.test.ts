@@ -28,7 +28,7 @@ async function holdWriteLock(file: string, id: string, firstName: string) {
      Atomics.wait(workerData.signal, 0, 0);
      db.exec('commit');
      db.close();`,
-    { eval: true, workerData: { file, id, firstName, signal } },
+    { eval: true, execArgv: [], workerData: { file, id, firstName, signal } },
   );
   const exited = once(holder, 'exit');
   await once(holder, 'message');

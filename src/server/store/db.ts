@@ -251,8 +251,9 @@ const SQLITE_BEGIN = 'begin immediate';
 
 /**
  * A SQLite store waits for another process's lock on a timer, up to the lock
- * timeout, so the server goes on answering meanwhile: SQLite's own wait
- * (`busy_timeout`) sleeps the thread, which is the whole server's.
+ * timeout, so the server goes on answering what needs no store meanwhile
+ * (queries queue for the one connection): SQLite's own wait (`busy_timeout`)
+ * sleeps the thread, which is the whole server's.
  */
 function sqliteLockWait(limits: StoreLimits): LockWait {
   return {

@@ -34,9 +34,10 @@ export interface GuardOptions {
 
 /**
  * How a statement outside a transaction (a transaction's `begin` included)
- * waits for a lock: it is run again on a timer until `timeoutMs` has passed, and
- * other requests are served meanwhile. Inside a transaction nothing is run
- * again: a failed statement there means the transaction must roll back.
+ * waits for a lock: it is run again on a timer until `timeoutMs` has passed,
+ * and the thread serves other requests meanwhile (those that need the store
+ * queue for its connection). Inside a transaction nothing is run again: a
+ * failed statement there means the transaction must roll back.
  */
 export interface LockWait {
   /** Longest wait, in milliseconds, before the statement's error stands. */
@@ -178,13 +179,15 @@ class GuardedDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await classified(this.driver.acquireConnection());
+    const guarded = new GuardedConnection(connection, this.options.lockWait);
     try {
       if (this.options.prepareConnection && !this.prepared.has(connection)) {
         await this.options.prepareConnection(connection);
         this.prepared.add(connection);
       }
       if (!this.state.schemaCurrent) {
-        await checkSchema(connection, this.options.latestMigration);
+        // Through the guarded connection, so a locked file is waited for here too.
+        await checkSchema(guarded, this.options.latestMigration);
         this.state.schemaCurrent = true;
       }
     } catch (error) {
@@ -196,7 +199,7 @@ class GuardedDriver implements Driver {
       }
       rethrowClassified(error);
     }
-    return new GuardedConnection(connection, this.options.lockWait);
+    return guarded;
   }
 
   async beginTransaction(
