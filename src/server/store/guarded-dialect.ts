@@ -214,19 +214,21 @@ class GuardedDriver implements Driver {
     guarded.inTransaction = true;
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const guarded = guardedOf(connection);
-    try {
-      await classified(this.driver.commitTransaction(guarded.inner));
-    } finally {
-      guarded.inTransaction = false;
-    }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.endTransaction(connection, (inner) => this.driver.commitTransaction(inner));
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.endTransaction(connection, (inner) => this.driver.rollbackTransaction(inner));
+  }
+
+  private async endTransaction(
+    connection: DatabaseConnection,
+    end: (inner: DatabaseConnection) => Promise<void>,
+  ): Promise<void> {
     const guarded = guardedOf(connection);
     try {
-      await classified(this.driver.rollbackTransaction(guarded.inner));
+      await classified(end(guarded.inner));
     } finally {
       guarded.inTransaction = false;
     }
