@@ -1,4 +1,5 @@
 import type { LocalImageService } from 'astro';
+import { baseService } from 'astro/assets';
 import sharpService from 'astro/assets/services/sharp';
 import sharp from 'sharp';
 
@@ -14,6 +15,14 @@ sharp.cache(false);
 export const AVIF_EFFORT = 3;
 
 type Transform = Parameters<LocalImageService['transform']>[1];
+
+/**
+ * The option an AVIF transform carries its encoder effort in. Astro names each copy, and
+ * keys its cache of copies between builds, by a hash of the transform's options: with the
+ * effort among them, a new {@link AVIF_EFFORT} re-encodes every AVIF copy instead of
+ * reusing those cached at the old one.
+ */
+export const AVIF_EFFORT_OPTION = 'avifEffort';
 
 /**
  * True when Astro's own sharp service would only resize and encode: no crop, fill or quality.
@@ -35,6 +44,17 @@ function pixels(value: unknown): number | undefined {
  */
 const imageService: LocalImageService = {
   ...sharpService,
+  propertiesToHash: [...(baseService.propertiesToHash ?? []), AVIF_EFFORT_OPTION],
+  async validateOptions(options, imageConfig) {
+    const valid = await sharpService.validateOptions!(options, imageConfig);
+    const encodedHere = valid.format === 'avif' && isPlainResize(valid);
+    return encodedHere ? { ...valid, [AVIF_EFFORT_OPTION]: AVIF_EFFORT } : valid;
+  },
+  getHTMLAttributes(options, imageConfig) {
+    // Not an HTML attribute: Astro passes options it does not know through to <img>.
+    const { [AVIF_EFFORT_OPTION]: _effort, ...rest } = options;
+    return sharpService.getHTMLAttributes!(rest, imageConfig);
+  },
   async transform(inputBuffer, transform, config) {
     if (transform.format !== 'avif' || !isPlainResize(transform)) {
       return sharpService.transform(inputBuffer, transform, config);

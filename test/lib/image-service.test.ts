@@ -2,7 +2,8 @@
 import sharpService from 'astro/assets/services/sharp';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import imageService, { AVIF_EFFORT } from '../../src/lib/image-service.ts';
+import { hashTransform } from 'astro/assets/utils';
+import imageService, { AVIF_EFFORT, AVIF_EFFORT_OPTION } from '../../src/lib/image-service.ts';
 import { makePhonePhoto, makeTransparentLogo } from '../support/images.ts';
 
 type Transform = Parameters<typeof imageService.transform>[1];
@@ -87,5 +88,58 @@ describe('everything else is Astro’s own sharp service', () => {
     );
     expect(ours.format).toBe(astros.format);
     expect(Buffer.from(ours.data).equals(Buffer.from(astros.data))).toBe(true);
+  });
+});
+
+describe('names of the copies (Astro’s hash of the options, which keys its image cache)', () => {
+  const imageConfig = { service: config.service } as unknown as Parameters<
+    NonNullable<typeof imageService.validateOptions>
+  >[1];
+  const src = { src: '/photo.jpg', width: 1600, height: 900, format: 'jpg' as const };
+
+  async function hashOf(options: Partial<Transform>, effort?: number) {
+    const valid = await imageService.validateOptions!({ src, ...options }, imageConfig);
+    const options_ = effort === undefined ? valid : { ...valid, [AVIF_EFFORT_OPTION]: effort };
+    return hashTransform(options_, config.service.entrypoint, imageService.propertiesToHash ?? []);
+  }
+
+  it('of an AVIF copy change with the encoder effort, so a new effort is not served from the cache', async () => {
+    const valid = await imageService.validateOptions!(
+      { src, width: 480, format: 'avif' },
+      imageConfig,
+    );
+    expect(valid).toMatchObject({ [AVIF_EFFORT_OPTION]: AVIF_EFFORT });
+    expect(await hashOf({ width: 480, format: 'avif' })).not.toBe(
+      await hashOf({ width: 480, format: 'avif' }, AVIF_EFFORT + 1),
+    );
+  });
+
+  it.each<[string, Partial<Transform>]>([
+    ['WebP', { width: 480, format: 'webp' }],
+    ['AVIF at a set quality (encoded by Astro)', { width: 480, format: 'avif', quality: 80 }],
+    [
+      'AVIF cropped to fit (encoded by Astro)',
+      { width: 400, height: 400, fit: 'cover', format: 'avif' },
+    ],
+  ])(
+    'of %s carry no effort: their names stay as Astro’s own service gives them',
+    async (_, options) => {
+      const valid = await imageService.validateOptions!({ src, ...options }, imageConfig);
+      expect(valid).not.toHaveProperty(AVIF_EFFORT_OPTION);
+      const astros = await sharpService.validateOptions!({ src, ...options }, imageConfig);
+      expect(await hashOf(options)).toBe(
+        hashTransform(astros, config.service.entrypoint, imageService.propertiesToHash ?? []),
+      );
+    },
+  );
+
+  it('never reach the <img> as an attribute', async () => {
+    const valid = await imageService.validateOptions!(
+      { src, width: 480, format: 'avif', alt: 'A photo' },
+      imageConfig,
+    );
+    const attributes = await imageService.getHTMLAttributes!(valid, imageConfig);
+    expect(attributes).not.toHaveProperty(AVIF_EFFORT_OPTION);
+    expect(attributes).toMatchObject({ alt: 'A photo', width: 480 });
   });
 });
