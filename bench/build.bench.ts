@@ -150,6 +150,8 @@ async function buildBoth(articles: number, rounds: number) {
   return {
     project: fastest(projectRuns, (f) => f.seconds),
     reference: fastest(referenceRuns, (f) => f.seconds + f.pagefindSeconds),
+    projectRuns,
+    referenceRuns,
   };
 }
 
@@ -162,7 +164,7 @@ export async function run(): Promise<Record<string, number | string>> {
   const rounds = benchRounds();
   figures['builds of each site per size (fastest kept)'] = rounds;
   for (const articles of articleCounts()) {
-    const { project, reference } = await buildBoth(articles, rounds);
+    const { project, reference, projectRuns, referenceRuns } = await buildBoth(articles, rounds);
     const total = (kind: 'cold' | 'warm') => ({
       project: project[kind].seconds,
       reference: reference[kind].seconds + reference[kind].pagefindSeconds,
@@ -178,6 +180,16 @@ export async function run(): Promise<Record<string, number | string>> {
       figures[`${at}: project / (reference + Pagefind)`] = round(
         p.seconds / (r.seconds + r.pagefindSeconds),
       );
+      if (rounds > 1) {
+        // Every round's ratio, each against the reference built next to it: the spread the
+        // machine's load gives one figure.
+        figures[`${at}: each round's project / (reference + Pagefind)`] = projectRuns
+          .map((run, i) => {
+            const ref = referenceRuns[i][kind];
+            return round(run[kind].seconds / (ref.seconds + ref.pagefindSeconds));
+          })
+          .join(', ');
+      }
       figures[`${at}: project static routes (s)`] = round(p.routesSeconds, 1);
       figures[`${at}: reference static routes (s)`] = round(r.routesSeconds, 1);
       figures[`${at}: project peak RSS (MB)`] = round(p.peakRssMb, 0);

@@ -4,7 +4,7 @@
  * where /usr/bin/time exists), and the seconds Astro reports for generating
  * static routes.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,9 @@ export function measureAstroBuild(
   nodeArgs: string[] = [],
 ): Promise<BuildFigures> {
   const astro = [...nodeArgs, 'node_modules/astro/astro.js', 'build', '--config', config];
+  // Written-back before the clock starts: the corpus just written and the last build's
+  // output would otherwise be flushed to disk during this build, by chance of timing.
+  flushWrites();
   const timed = existsSync(GNU_TIME);
   const [command, args] = timed
     ? [GNU_TIME, ['-v', process.execPath, ...astro]]
@@ -55,6 +58,15 @@ export function measureAstroBuild(
       });
     });
   });
+}
+
+/** Has the kernel write every modified file to disk (sync(1)), where the command exists. */
+function flushWrites(): void {
+  try {
+    execFileSync('sync', { stdio: 'ignore' });
+  } catch {
+    // No sync(1) (not Unix): the timing is only noisier.
+  }
 }
 
 /** GNU time's peak RSS (reported in KiB) in MiB, or NaN. */
