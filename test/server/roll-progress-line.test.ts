@@ -39,4 +39,21 @@ describe('roll import progress in the CLI', () => {
       'Storing 0 of 100 rows\n',
     ]);
   });
+
+  it('writes the end of a stage that has a line, however soon it comes, and only once', async () => {
+    const out = output(false);
+    let now = 0;
+    const line = createProgressLine(out, () => now);
+    now = PLAIN_LINE_EVERY_MS;
+    await line.listener({ phase: 'applying', done: 0, total: 150_000 });
+    now += 10;
+    await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
+    now += PLAIN_LINE_EVERY_MS;
+    await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
+    line.end();
+    expect(out.written).toEqual([
+      'Applying 0 of 150,000 rows\n',
+      'Applying 150,000 of 150,000 rows\n',
+    ]);
+  });
 });

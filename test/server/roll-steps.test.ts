@@ -115,6 +115,35 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
     expect(job.outcome).toBe('failed');
   });
 
+  it('keeps an import job’s row up to date while it stages rows, and records where it ended', async () => {
+    const read = await readRollText(rollText(2_000, 640000));
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    const seen: { phase: string; done: number; total: number; fresh: boolean }[] = [];
+    const { importId } = await importRoll(read.rows, 'cli', {
+      onProgress: async ({ phase, done, total }) => {
+        // Read only outside the apply transaction, which on SQLite holds the one connection.
+        if (phase !== 'storing' || done < total) return;
+        const job = await store.db
+          .selectFrom('roll_jobs')
+          .selectAll()
+          .where('finished_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        seen.push({ ...job, fresh: Date.now() - job.updated_at < 5_000 });
+      },
+    });
+    expect(seen).toEqual([
+      expect.objectContaining({ phase: 'storing', done: 2_000, total: 2_000, fresh: true }),
+    ]);
+    // A console upload sweeping now would have kept this job's staged rows.
+    const job = await store.db
+      .selectFrom('roll_jobs')
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ outcome: 'ok', phase: 'applying', done: 2_000, total: 2_000 });
+    expect(importId).toBeTruthy();
+  });
+
   it('sweeps staged rows of dead jobs and keeps those of running ones', async () => {
     const key = store.config.warrantKey;
     const entries = (first: number): RollEntry[] =>

@@ -291,15 +291,16 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     ).toHaveLength(0);
     const jobs = await store.db
       .selectFrom('roll_jobs')
-      .select(['kind', 'outcome'])
+      .select(['kind', 'outcome', 'phase', 'done', 'total'])
       .where('actor', '=', 'rollkeeper')
       .where('finished_at', 'is not', null)
       .orderBy('started_at', 'desc')
       .limit(2)
       .execute();
+    // Each ends where its work ended, whatever progress was last written on the way.
     expect(jobs).toEqual([
-      { kind: 'apply', outcome: 'ok' },
-      { kind: 'upload', outcome: 'ok' },
+      { kind: 'apply', outcome: 'ok', phase: 'applying', done: 2, total: 2 },
+      { kind: 'upload', outcome: 'ok', phase: 'storing', done: 2, total: 2 },
     ]);
   });
 

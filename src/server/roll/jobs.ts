@@ -8,7 +8,7 @@
 import { DAY, HOUR, MINUTE } from '../clock.ts';
 import type { Db } from '../store/db.ts';
 import type { RollJobsTable } from '../store/schema.ts';
-import type { ProgressListener, RollPhase } from './pace.ts';
+import type { ProgressListener, RollPhase, RollProgress } from './pace.ts';
 
 /** A job not updated for this long has died (its process ended or timed out). */
 export const ROLL_JOB_STALE_MS = MINUTE;
@@ -70,12 +70,21 @@ export function jobProgress(db: Db, id: string): ProgressListener {
   };
 }
 
-/** Records how a job ended. */
-export async function finishRollJob(db: Db, id: string, outcome: 'ok' | 'failed'): Promise<void> {
+/**
+ * Records how a job ended and, when given, where its work ended (`final`: progress is only
+ * written every so often, and not at all inside a transaction, so the last report may be short
+ * of the end).
+ */
+export async function finishRollJob(
+  db: Db,
+  id: string,
+  outcome: 'ok' | 'failed',
+  final?: RollProgress,
+): Promise<void> {
   const now = Date.now();
   await db
     .updateTable('roll_jobs')
-    .set({ finished_at: now, updated_at: now, outcome })
+    .set({ ...final, finished_at: now, updated_at: now, outcome })
     .where('id', '=', id)
     .execute();
 }

@@ -22,6 +22,14 @@ export interface RollProgress {
 /** Receives progress; may return a promise (a job row being updated), which is awaited. */
 export type ProgressListener = (progress: RollProgress) => void | Promise<void>;
 
+/** A listener passing each report to every one of `listeners` in turn (absent ones left out). */
+export function combineListeners(...listeners: (ProgressListener | undefined)[]): ProgressListener {
+  const present = listeners.filter((l): l is ProgressListener => l !== undefined);
+  return async (progress) => {
+    for (const listener of present) await listener(progress);
+  };
+}
+
 /** Longest run of work between two turns of the event loop. */
 export const DEFAULT_SLICE_MS = 8;
 

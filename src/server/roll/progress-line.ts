@@ -1,9 +1,9 @@
 /**
  * Roll import progress for a terminal: on a TTY one line redrawn in place
  * (`Reading   [#####-----]  48%  72,000 of about 150,000 rows`); elsewhere
- * (a log, a pipe) a plain line when the stage changes and every few seconds,
- * once the import has run that long, so logs stay readable and a short
- * import prints only its result.
+ * (a log, a pipe) a plain line when the stage changes, every few seconds, and
+ * when a stage with a line ends, once the import has run that long, so logs
+ * stay readable and a short import prints only its result.
  */
 import type { ProgressListener, RollPhase } from './pace.ts';
 
@@ -35,6 +35,7 @@ export function createProgressLine(
   let drawn = false;
   let lastPhase: RollPhase | undefined;
   let lastLine = -Infinity;
+  let lastEnded = false;
   const startedAt = clock();
   const listener: ProgressListener = ({ phase, done, total }) => {
     const about = phase === 'reading' ? 'about ' : '';
@@ -54,9 +55,13 @@ export function createProgressLine(
     }
     const now = clock();
     if (now - startedAt < PLAIN_LINE_EVERY_MS) return;
-    if (phase === lastPhase && now - lastLine < PLAIN_LINE_EVERY_MS) return;
+    // A stage with a line printed also gets one for its end, however soon that comes.
+    const ends = total > 0 && done >= total && phase === lastPhase && !lastEnded;
+    if (phase === lastPhase && now - lastLine < PLAIN_LINE_EVERY_MS && !ends) return;
+    if (phase === lastPhase && lastEnded) return;
     lastPhase = phase;
     lastLine = now;
+    lastEnded = total > 0 && done >= total;
     out.write(`${LABELS[phase]}${rows ? ` ${rows}` : ''}\n`);
   };
   return {

@@ -21,9 +21,15 @@ import { normaliseSurname } from '../rules/person-name.ts';
 import { getDb, runLargeTransaction, type Db } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
-import { deleteOldRollJobs, finishRollJob, ROLL_JOB_STALE_MS, startRollJob } from './jobs.ts';
+import {
+  deleteOldRollJobs,
+  finishRollJob,
+  jobProgress,
+  ROLL_JOB_STALE_MS,
+  startRollJob,
+} from './jobs.ts';
 import { refreshRollFlags } from './match.ts';
-import { createPace, type Pace, type ProgressListener } from './pace.ts';
+import { combineListeners, createPace, type Pace, type ProgressListener } from './pace.ts';
 import type { RollRow } from './read.ts';
 
 /** A roll entry as stored: the number's HMAC, the normalised surname, the status. */
@@ -147,9 +153,13 @@ const HEX_RANGES = Array.from({ length: 256 }, (_, i) => {
   return [low, high] as const;
 });
 
-/** The current roll by HMAC, read in pages by key so no single query runs long. */
+/**
+ * The current roll by HMAC, read in pages by key so no single query runs long; progress
+ * says the comparison of `incoming` rows has begun.
+ */
 async function readCurrentRoll(
   db: Db,
+  incoming: number,
   pace: Pace,
 ): Promise<Map<string, { surname_norm: string; status: RollStatus }>> {
   const current = new Map<string, { surname_norm: string; status: RollStatus }>();
@@ -165,7 +175,7 @@ async function readCurrentRoll(
     for (const r of page) current.set(r.warrant_hmac, r);
     if (page.length < READ_PAGE_ROWS) return current;
     after = page[page.length - 1].warrant_hmac;
-    await pace.step('comparing', 0, 0);
+    await pace.step('comparing', 0, incoming);
   }
 }
 
@@ -178,7 +188,7 @@ export async function compareWithRoll(
 ): Promise<RollComparison> {
   const warrantKey = options.warrantKey ?? getConfig().warrantKey;
   const pace = options.pace ?? createPace();
-  const current = await readCurrentRoll(db, pace);
+  const current = await readCurrentRoll(db, rows.length, pace);
   const claims = await readClaims(db);
   const preview: RollPreview = {
     fileName: fileName.slice(0, 200),
@@ -268,8 +278,9 @@ export async function stageEntries(
         })),
       )
       .execute();
-    await pace.step('storing', i + STAGE_BATCH_ROWS, entries.length);
+    await pace.step('storing', Math.min(i + STAGE_BATCH_ROWS, entries.length), entries.length);
   }
+  await pace.report('storing', entries.length, entries.length);
 }
 
 /** Deletes the staged entries of `stagedId`, one HMAC range at a time. */
@@ -447,19 +458,25 @@ export async function importRoll(
 ): Promise<RollComparison & AppliedRoll> {
   const now = resolveNow(options.now);
   const db = options.db ?? getDb();
-  const pace = options.pace ?? createPace(options.onProgress);
   const stagedId = generateId();
+  // The job's row hears progress while rows are compared and staged, so the console shows the
+  // job running and a console upload meanwhile never sweeps its staged rows as a dead job's.
+  const pace =
+    options.pace ?? createPace(combineListeners(jobProgress(db, stagedId), options.onProgress));
+  // Not inside the transaction: on SQLite it holds the one connection the row is written by.
+  const applyPace = options.pace ?? createPace(options.onProgress);
   await startRollJob(db, { id: stagedId, kind: 'apply', actor });
   try {
     const comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
     await pace.report('applying', 0, rows.length);
     const applied = await runLargeTransaction(db, (trx) =>
-      applyStagedRoll(trx, stagedId, comparison.preview, actor, now, pace),
+      applyStagedRoll(trx, stagedId, comparison.preview, actor, now, applyPace),
     );
-    await deleteStaged(db, stagedId, pace);
-    await finishRollJob(db, stagedId, 'ok');
-    await pace.report('applying', rows.length, rows.length);
+    await deleteStaged(db, stagedId, applyPace);
+    const done = { phase: 'applying' as const, done: rows.length, total: rows.length };
+    await finishRollJob(db, stagedId, 'ok', done);
+    await applyPace.report(done.phase, done.done, done.total);
     return { ...comparison, ...applied };
   } catch (error) {
     await deleteStaged(db, stagedId).catch(() => {});

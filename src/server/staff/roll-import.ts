@@ -14,7 +14,7 @@ import { generateId } from '../crypto.ts';
 import { Refusal } from '../membership/change.ts';
 import { readRollFile } from '../roll/read.ts';
 import { finishRollJob, jobProgress, startRollJob } from '../roll/jobs.ts';
-import { createPace } from '../roll/pace.ts';
+import { createPace, type RollProgress } from '../roll/pace.ts';
 import {
   applyStagedRoll,
   compareWithRoll,
@@ -85,6 +85,7 @@ export async function previewRollImport(
   await startRollJob(db, { id, kind: 'upload', actor: actor.username });
   const pace = createPace(jobProgress(db, id));
   let outcome: 'ok' | 'failed' = 'failed';
+  let final: RollProgress | undefined;
   try {
     const read = await readRollFile(bytes, pace);
     if (!read.ok) return read;
@@ -120,10 +121,11 @@ export async function previewRollImport(
       });
     });
     outcome = 'ok';
+    final = { phase: 'storing', done: entries.length, total: entries.length };
     return { ok: true, id };
   } finally {
     if (outcome === 'failed') await deleteStaged(db, id).catch(() => {});
-    await finishRollJob(db, id, outcome);
+    await finishRollJob(db, id, outcome, final);
   }
 }
 
@@ -171,6 +173,7 @@ export async function applyRollImport(
   // Progress is not written inside the transaction: on SQLite it holds the one connection.
   const pace = createPace();
   let outcome: 'ok' | 'failed' = 'failed';
+  let final: RollProgress | undefined;
   try {
     const result = await runLargeTransaction(db, async (trx): Promise<ApplyResult> => {
       const claimed = await trx
@@ -205,10 +208,13 @@ export async function applyRollImport(
         return { ok: false as const, message: APPLY_MESSAGES.incomplete };
       throw error;
     });
-    if (result.ok) await deleteStaged(db, id, pace);
+    if (result.ok) {
+      await deleteStaged(db, id, pace);
+      final = { phase: 'applying', done: result.preview.rows, total: result.preview.rows };
+    }
     outcome = result.ok ? 'ok' : 'failed';
     return result;
   } finally {
-    await finishRollJob(db, jobId, outcome);
+    await finishRollJob(db, jobId, outcome, final);
   }
 }
