@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'sealed-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('SealedFiles', () => {
-  it('reads a built page once and serves it from memory afterwards', () => {
+  it('reads a built page once and serves it from memory afterwards (within the recheck time)', () => {
     const files = new SealedFiles(root);
     writeFileSync(path.join(root, 'page.html'), 'first');
     expect(files.read('page.html')).toBe('first');
@@ -69,5 +69,31 @@ describe('SealedFiles', () => {
     const parts = files.readParts('plain.html', MEMBER_BAR_MARKER)!;
     const joined = joinWithMemberBar(parts, { firstName: 'A', surname: 'B' });
     expect(Buffer.concat(joined).toString('utf8')).toBe('<p>No bar here</p>');
+  });
+
+  it('serves a rebuilt page, image or marker anew once the recheck time has passed, and forgets a deleted one', () => {
+    const files = new SealedFiles(root, { recheckMs: 0 });
+    const page = path.join(root, 'rebuilt.html');
+    writeFileSync(page, `<p>${MEMBER_BAR_MARKER}old</p>`);
+    expect(files.read('rebuilt.html')).toBe(`<p>${MEMBER_BAR_MARKER}old</p>`);
+    expect(files.includes('rebuilt.html', MEMBER_BAR_MARKER)).toBe(true);
+    expect(files.readBytes('rebuilt.html')).toEqual(
+      new TextEncoder().encode(`<p>${MEMBER_BAR_MARKER}old</p>`),
+    );
+    // Same size, a later time: a rebuild that changed one letter.
+    writeFileSync(page, `<p>${MEMBER_BAR_MARKER}new</p>`);
+    utimesSync(page, new Date(), new Date(Date.now() + 5_000));
+    expect(files.read('rebuilt.html')).toBe(`<p>${MEMBER_BAR_MARKER}new</p>`);
+    expect(files.readBytes('rebuilt.html')).toEqual(
+      new TextEncoder().encode(`<p>${MEMBER_BAR_MARKER}new</p>`),
+    );
+    writeFileSync(page, '<p>no marker now, and longer</p>');
+    expect(files.includes('rebuilt.html', MEMBER_BAR_MARKER)).toBe(false);
+    expect(
+      Buffer.concat(files.readParts('rebuilt.html', MEMBER_BAR_MARKER)!).toString('utf8'),
+    ).toBe('<p>no marker now, and longer</p>');
+    unlinkSync(page);
+    expect(files.read('rebuilt.html')).toBeNull();
+    expect(files.readBytes('rebuilt.html')).toBeNull();
   });
 });

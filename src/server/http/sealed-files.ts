@@ -1,27 +1,55 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Reads built HTML kept outside dist/ (sealed pages and form-page shells), once
- * per file per process: a warm function serves later requests from memory.
- * Only files that exist are kept: the set of built pages is finite, while the
- * paths people ask for are not, so caching misses would grow without bound.
+ * Reads built HTML kept outside dist/ (sealed pages and form-page shells) and
+ * keeps it: a warm function serves later requests from memory. A kept file's
+ * modification time and size are looked at again at most once a second, so a
+ * local server shows a rebuilt page within a second, as it does dist/'s (a
+ * deployed function's files never change). Only files that exist are kept:
+ * the set of built pages is finite, while the paths people ask for are not, so
+ * caching misses would grow without bound.
  */
+
+/** Milliseconds a kept file is served before its modification time is looked at again. */
+export const SEALED_FILE_RECHECK_MS = 1000;
+
+/** Which version of a file was kept: its modification time and size when read, and when last compared. */
+interface Version {
+  mtimeMs: number;
+  size: number;
+  checkedAt: number;
+}
+
 /** What is kept of one file that exists: its text, and its bytes cut at each marker asked for. */
-interface KeptFile {
+interface KeptFile extends Version {
   root: string;
   text: string;
   parts: Map<string, readonly Uint8Array<ArrayBuffer>[]>;
   includes: Map<string, boolean>;
 }
 
+interface KeptBytes extends Version {
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 export class SealedFiles {
   /** By the path asked for; `root` says which folder it was read from. */
   private readonly kept = new Map<string, KeptFile>();
-  private readonly byteCache = new Map<string, Uint8Array<ArrayBuffer>>();
+  private readonly byteCache = new Map<string, KeptBytes>();
+  private readonly recheckMs: number;
 
-  /** `root` is a folder, or a function giving it, asked on each read (the configuration may change in tests). */
-  constructor(private readonly rootOf: string | (() => string)) {}
+  /**
+   * `root` is a folder, or a function giving it, asked on each read (the configuration may
+   * change in tests); `recheckMs` is how long a kept file is served before it is compared
+   * with the file again.
+   */
+  constructor(
+    private readonly rootOf: string | (() => string),
+    options: { recheckMs?: number } = {},
+  ) {
+    this.recheckMs = options.recheckMs ?? SEALED_FILE_RECHECK_MS;
+  }
 
   /** The folder files are read from. */
   get root(): string {
@@ -42,12 +70,13 @@ export class SealedFiles {
     const full = this.resolve(relative);
     if (!full) return null;
     const cached = this.byteCache.get(full);
-    if (cached !== undefined) return cached;
-    const read = readOrNull(full);
+    if (cached !== undefined && this.isCurrent(full, cached)) return cached.bytes;
+    this.byteCache.delete(full);
+    const read = readVersion(full);
     if (read === null) return null;
     // A copy of its own: Node may pool small reads in a shared buffer.
-    const bytes = new Uint8Array(read);
-    this.byteCache.set(full, bytes);
+    const bytes = new Uint8Array(read.bytes);
+    this.byteCache.set(full, { ...read.version, bytes });
     return bytes;
   }
 
@@ -87,20 +116,32 @@ export class SealedFiles {
   /** The kept file at `relative`, read on first use; null (and nothing kept) when it does not exist. */
   private keep(relative: string): KeptFile | null {
     const root = this.root;
-    const kept = this.kept.get(relative);
-    if (kept !== undefined && kept.root === root) return kept;
     const full = this.resolve(relative);
     if (!full) return null;
-    const bytes = readOrNull(full);
-    if (bytes === null) return null;
+    const kept = this.kept.get(relative);
+    if (kept !== undefined && kept.root === root && this.isCurrent(full, kept)) return kept;
+    this.kept.delete(relative);
+    const read = readVersion(full);
+    if (read === null) return null;
     const file: KeptFile = {
+      ...read.version,
       root,
-      text: bytes.toString('utf8'),
+      text: read.bytes.toString('utf8'),
       parts: new Map(),
       includes: new Map(),
     };
     this.kept.set(relative, file);
     return file;
+  }
+
+  /** True while `kept` is what `full` holds, looking at the file at most once per `recheckMs`. */
+  private isCurrent(full: string, kept: Version): boolean {
+    const now = performance.now();
+    if (now - kept.checkedAt < this.recheckMs) return true;
+    const stats = statSync(full, { throwIfNoEntry: false });
+    if (stats?.mtimeMs !== kept.mtimeMs || stats.size !== kept.size) return false;
+    kept.checkedAt = now;
+    return true;
   }
 
   private resolve(relative: string): string | null {
@@ -110,9 +151,11 @@ export class SealedFiles {
   }
 }
 
-function readOrNull(file: string): Buffer | null {
+/** The file's bytes and the version they are (stat first: a change while reading shows next time). */
+function readVersion(file: string): { bytes: Buffer; version: Version } | null {
   try {
-    return readFileSync(file);
+    const { mtimeMs, size } = statSync(file);
+    return { bytes: readFileSync(file), version: { mtimeMs, size, checkedAt: performance.now() } };
   } catch {
     return null;
   }
