@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const sources = ['content', 'src', 'public', 'astro.config.mjs', 'package-lock.json'];
+/** What the build reads: a change to any of them makes dist/ stale (tsconfig.json: its paths and JSX settings). */
+const sources = [
+  'content',
+  'src',
+  'public',
+  'astro.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 const marker = path.join(root, 'dist', 'index.html');
 
 function newestMtime(p: string): number {
