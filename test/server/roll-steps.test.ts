@@ -144,6 +144,23 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
     expect(importId).toBeTruthy();
   });
 
+  it('replaces every old entry, whatever its key, with exactly the new roll', async () => {
+    await importRollText(rollText(300, 650000));
+    // Keys no HMAC has (upper case, below "00", above "ff"): a range-by-range delete must not miss them.
+    for (const odd of ['ABCDEF', '-1', 'zz'])
+      await store.db
+        .insertInto('roll_entries')
+        .values({ warrant_hmac: odd, surname_norm: 'odd', status: 'serving' })
+        .execute();
+    const read = await readRollText(rollText(200, 660000));
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    await importRoll(read.rows, 'staffer');
+    const key = store.config.warrantKey;
+    expect(await rollHmacs()).toEqual(
+      read.rows.map((r) => hmacWarrantNumber(r.warrantNumber, key)).sort(),
+    );
+  });
+
   it('sweeps staged rows of dead jobs and keeps those of running ones', async () => {
     const key = store.config.warrantKey;
     const entries = (first: number): RollEntry[] =>

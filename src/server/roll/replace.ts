@@ -369,11 +369,12 @@ export class StagedRollIncompleteError extends Error {
 
 /**
  * Replaces the roll with the entries staged under `stagedId` inside `trx`:
- * copies them one HMAC range at a time (yielding between ranges), records the
- * import and its audit entry, lists the confirmed members who left the roll
- * as lapsed (read at apply time, so a member confirmed since the comparison
- * counts) and re-checks registrations awaiting review. All of it commits or
- * none of it does, as `trx` does.
+ * deletes the old entries and copies the new ones one HMAC range at a time
+ * (yielding between ranges: deleting 150,000 rows in one statement holds the
+ * event loop for about 20 ms), records the import and its audit entry, lists
+ * the confirmed members who left the roll as lapsed (read at apply time, so a
+ * member confirmed since the comparison counts) and re-checks registrations
+ * awaiting review. All of it commits or none of it does, as `trx` does.
  */
 export async function applyStagedRoll(
   trx: Db,
@@ -384,9 +385,13 @@ export async function applyStagedRoll(
   pace: Pace = createPace(),
 ): Promise<AppliedRoll> {
   const leaving = await findLeaving(trx, stagedId, pace);
-  await trx.deleteFrom('roll_entries').execute();
   let copied = 0;
   for (const [index, [low, high]] of HEX_RANGES.entries()) {
+    await trx
+      .deleteFrom('roll_entries')
+      .where('warrant_hmac', '>=', low)
+      .where('warrant_hmac', '<', high)
+      .execute();
     const { numInsertedOrUpdatedRows } = await trx
       .insertInto('roll_entries')
       .columns(['warrant_hmac', 'surname_norm', 'status'])
@@ -406,6 +411,11 @@ export async function applyStagedRoll(
       preview.rows,
     );
   }
+  // Anything outside the hex ranges (never written by this code) goes too.
+  await trx
+    .deleteFrom('roll_entries')
+    .where((eb) => eb.or([eb('warrant_hmac', '<', '00'), eb('warrant_hmac', '>=', 'g')]))
+    .execute();
   if (copied !== preview.rows) throw new StagedRollIncompleteError(preview.rows, copied);
   const importId = generateId();
   await trx
