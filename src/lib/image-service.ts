@@ -14,8 +14,6 @@ sharp.cache(false);
  */
 export const AVIF_EFFORT = 3;
 
-type Transform = Parameters<LocalImageService['transform']>[1];
-
 /**
  * The option an AVIF transform carries its encoder effort in. Astro names each copy, and
  * keys its cache of copies between builds, by a hash of the transform's options: with the
@@ -28,7 +26,7 @@ export const AVIF_EFFORT_OPTION = 'avifEffort';
  * True when Astro's own sharp service would only resize and encode: no crop, fill or quality.
  * Tested for falsy, as Astro does: the dev server's `/_image` URLs give null for unset options.
  */
-function isPlainResize(transform: Transform): boolean {
+function isPlainResize(transform: Record<string, unknown>): boolean {
   return !transform.fit && !transform.background && !transform.quality;
 }
 
