@@ -56,4 +56,16 @@ describe('roll import progress in the CLI', () => {
       'Applying 150,000 of 150,000 rows\n',
     ]);
   });
+
+  it('keeps a stage’s bar where it was through steps that know no count', async () => {
+    const out = output(true);
+    const line = createProgressLine(out);
+    await line.listener({ phase: 'applying', done: 70_000, total: 140_000 });
+    await line.listener({ phase: 'applying', done: 0, total: 0 });
+    await line.listener({ phase: 'applying', done: 140_000, total: 140_000 });
+    line.end();
+    expect(out.written).toHaveLength(3);
+    expect(out.written[0]).toContain(' 50%  70,000 of 140,000 rows');
+    expect(out.written[1]).toContain('100%  140,000 of 140,000 rows');
+  });
 });

@@ -1,6 +1,7 @@
 // Roll work in short steps: the event loop keeps turning during a large import,
 // a failure part-way leaves the old roll, progress is reported stage by stage,
 // and staged rows of finished or dead jobs are swept.
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { finishRollJob, startRollJob } from '../../src/server/roll/jobs.ts';
 import { createPace, type Pace, type RollProgress } from '../../src/server/roll/pace.ts';
@@ -160,6 +161,33 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
       read.rows.map((r) => hmacWarrantNumber(r.warrantNumber, key)).sort(),
     );
   });
+
+  it.runIf(engine === 'sqlite')(
+    'reports an import done once its roll commits, though clearing its staged rows then fails',
+    async () => {
+      const read = await readRollText(rollText(300, 670000));
+      if (!read.ok) throw new Error(read.errors.join('\n'));
+      // Staged rows cannot be deleted, as when the store goes away just after the commit.
+      await sql`create trigger keep_staged before delete on roll_pending_entries
+        begin select raise(abort, 'the store went away'); end`.execute(store.db);
+      try {
+        const { preview } = await importRoll(read.rows, 'cli');
+        expect(preview.rows).toBe(300);
+      } finally {
+        await sql`drop trigger keep_staged`.execute(store.db);
+      }
+      expect(await rollHmacs()).toHaveLength(300);
+      const job = await store.db
+        .selectFrom('roll_jobs')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(job).toMatchObject({ outcome: 'ok', done: 300, total: 300 });
+      expect(await staged()).toBe(300);
+      await sweepRollLeftovers(store.db);
+      expect(await staged()).toBe(0);
+    },
+  );
 
   it('sweeps staged rows of dead jobs and keeps those of running ones', async () => {
     const key = store.config.warrantKey;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import reauth from '../../functions/staff-reauth.ts';
 import roll from '../../functions/staff-roll.ts';
@@ -303,6 +304,30 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
       { kind: 'upload', outcome: 'ok', phase: 'storing', done: 2, total: 2 },
     ]);
   });
+
+  it.runIf(engine === 'sqlite')(
+    'says the roll was imported once it commits, though clearing the staged rows then fails',
+    async () => {
+      await confirmPassword();
+      const p = await previewAndApply(`${HEADER}320001,Adams,serving\n320002,Baker,retired\n`);
+      // As when the store goes away just after the commit.
+      await sql`create trigger keep_staged before delete on roll_pending_entries
+        begin select raise(abort, 'the store went away'); end`.execute(store.db);
+      try {
+        expect(flashOf(await p.apply())?.text).toMatch(/^Roll imported: 2 rows/);
+      } finally {
+        await sql`drop trigger keep_staged`.execute(store.db);
+      }
+      expect(await rollSize()).toBe(2);
+      const job = await store.db
+        .selectFrom('roll_jobs')
+        .select(['outcome', 'done', 'total'])
+        .where('kind', '=', 'apply')
+        .orderBy('started_at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(job).toEqual({ outcome: 'ok', done: 2, total: 2 });
+    },
+  );
 
   it('refuses a preview whose staged rows are incomplete, and keeps the old roll', async () => {
     await confirmPassword();

@@ -44,6 +44,9 @@ export function createProgressLine(
         ? `${Math.min(done, total).toLocaleString('en-GB')} of ${about}${total.toLocaleString('en-GB')} rows`
         : '';
     if (out.isTTY) {
+      // A step that knows no count (cleaning up) keeps the stage's bar where it was.
+      if (total === 0 && phase === lastPhase) return;
+      lastPhase = phase;
       const share = total > 0 ? Math.min(1, done / total) : 0;
       const filled = Math.round(share * BAR_WIDTH);
       const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;

@@ -252,6 +252,7 @@ export async function compareWithRoll(
     entries.push(...bucket.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
     await pace.step('comparing', rows.length, rows.length);
   }
+  await pace.report('comparing', rows.length, rows.length);
   return { entries, preview };
 }
 
@@ -476,23 +477,36 @@ export async function importRoll(
   // Not inside the transaction: on SQLite it holds the one connection the row is written by.
   const applyPace = options.pace ?? createPace(options.onProgress);
   await startRollJob(db, { id: stagedId, kind: 'apply', actor });
+  const done = { phase: 'applying' as const, done: rows.length, total: rows.length };
+  let comparison: RollComparison;
+  let applied: AppliedRoll;
   try {
-    const comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
+    comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
     await pace.report('applying', 0, rows.length);
-    const applied = await runLargeTransaction(db, (trx) =>
-      applyStagedRoll(trx, stagedId, comparison.preview, actor, now, applyPace),
-    );
-    await deleteStaged(db, stagedId, applyPace);
-    const done = { phase: 'applying' as const, done: rows.length, total: rows.length };
-    await finishRollJob(db, stagedId, 'ok', done);
-    await applyPace.report(done.phase, done.done, done.total);
-    return { ...comparison, ...applied };
+    applied = await runLargeTransaction(db, async (trx) => {
+      const result = await applyStagedRoll(
+        trx,
+        stagedId,
+        comparison.preview,
+        actor,
+        now,
+        applyPace,
+      );
+      // Committed with the roll, so the job never reads as failed once the roll is replaced.
+      await finishRollJob(trx, stagedId, 'ok', done);
+      return result;
+    });
   } catch (error) {
     await deleteStaged(db, stagedId).catch(() => {});
     await finishRollJob(db, stagedId, 'failed').catch(() => {});
     throw error;
   }
+  // The roll is replaced: a busy or lost store now only leaves staged rows, which the next
+  // upload or the hourly maintenance sweeps (their job has finished).
+  await deleteStaged(db, stagedId, applyPace).catch(() => {});
+  await applyPace.report(done.phase, done.done, done.total);
+  return { ...comparison, ...applied };
 }
 
 /** The id of the latest import, or null when the roll was never imported. */

@@ -172,8 +172,7 @@ export async function applyRollImport(
   await startRollJob(db, { id: jobId, kind: 'apply', actor: actor.username });
   // Progress is not written inside the transaction: on SQLite it holds the one connection.
   const pace = createPace();
-  let outcome: 'ok' | 'failed' = 'failed';
-  let final: RollProgress | undefined;
+  let applied = false;
   try {
     const result = await runLargeTransaction(db, async (trx): Promise<ApplyResult> => {
       const claimed = await trx
@@ -201,6 +200,9 @@ export async function applyRollImport(
         throw new Refusal(APPLY_MESSAGES.changed);
       const preview = parseStoredPreview(claimed.preview);
       const { importId } = await applyStagedRoll(trx, id, preview, actor.username, now, pace);
+      // Committed with the roll, so the job never reads as failed once the roll is replaced.
+      const done = { phase: 'applying' as const, done: preview.rows, total: preview.rows };
+      await finishRollJob(trx, jobId, 'ok', done);
       return { ok: true, preview, importId };
     }).catch((error: unknown) => {
       if (error instanceof Refusal) return { ok: false as const, message: error.message };
@@ -208,13 +210,13 @@ export async function applyRollImport(
         return { ok: false as const, message: APPLY_MESSAGES.incomplete };
       throw error;
     });
-    if (result.ok) {
-      await deleteStaged(db, id, pace);
-      final = { phase: 'applying', done: result.preview.rows, total: result.preview.rows };
-    }
-    outcome = result.ok ? 'ok' : 'failed';
+    applied = result.ok;
+    // The roll is replaced: a busy or lost store now only leaves staged rows, which the next
+    // upload or the hourly maintenance sweeps (the preview is applied).
+    if (result.ok) await deleteStaged(db, id, pace).catch(() => {});
     return result;
   } finally {
-    await finishRollJob(db, jobId, outcome, final);
+    // Best effort: a row left unfinished reads as stopped, which a failed apply is.
+    if (!applied) await finishRollJob(db, jobId, 'failed').catch(() => {});
   }
 }
