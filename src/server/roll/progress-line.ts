@@ -58,13 +58,15 @@ export function createProgressLine(
     }
     const now = clock();
     if (now - startedAt < PLAIN_LINE_EVERY_MS) return;
-    // A stage with a line printed also gets one for its end, however soon that comes.
-    const ends = total > 0 && done >= total && phase === lastPhase && !lastEnded;
-    if (phase === lastPhase && now - lastLine < PLAIN_LINE_EVERY_MS && !ends) return;
-    if (phase === lastPhase && lastEnded) return;
+    const ends = total > 0 && done >= total;
+    if (phase === lastPhase) {
+      // Nothing more of a stage after its end line; its end however soon, else every few seconds.
+      if (lastEnded) return;
+      if (!ends && now - lastLine < PLAIN_LINE_EVERY_MS) return;
+    }
     lastPhase = phase;
     lastLine = now;
-    lastEnded = total > 0 && done >= total;
+    lastEnded = ends;
     out.write(`${LABELS[phase]}${rows ? ` ${rows}` : ''}\n`);
   };
   return {
