@@ -14,8 +14,9 @@ import path from 'node:path';
 /** Milliseconds a kept file is served before its modification time is looked at again. */
 export const SEALED_FILE_RECHECK_MS = 1000;
 
-/** Which version of a file was kept: its modification time and size when read, and when last compared. */
+/** Which version of a file was kept: its path, modification time and size when read, and when last compared. */
 interface Version {
+  file: string;
   mtimeMs: number;
   size: number;
   checkedAt: number;
@@ -70,7 +71,7 @@ export class SealedFiles {
     const full = this.resolve(relative);
     if (!full) return null;
     const cached = this.byteCache.get(full);
-    if (cached !== undefined && this.isCurrent(full, cached)) return cached.bytes;
+    if (cached !== undefined && this.isCurrent(cached)) return cached.bytes;
     this.byteCache.delete(full);
     const read = readVersion(full);
     if (read === null) return null;
@@ -116,11 +117,11 @@ export class SealedFiles {
   /** The kept file at `relative`, read on first use; null (and nothing kept) when it does not exist. */
   private keep(relative: string): KeptFile | null {
     const root = this.root;
+    const kept = this.kept.get(relative);
+    if (kept !== undefined && kept.root === root && this.isCurrent(kept)) return kept;
+    this.kept.delete(relative);
     const full = this.resolve(relative);
     if (!full) return null;
-    const kept = this.kept.get(relative);
-    if (kept !== undefined && kept.root === root && this.isCurrent(full, kept)) return kept;
-    this.kept.delete(relative);
     const read = readVersion(full);
     if (read === null) return null;
     const file: KeptFile = {
@@ -134,11 +135,11 @@ export class SealedFiles {
     return file;
   }
 
-  /** True while `kept` is what `full` holds, looking at the file at most once per `recheckMs`. */
-  private isCurrent(full: string, kept: Version): boolean {
+  /** True while `kept` is what its file holds, looking at the file at most once per `recheckMs`. */
+  private isCurrent(kept: Version): boolean {
     const now = performance.now();
     if (now - kept.checkedAt < this.recheckMs) return true;
-    const stats = statSync(full, { throwIfNoEntry: false });
+    const stats = statSync(kept.file, { throwIfNoEntry: false });
     if (stats?.mtimeMs !== kept.mtimeMs || stats.size !== kept.size) return false;
     kept.checkedAt = now;
     return true;
@@ -155,7 +156,8 @@ export class SealedFiles {
 function readVersion(file: string): { bytes: Buffer; version: Version } | null {
   try {
     const { mtimeMs, size } = statSync(file);
-    return { bytes: readFileSync(file), version: { mtimeMs, size, checkedAt: performance.now() } };
+    const version = { file, mtimeMs, size, checkedAt: performance.now() };
+    return { bytes: readFileSync(file), version };
   } catch {
     return null;
   }
