@@ -106,4 +106,17 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
     expect(result.preview.rows).toBe(5000);
     expect(await roll()).toHaveLength(5000);
   });
+
+  it('leaves one whole roll, never a mix, when two imports run at once', async () => {
+    const rollFrom = (first: number, rows: number) =>
+      ['warrant_number,surname,status']
+        .concat(Array.from({ length: rows }, (_, i) => `${first + i},Name${i},serving`))
+        .join('\n');
+    await Promise.all([
+      importRollText(rollFrom(400000, 3000), 'one'),
+      importRollText(rollFrom(500000, 2000), 'two'),
+    ]);
+    const [latest] = await listRollImports({ limit: 1 });
+    expect(await roll()).toHaveLength(latest.row_count);
+  });
 });

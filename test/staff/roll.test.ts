@@ -212,6 +212,23 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(await rollSize()).toBe(1);
   });
 
+  it('applies one of two previews applied at the same moment and refuses the other as stale', async () => {
+    await confirmPassword();
+    // Large enough that the two transactions overlap on PostgreSQL (each yields between ranges).
+    const rollOf = (first: number) =>
+      HEADER + Array.from({ length: 3000 }, (_, i) => `${first + i},Name${i},serving\n`).join('');
+    const one = await previewAndApply(rollOf(400000));
+    const two = await previewAndApply(rollOf(500000));
+    const answers = await Promise.all([one.apply(), two.apply()]);
+    expect(answers.map((res) => res.status)).toEqual([303, 303]);
+    const flashes = answers.map((res) => flashOf(res)!);
+    expect(flashes.map((f) => f.kind).sort()).toEqual(['error', 'ok']);
+    expect(flashes.find((f) => f.kind === 'error')!.text).toMatch(
+      /imported by someone else since this preview/,
+    );
+    expect(await rollSize()).toBe(3000);
+  });
+
   it('lets only the uploader apply a preview', async () => {
     await confirmPassword();
     const preview = await previewAndApply(`${HEADER}320001,Gill,serving\n`);

@@ -11,6 +11,7 @@
  * for more than a few milliseconds at a time; the one transaction keeps the
  * roll either old or new whatever fails.
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit.ts';
 import { resolveNow } from '../clock.ts';
@@ -18,7 +19,7 @@ import { getConfig } from '../config.ts';
 import { generateId } from '../crypto.ts';
 import { recordLapses, type LapsedMember } from '../membership/lapse.ts';
 import { normaliseSurname } from '../rules/person-name.ts';
-import { getDb, runLargeTransaction, type Db } from '../store/db.ts';
+import { engineOf, getDb, runLargeTransaction, type Db } from '../store/db.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
 import {
@@ -360,6 +361,22 @@ async function findLeaving(trx: Db, stagedId: string, pace: Pace): Promise<Lapse
   return leaving;
 }
 
+/**
+ * Runs `fn` as the one transaction that replaces the roll, taking turns with any other
+ * replacement. On PostgreSQL its first statement locks `roll_entries` against other writers
+ * (EXCLUSIVE mode: plain reads go on), so a second replacement waits until the first commits
+ * and then reads its import, instead of colliding with the rows it wrote; a wait longer than
+ * the lock timeout fails as the store being busy (55P03). On SQLite the transaction holds the
+ * store's write lock from its `begin immediate`.
+ */
+export function runRollReplacement<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return runLargeTransaction(db, async (trx) => {
+    if (engineOf(db) === 'postgres')
+      await sql`lock table roll_entries in exclusive mode`.execute(trx);
+    return fn(trx);
+  });
+}
+
 /** Thrown inside the apply transaction when staged rows are missing (swept after their job stalled). */
 export class StagedRollIncompleteError extends Error {
   constructor(expected: number, found: number) {
@@ -369,7 +386,8 @@ export class StagedRollIncompleteError extends Error {
 }
 
 /**
- * Replaces the roll with the entries staged under `stagedId` inside `trx`:
+ * Replaces the roll with the entries staged under `stagedId` inside `trx`
+ * (a transaction begun by `runRollReplacement`):
  * deletes the old entries and copies the new ones one HMAC range at a time
  * (yielding between ranges: deleting 150,000 rows in one statement holds the
  * event loop for about 20 ms), records the import and its audit entry, lists
@@ -484,7 +502,7 @@ export async function importRoll(
     comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
     await pace.report('applying', 0, rows.length);
-    applied = await runLargeTransaction(db, async (trx) => {
+    applied = await runRollReplacement(db, async (trx) => {
       const result = await applyStagedRoll(
         trx,
         stagedId,

@@ -21,12 +21,13 @@ import {
   deleteStaged,
   latestImportId,
   parseStoredPreview,
+  runRollReplacement,
   stageEntries,
   StagedRollIncompleteError,
   sweepRollLeftovers,
   type RollPreview,
 } from '../roll/replace.ts';
-import { getDb, runLargeTransaction } from '../store/db.ts';
+import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
 
 export type { PreviewSample, RollPreview } from '../roll/replace.ts';
@@ -174,7 +175,7 @@ export async function applyRollImport(
   const pace = createPace();
   let applied = false;
   try {
-    const result = await runLargeTransaction(db, async (trx): Promise<ApplyResult> => {
+    const result = await runRollReplacement(db, async (trx): Promise<ApplyResult> => {
       const claimed = await trx
         .updateTable('roll_pending_imports')
         .set({ applied_at: now })
