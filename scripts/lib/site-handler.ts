@@ -80,7 +80,7 @@ export async function handleSiteRequest(
   if (routed) {
     if (routed.fn.preferStatic) {
       const file = await findStaticFile(site.distDir, url.pathname, url.search);
-      if (file) return sendLookup(site, req, res, file, url.pathname);
+      if (file && (await sendLookup(site, req, res, file, url.pathname))) return;
     }
     return callFunction(site, req, res, url, routed.fn, routed.params);
   }
@@ -89,11 +89,14 @@ export async function handleSiteRequest(
   if (redirect && (await applyRedirect(site, req, res, url, redirect))) return;
 
   const file = await findStaticFile(site.distDir, url.pathname, url.search);
-  if (file) return sendLookup(site, req, res, file, url.pathname);
+  if (file && (await sendLookup(site, req, res, file, url.pathname))) return;
   return sendNotFound(site, req, res, url.pathname);
 }
 
-/** Serves a static lookup: a file (GET and HEAD only) or the trailing-slash 301. */
+/**
+ * Serves a static lookup: a file (GET and HEAD only) or the trailing-slash 301.
+ * False, having sent nothing, when the file went away since it was found.
+ */
 async function sendLookup(
   site: Site,
   req: IncomingMessage,
@@ -101,20 +104,19 @@ async function sendLookup(
   lookup: NonNullable<StaticLookup>,
   headersPath: string,
   status = 200,
-): Promise<void> {
+): Promise<boolean> {
   // Files, redirects and the 404 page never read a request body.
   await settleRequestBody(req, res);
   if (lookup.kind === 'slash') {
     res.writeHead(301, { location: lookup.location, 'cache-control': 'public, max-age=0' }).end();
-    return;
+    return true;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return sendPlain(res, 405, 'Method not allowed: this address is a page.', {
-      allow: 'GET, HEAD',
-    });
+    sendPlain(res, 405, 'Method not allowed: this address is a page.', { allow: 'GET, HEAD' });
+    return true;
   }
   const headers = headersForPath(site.headerRules, headersPath);
-  await sendStaticFile(req, res, lookup, { status, headers });
+  return sendStaticFile(req, res, lookup, { status, headers });
 }
 
 /** Serves dist/404.html with status 404, or a plain line when the site has none. */
@@ -132,10 +134,11 @@ async function sendNotFound(
     ...headersForPath(site.headerRules, pathname),
     ...headersForPath(site.headerRules, '/404.html'),
   };
-  await sendStaticFile(req, res, page, {
+  const sent = await sendStaticFile(req, res, page, {
     status: 404,
     headers: { ...headers, 'cache-control': 'no-cache' },
   });
+  if (!sent) sendPlain(res, 404, 'Not found');
 }
 
 /** Applies a matched rule; false when it leads nowhere (a rewrite to a missing file). */
@@ -149,10 +152,7 @@ async function applyRedirect(
   if (!match.force) {
     // Shadowing: content at the requested path wins over a non-forced rule.
     const existing = await findStaticFile(site.distDir, url.pathname, url.search);
-    if (existing) {
-      await sendLookup(site, req, res, existing, url.pathname);
-      return true;
-    }
+    if (existing && (await sendLookup(site, req, res, existing, url.pathname))) return true;
   }
   if (match.isRedirect || match.isExternal) await settleRequestBody(req, res);
   if (match.isRedirect) {
@@ -178,8 +178,7 @@ async function applyRedirect(
   }
   const file = await findStaticFile(site.distDir, target.pathname);
   if (file?.kind !== 'file') return false;
-  await sendLookup(site, req, res, file, target.pathname, match.status);
-  return true;
+  return sendLookup(site, req, res, file, target.pathname, match.status);
 }
 
 /**

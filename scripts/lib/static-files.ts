@@ -1,5 +1,5 @@
-import { createReadStream, type Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -112,54 +112,91 @@ export interface SendFileOptions {
   headers?: Record<string, string>;
 }
 
+/** True for a read that failed because the file went away (removed or replaced mid-build). */
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+/** What is sent after the headers: bytes in hand, an open file to stream, or nothing (HEAD). */
+type Body = { bytes: Buffer } | { file: FileHandle; size: number } | null;
+
+/**
+ * Reads the body before anything is sent, so a file removed since it was found is
+ * answered as missing rather than half-sent. A large file is opened now and streamed
+ * from that handle, which keeps its bytes readable even if the path is replaced.
+ */
+async function readBody(
+  req: IncomingMessage,
+  file: { filePath: string; stats: Stats },
+  coding: Coding | null,
+): Promise<Body> {
+  if (coding) {
+    // HEAD needs the compressed length too; the copy is kept for the GETs that follow.
+    const bytes = await compressedFile(file.filePath, file.stats, coding, async () => {
+      return (await cachedBody(file.filePath, file.stats)) ?? readFile(file.filePath);
+    });
+    return { bytes };
+  }
+  if (req.method === 'HEAD') return null;
+  const bytes = await cachedBody(file.filePath, file.stats);
+  if (bytes) return { bytes };
+  const handle = await open(file.filePath, 'r');
+  // The length of what the handle holds, should the path have been replaced since it was found.
+  return { file: handle, size: (await handle.stat()).size };
+}
+
 /**
  * Sends a file with its type, length, validators and Netlify's default
  * `Cache-Control`; text types compressed (br or gzip) for a client that accepts
  * it, with `Vary: Accept-Encoding`; answers 304 to a matching `If-None-Match`
  * and no body to HEAD. `Range` is ignored: the answer is the whole file (RFC 9110 §14.2).
+ * Returns false, having sent nothing, when the file is gone by the time it is read.
  */
 export async function sendStaticFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: { filePath: string; stats: Stats },
   { status = 200, headers = {} }: SendFileOptions = {},
-): Promise<void> {
+): Promise<boolean> {
   const contentType = contentTypeFor(file.filePath);
   const varies = isCompressible(contentType, file.stats.size);
   const coding = varies ? negotiateEncoding(req.headers['accept-encoding']) : null;
   const etag = etagFor(file.stats, coding);
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'public, max-age=0, must-revalidate');
-  res.setHeader('etag', etag);
-  res.setHeader('last-modified', file.stats.mtime.toUTCString());
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  if (varies) {
-    const vary = res.getHeader('vary');
-    res.setHeader('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
-  }
+  const answer: Record<string, string | number> = {
+    'content-type': contentType,
+    'cache-control': 'public, max-age=0, must-revalidate',
+    etag,
+    'last-modified': file.stats.mtime.toUTCString(),
+    ...headers,
+  };
+  if (varies) answer.vary = answer.vary ? `${answer.vary}, Accept-Encoding` : 'Accept-Encoding';
   if (status === 200 && noneMatchHits(req.headers['if-none-match'], etag)) {
-    res.writeHead(304).end();
-    return;
+    res.writeHead(304, answer).end();
+    return true;
   }
-  let body: Buffer | null;
-  if (coding) {
-    // HEAD needs the compressed length too; the copy is kept for the GETs that follow.
-    body = await compressedFile(file.filePath, file.stats, coding, async () => {
-      return (await cachedBody(file.filePath, file.stats)) ?? readFile(file.filePath);
-    });
-    res.setHeader('content-encoding', coding);
-  } else {
-    body = req.method === 'HEAD' ? null : await cachedBody(file.filePath, file.stats);
+  let body: Body;
+  try {
+    body = await readBody(req, file, coding);
+  } catch (error) {
+    if (isGone(error)) return false;
+    throw error;
   }
-  res.setHeader('content-length', body?.length ?? file.stats.size);
-  res.writeHead(status);
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
+  if (coding) answer['content-encoding'] = coding;
+  answer['content-length'] = !body
+    ? file.stats.size
+    : 'bytes' in body
+      ? body.bytes.length
+      : body.size;
+  res.writeHead(status, answer);
+  if (!body) res.end();
+  else if ('bytes' in body) res.end(req.method === 'HEAD' ? undefined : body.bytes);
+  else {
+    try {
+      await pipeline(body.file.createReadStream({ autoClose: false }), res);
+    } finally {
+      await body.file.close();
+    }
   }
-  if (body) {
-    res.end(body);
-    return;
-  }
-  await pipeline(createReadStream(file.filePath), res);
+  return true;
 }

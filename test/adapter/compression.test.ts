@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCompressible, negotiateEncoding } from '../../scripts/lib/compression.ts';
+import { findStaticFile, sendStaticFile } from '../../scripts/lib/static-files.ts';
 import { createSiteServer, type SiteServer } from '../../scripts/serve.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -207,5 +209,54 @@ describe('the local server’s static answers', () => {
       const res = await raw(target);
       expect(res.headers['cache-control'], target).toBe('public, max-age=0, must-revalidate');
     }
+  });
+});
+
+describe('a static file removed between finding and sending it', () => {
+  /** Finds `name`, removes it, then sends it: what the server answers, and whether it sent it. */
+  async function sendAfterRemoval(
+    name: string,
+    bytes: string | Buffer,
+    headers: Record<string, string> = {},
+    method = 'GET',
+  ) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gone-test-'));
+    writeFileSync(path.join(dir, name), bytes);
+    let sent: boolean | undefined;
+    const server = createServer((req, res) => {
+      void (async () => {
+        const found = await findStaticFile(dir, `/${name}`);
+        if (found?.kind !== 'file') throw new Error('not found before removal');
+        rmSync(found.filePath);
+        sent = await sendStaticFile(req, res, found);
+        if (!sent) res.writeHead(404).end('gone');
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/${name}`, { method, headers });
+      return { status: res.status, body: await res.text(), sent };
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ['a small page', 'small.html', '<p>Small</p>', {}],
+    [
+      'a page sent compressed',
+      'page.html',
+      '<p>Members</p>'.repeat(500),
+      { 'accept-encoding': 'br' },
+    ],
+    ['a large file that is streamed', 'large.bin', randomBytes(300 * 1024), {}],
+  ])('answers %s as missing, having sent nothing of it', async (_name, file, bytes, headers) => {
+    expect(await sendAfterRemoval(file, bytes, headers)).toEqual({
+      status: 404,
+      body: 'gone',
+      sent: false,
+    });
   });
 });
