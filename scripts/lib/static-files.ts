@@ -3,6 +3,7 @@ import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { errorCode } from '../../src/lib/error-code.ts';
 import { compressedFile, isCompressible, negotiateEncoding, type Coding } from './compression.ts';
 import { contentTypeFor } from './content-types.ts';
 import { safeDecode } from './netlify-rules.ts';
@@ -114,7 +115,7 @@ export interface SendFileOptions {
 
 /** True for a read that failed because the file went away (removed or replaced mid-build). */
 function isGone(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 

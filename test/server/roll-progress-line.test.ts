@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createProgressLine, PLAIN_LINE_EVERY_MS } from '../../src/server/roll/progress-line.ts';
 
-function output(isTTY: boolean) {
+function output(isTTY: boolean, columns?: number) {
   const written: string[] = [];
-  return { isTTY, written, write: (text: string) => written.push(text) };
+  return { isTTY, columns, written, write: (text: string) => written.push(text) };
 }
+
+const CLEAR_TO_END = new RegExp(`${String.fromCharCode(27)}\\[K$`);
+
+/** A redrawn line as the terminal shows it: without the return and the clearing code. */
+const shown = (text: string) => text.replace(/^\r/, '').replace(CLEAR_TO_END, '');
 
 describe('roll import progress in the CLI', () => {
   it('redraws one bar in place on a terminal, and ends the line', async () => {
@@ -68,4 +73,18 @@ describe('roll import progress in the CLI', () => {
     expect(out.written[0]).toContain(' 50%  70,000 of 140,000 rows');
     expect(out.written[1]).toContain('100%  140,000 of 140,000 rows');
   });
+
+  it.each([80, 60, 45, 20])(
+    'fits the line in a terminal %i columns wide, so a redraw never wraps',
+    async (columns) => {
+      const out = output(true, columns);
+      const line = createProgressLine(out);
+      await line.listener({ phase: 'reading', done: 75_000, total: 150_000 });
+      await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
+      for (const text of out.written) expect(shown(text).length).toBeLessThan(columns);
+      expect(shown(out.written[0])).toMatch(/^Reading {3}/);
+      if (columns >= 60)
+        expect(shown(out.written[0])).toContain('50%  75,000 of about 150,000 rows');
+    },
+  );
 });

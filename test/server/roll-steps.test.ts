@@ -15,7 +15,7 @@ import {
 } from '../../src/server/roll/replace.ts';
 import { createMigrator, migrateToLatest } from '../../src/server/store/migrations.ts';
 import { hmacWarrantNumber } from '../../src/server/warrant.ts';
-import { ENGINES, importRollText, useTestStore } from './support.ts';
+import { ENGINES, importRollText, seedUser, useTestStore } from './support.ts';
 
 /** A roll file of `rows` rows, numbers from `first`. */
 function rollText(rows: number, first = 300000): string {
@@ -80,6 +80,38 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
     const phases = seen.map((p) => p.phase).filter((p, i, all) => p !== all[i - 1]);
     expect(phases).toEqual(['comparing', 'storing', 'applying']);
     expect(seen.at(-1)).toEqual({ phase: 'applying', done: 3_000, total: 3_000 });
+  });
+
+  it('counts the apply in rows only, never going back, while it checks members and registrations', async () => {
+    const first = await readRollText(rollText(50, 600000));
+    if (!first.ok) throw new Error('fixture');
+    await importRoll(first.rows, 'staffer');
+    for (let i = 0; i < 5; i++) {
+      await seedUser(store.db, {
+        username: `kept${i}`,
+        status: 'confirmed',
+        warrant: `${600000 + i}`,
+      });
+      await seedUser(store.db, {
+        username: `waiting${i}`,
+        status: 'pending',
+        warrant: `${700000 + i}`,
+      });
+    }
+    const next = await readRollText(rollText(2_000, 700000));
+    if (!next.ok) throw new Error('fixture');
+    const applying: RollProgress[] = [];
+    await importRoll(next.rows, 'staffer', {
+      pace: createPace((p) => void (p.phase === 'applying' && applying.push(p)), {
+        sliceMs: 0,
+        reportEveryMs: 0,
+      }),
+    });
+    const counted = applying.filter((p) => p.total > 0);
+    expect(counted.every((p) => p.total === 2_000)).toBe(true);
+    const done = counted.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(2_000);
   });
 
   it('leaves the old roll, and no staged rows, when the apply fails part-way', async () => {

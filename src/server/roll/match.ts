@@ -71,8 +71,9 @@ export async function refreshRollFlags(db: Db, pace: Pace = createPace()): Promi
     .where('role', '=', 'member')
     .where('status', 'in', ['unverified', 'pending'])
     .execute();
-  for (const [index, user] of users.entries()) {
-    await pace.step('applying', index, users.length);
+  for (const user of users) {
+    // No count of its own: the stage's bar (rows copied) stays where it is.
+    await pace.step('applying', 0, 0);
     const match = await lookupRoll(db, user.warrant_hmac, user.surname);
     await db.updateTable('users').set(rollFlags(match)).where('id', '=', user.id).execute();
   }

@@ -15,8 +15,14 @@ const LABELS: Record<RollPhase, string> = {
   applying: 'Applying',
 };
 
-/** Width of the bar in characters. */
+/** Width of the bar in characters, on a terminal wide enough for it. */
 const BAR_WIDTH = 30;
+
+/** Narrowest bar worth drawing; a narrower terminal gets the line without one. */
+const MIN_BAR_WIDTH = 10;
+
+/** Width of the stage's name, padded. */
+const LABEL_WIDTH = 9;
 
 /** Milliseconds before the first plain line, and between two, when the output is not a terminal. */
 export const PLAIN_LINE_EVERY_MS = 2000;
@@ -24,6 +30,8 @@ export const PLAIN_LINE_EVERY_MS = 2000;
 /** Where progress is written: `process.stdout`, or a test's stand-in. */
 export interface ProgressOutput {
   isTTY?: boolean;
+  /** The terminal's width in characters; the line fits in it, so redrawing never wraps. */
+  columns?: number;
   write(text: string): unknown;
 }
 
@@ -48,11 +56,17 @@ export function createProgressLine(
       if (total === 0 && phase === lastPhase) return;
       lastPhase = phase;
       const share = total > 0 ? Math.min(1, done / total) : 0;
-      const filled = Math.round(share * BAR_WIDTH);
-      const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
       const percent = `${String(Math.round(share * 100)).padStart(3)}%`;
+      // The bar shrinks to leave room for the words; the last column stays empty, since a
+      // line filling it wraps on some terminals.
+      const room = out.columns ? out.columns - 1 : Infinity;
+      const width = Math.min(BAR_WIDTH, room - (LABEL_WIDTH + 1 + 2 + 1 + 4 + 2 + rows.length));
+      const filled = Math.round(share * width);
+      const bar =
+        width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
+      const line = `${LABELS[phase].padEnd(LABEL_WIDTH)} ${bar}${percent}  ${rows}`.slice(0, room);
       // \r returns to the line's start; \x1b[K clears what a longer line left.
-      out.write(`\r${LABELS[phase].padEnd(9)} ${bar} ${percent}  ${rows}\x1b[K`);
+      out.write(`\r${line}\x1b[K`);
       drawn = true;
       return;
     }

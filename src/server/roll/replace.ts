@@ -356,7 +356,8 @@ async function findLeaving(trx: Db, stagedId: string, pace: Pace): Promise<Lapse
       ).map((r) => r.warrant_hmac),
     );
     for (const hmac of onOldRoll) if (!staying.has(hmac)) leaving.push(claims.get(hmac)!);
-    await pace.step('applying', i, claimed.length);
+    // No count of its own: the stage's bar (rows copied) stays where it is.
+    await pace.step('applying', 0, 0);
   }
   return leaving;
 }
