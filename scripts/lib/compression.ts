@@ -47,7 +47,7 @@ function parseWeight(value: string | undefined): number {
 /**
  * The coding to send for an `Accept-Encoding` value, or null for the body as it is.
  * A missing header or `identity` gets null; `*` stands for every coding not named;
- * `x-gzip` is `gzip` (RFC 9110 §8.4.1.3); `q=0` refuses a coding; the higher
+ * `x-gzip` is `gzip` unless `gzip` is named too (RFC 9110 §8.4.1.3); `q=0` refuses a coding; the higher
  * weight wins and br wins a tie.
  */
 export function negotiateEncoding(header: string | string[] | undefined): Coding | null {
@@ -55,9 +55,8 @@ export function negotiateEncoding(header: string | string[] | undefined): Coding
   const weights = new Map<string, number>();
   for (const member of (Array.isArray(header) ? header.join(',') : header).split(',')) {
     const [rawName, ...params] = member.split(';');
-    let name = rawName.trim().toLowerCase();
+    const name = rawName.trim().toLowerCase();
     if (!name) continue;
-    if (name === 'x-gzip') name = 'gzip';
     let weight = 1;
     for (const param of params) {
       const eq = param.indexOf('=');
@@ -71,7 +70,12 @@ export function negotiateEncoding(header: string | string[] | undefined): Coding
   let best: Coding | null = null;
   let bestWeight = 0;
   for (const coding of CODINGS) {
-    const weight = weights.get(coding) ?? weights.get('*') ?? 0;
+    // `gzip` named as such outranks its alias, whatever order they come in.
+    const weight =
+      weights.get(coding) ??
+      (coding === 'gzip' ? weights.get('x-gzip') : undefined) ??
+      weights.get('*') ??
+      0;
     if (weight > bestWeight) {
       best = coding;
       bestWeight = weight;
