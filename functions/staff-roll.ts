@@ -2,8 +2,9 @@
  * GET /api/staff/roll: last imports, imports in progress (the page reloads
  * itself while one runs), the upload form, a stored preview (`?preview=id`)
  * and members who left the roll. POST /api/staff/roll: a CSV upload (multipart,
- * up to 20 MiB, password re-entered within 10 minutes) → 303 to its preview, or
- * the page again with every bad line named (422) and nothing changed. Staff only.
+ * up to 4 MiB, password re-entered within 10 minutes) → 303 to its preview, or
+ * the page again with every bad line named (422), or the size limit (413), and nothing
+ * changed. Staff only.
  */
 import type { Config } from '@netlify/functions';
 import { defineHandler } from '../src/server/http/handler.ts';
@@ -60,8 +61,8 @@ async function post(req: Request): Promise<Response> {
   try {
     upload = await readRollUpload(req);
   } catch (error) {
-    if (isHttpError(error) && error.status === 422)
-      return page(req, staff, null, [error.message], 422);
+    if (isHttpError(error) && (error.status === 422 || error.status === 413))
+      return page(req, staff, null, [error.message], error.status);
     throw error;
   }
   const result = await previewRollImport(upload.bytes, upload.fileName, {

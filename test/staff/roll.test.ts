@@ -6,6 +6,7 @@ import rollApply from '../../functions/staff-roll-apply.ts';
 import rollLapsed from '../../functions/staff-roll-lapsed.ts';
 import { MINUTE } from '../../src/server/clock.ts';
 import { finishRollJob, jobProgress, startRollJob } from '../../src/server/roll/jobs.ts';
+import { MAX_ROLL_UPLOAD_BYTES } from '../../src/server/staff/http/upload.ts';
 import { hasRecentReauth } from '../../src/server/staff/reauth.ts';
 import { ENGINES, SEED_PASSWORD, seedUser } from '../server/support.ts';
 import {
@@ -246,15 +247,24 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
       cookie: staff.cookie,
       body: 'x',
       type: 'multipart/form-data; boundary=abc',
-      headers: { 'content-length': String(21 * 1024 * 1024) },
+      headers: { 'content-length': String(5 * 1024 * 1024) },
     });
     expect(big.status).toBe(413);
+    // Told on the roll page, beside the file field, with what to do.
+    expect(await big.text()).toMatch(/too large to upload\. Up to 4 MiB.*members CLI/);
     const streamed = await call(roll, '/api/staff/roll', {
       cookie: staff.cookie,
-      body: new Uint8Array(21 * 1024 * 1024),
+      body: new Uint8Array(MAX_ROLL_UPLOAD_BYTES + 1),
       type: 'multipart/form-data; boundary=abc',
     });
     expect(streamed.status).toBe(413);
+    // 150,000 rows of the three columns fit, as the form says.
+    const rows = Array.from(
+      { length: 150_000 },
+      (_, i) => `${100000 + i},Surname${i % 5000},serving`,
+    );
+    const full = await upload(`${HEADER}${rows.join('\n')}\n`);
+    expect(full.status).toBe(303);
     const wrong = await call(roll, '/api/staff/roll', {
       cookie: staff.cookie,
       form: { roll: '123456,Smith,serving' },

@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../../html/safe-html.ts';
 import type { ReauthState } from '../reauth.ts';
 import { formatTime, hidden, renderTable, type Column } from './parts.ts';
 import { renderReauthForm } from './reauth-page.ts';
+import { ROLL_UPLOAD_LIMIT_TEXT } from '../http/upload.ts';
 
 /** A roll import as listed. */
 export interface ImportRow {
@@ -225,7 +226,7 @@ export function renderRollPage(data: RollPageData): SafeHtml {
           label: 'Roll file (CSV)',
           type: 'file',
           accept: '.csv,text/csv',
-          hint: 'A header row naming warrant_number, surname and status (serving or retired); other columns are ignored. Up to 20 MiB. You see what would change before anything is applied.',
+          hint: `A header row naming warrant_number, surname and status (serving or retired); other columns are ignored. ${ROLL_UPLOAD_LIMIT_TEXT} You see what would change before anything is applied.`,
           error: fileError,
           required: true,
         },

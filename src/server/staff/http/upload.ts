@@ -1,7 +1,7 @@
 /**
- * Reading the roll upload: a multipart/form-data body of at most 20 MiB
- * (enough for 150,000 rows with room to spare), read as a stream that stops
- * at the limit whatever Content-Length claims. The file's bytes go to the
+ * Reading the roll upload: a multipart/form-data body of at most 4 MiB
+ * (150,000 rows of the three columns), read as a stream that stops at the
+ * limit whatever Content-Length claims. The file's bytes go to the
  * roll reader, which decodes them by the same rules as the members CLI.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -9,8 +9,17 @@ import { Busboy } from '@fastify/busboy';
 import { readCappedBytes } from '../../http/capped-body.ts';
 import { HttpError } from '../../http/errors.ts';
 
-/** The largest roll file accepted. */
-export const MAX_ROLL_UPLOAD_BYTES = 20 * 1024 * 1024;
+/**
+ * The largest upload accepted, form and all. Netlify buffers a function's request body up
+ * to 6 MB, and a binary body such as a file upload travels Base64-encoded, which leaves
+ * about 4.5 MB (docs.netlify.com/build/functions/configuration): a larger limit here
+ * would only let Netlify refuse the file with its own page. The members CLI takes any size.
+ */
+export const MAX_ROLL_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+/** The limit as the form and its messages state it. */
+export const ROLL_UPLOAD_LIMIT_TEXT =
+  'Up to 4 MiB: about 150,000 rows of the three columns (delete other columns from a larger file, or have it imported with the members CLI).';
 
 /** The uploaded file's name and bytes. */
 export interface RollUpload {
@@ -28,7 +37,7 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
     );
   }
   const body = await readCappedBytes(req, MAX_ROLL_UPLOAD_BYTES, {
-    tooLarge: 'The file is too large: the limit is 20 MiB (about 150,000 rows with room to spare).',
+    tooLarge: `The file is too large to upload. ${ROLL_UPLOAD_LIMIT_TEXT}`,
     unreadable: 'The upload could not be read. Try again.',
   });
   const parts = await parseMultipart(body, type).catch(() => {
