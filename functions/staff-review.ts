@@ -7,7 +7,11 @@ import type { Config } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { HttpError } from '../src/server/http/errors.ts';
-import { confirmMember, confirmRollMatches } from '../src/server/membership/decide.ts';
+import {
+  CONSOLE_BULK_CONFIRM_BUDGET_MS,
+  confirmMember,
+  confirmRollMatches,
+} from '../src/server/membership/decide.ts';
 import { rejectMember } from '../src/server/membership/end.ts';
 import { renderReviewPage } from '../src/server/staff/html/review-page.ts';
 import {
@@ -40,7 +44,9 @@ async function post(req: Request): Promise<Response> {
   const back = consolePath(fields.back, '/api/staff/review');
   const actor = staff.user.username;
   if (fields.action === 'confirm-matched') {
-    const { message } = await confirmRollMatches(actor);
+    const { message } = await confirmRollMatches(actor, {
+      budgetMs: CONSOLE_BULK_CONFIRM_BUDGET_MS,
+    });
     return redirectWithFlash(staff, back, { kind: 'ok', text: message });
   }
   if (!fields.id) throw new HttpError(400, 'Say which registration to decide.');

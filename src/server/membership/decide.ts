@@ -85,19 +85,41 @@ export async function confirmMember(
 export interface BulkConfirmResult {
   confirmed: number;
   skipped: number;
+  /** Roll matches left for another run, once the time budget ran out. */
+  remaining: number;
   message: string;
 }
 
 /**
+ * How long one bulk confirmation from the console keeps starting new confirmations, in
+ * milliseconds. Each sends its email over SMTP (a connection per message, a few hundred
+ * milliseconds), and a Netlify function answers within 60 seconds or fails
+ * (docs.netlify.com/build/functions/configuration): 2,500 matches are several runs.
+ */
+export const CONSOLE_BULK_CONFIRM_BUDGET_MS = 20_000;
+
+/** Options of a bulk confirmation. */
+export interface BulkConfirmOptions extends CallOptions {
+  /** Starts no confirmation after this many milliseconds; the rest wait for the next run. Unset: no limit (the CLI). */
+  budgetMs?: number;
+  /** Monotonic milliseconds for the budget (tests); `performance.now` by default. */
+  elapsed?: () => number;
+}
+
+/**
  * Confirms every pending registration that matches the roll (serving or
- * retired) and whose number nobody holds, each in its own transaction with
- * its audit entry, then records one summary entry and emails each member.
+ * retired) and whose number nobody holds, oldest first, each in its own
+ * transaction with its audit entry and followed by its email, then records one
+ * summary entry. With `budgetMs`, stops starting confirmations once that time
+ * has passed and counts the rest as `remaining`.
  */
 export async function confirmRollMatches(
   actor: string,
-  options: CallOptions = {},
+  options: BulkConfirmOptions = {},
 ): Promise<BulkConfirmResult> {
   const now = resolveNow(options.now);
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const deadline = elapsed() + (options.budgetMs ?? Infinity);
   const db = getDb();
   const candidates = await db
     .selectFrom('users as u')
@@ -109,7 +131,10 @@ export async function confirmRollMatches(
     .orderBy('u.id')
     .execute();
   const confirmed: User[] = [];
+  let tried = 0;
   for (const user of candidates) {
+    if (elapsed() >= deadline) break;
+    tried++;
     const result = await runChange(async (trx) =>
       (await confirmPending(trx, user, 'roll-match', actor, now))
         ? { ok: true as const, message: '' }
@@ -121,8 +146,9 @@ export async function confirmRollMatches(
     // confirmed so far has had their email, and a rerun no longer finds them pending.
     await sendConfirmed(user);
   }
-  const skipped = candidates.length - confirmed.length;
-  if (candidates.length > 0) {
+  const skipped = tried - confirmed.length;
+  const remaining = candidates.length - tried;
+  if (tried > 0) {
     await recordAudit(db, {
       actor,
       action: 'member.bulk-confirm',
@@ -133,6 +159,9 @@ export async function confirmRollMatches(
   const n = confirmed.length;
   const message =
     `Confirmed ${n} roll-matched registration${n === 1 ? '' : 's'}.` +
-    (skipped ? ` ${skipped} could not be (already decided or number claimed).` : '');
-  return { confirmed: n, skipped, message };
+    (skipped ? ` ${skipped} could not be (already decided or number claimed).` : '') +
+    (remaining
+      ? ` ${remaining} more ${remaining === 1 ? 'is' : 'are'} still waiting: confirm again to go on (each run stops after ${Math.round((options.budgetMs ?? 0) / 1000)} seconds, so the page never times out).`
+      : '');
+  return { confirmed: n, skipped, remaining, message };
 }
