@@ -136,6 +136,21 @@ describe('the staff console in Chromium', () => {
     await expectAxeClean(page);
     // Signing in a moment ago counts as a recent password entry, so the upload form is offered.
     expect(await page.isVisible('#roll-file')).toBe(true);
+    // A file over the limit is refused beside the field, and the form will not send it.
+    await page.setInputFiles('#roll-file', {
+      name: 'everyone.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.alloc(4 * 1024 * 1024 + 1, 'a'),
+    });
+    expect(await page.textContent('#roll-file-error')).toContain(
+      'The file is too large to upload: the limit is 4 MiB.',
+    );
+    const sendable = () =>
+      page.evaluate(() =>
+        document.querySelector<HTMLFormElement>('.staff-upload')!.checkValidity(),
+      );
+    expect(await sendable()).toBe(false);
+    await expectAxeClean(page);
     await upload(`${HEADER}710001,Khan,serving\n71002,Doyle,serving\n`);
     expect(await page.textContent('#roll-errors')).toContain('Line 3: warrant number');
     expect(await page.textContent('main')).toContain('No roll has been imported yet.');

@@ -6,6 +6,8 @@
  * server answers with the same errors on a full page.
  */
 
+import { clearFieldErrors, showFieldError } from './field-errors.ts';
+
 interface FormAnswer {
   ok: boolean;
   next?: string;
@@ -71,37 +73,6 @@ function sameOriginTarget(next: string | undefined): string {
   return window.location.href;
 }
 
-function clearErrors(form: HTMLFormElement): void {
-  for (const error of form.querySelectorAll('.field__error')) error.remove();
-  for (const field of form.querySelectorAll('.field--error'))
-    field.classList.remove('field--error');
-  for (const input of form.querySelectorAll<HTMLInputElement>('[aria-invalid]')) {
-    input.removeAttribute('aria-invalid');
-    const ids = (input.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .filter((id) => id && !id.endsWith('-error'));
-    if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
-    else input.removeAttribute('aria-describedby');
-  }
-}
-
-function showFieldError(input: HTMLInputElement, message: string): void {
-  const field = input.closest('.field');
-  const errorId = `${input.id}-error`;
-  const error = document.createElement('p');
-  error.className = 'field__error';
-  error.id = errorId;
-  const prefix = document.createElement('span');
-  prefix.className = 'visually-hidden';
-  prefix.textContent = 'Error: ';
-  error.append(prefix, message);
-  input.before(error);
-  field?.classList.add('field--error');
-  input.setAttribute('aria-invalid', 'true');
-  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
-  input.setAttribute('aria-describedby', [...ids, errorId].join(' '));
-}
-
 function summaryItem(message: string, target?: HTMLInputElement): HTMLLIElement {
   const item = document.createElement('li');
   if (!target) {
@@ -161,7 +132,7 @@ function focusLinkedField(event: MouseEvent): void {
 }
 
 function showErrors(form: HTMLFormElement, answer: FormAnswer): void {
-  clearErrors(form);
+  clearFieldErrors(form);
   const items: HTMLLIElement[] = [];
   const errors = answer.errors ?? {};
   const formWide = errors.form ?? answer.error;

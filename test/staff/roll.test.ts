@@ -251,7 +251,7 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     });
     expect(big.status).toBe(413);
     // Told on the roll page, beside the file field, with what to do.
-    expect(await big.text()).toMatch(/too large to upload\. Up to 4 MiB.*members CLI/);
+    expect(await big.text()).toMatch(/too large to upload: the limit is 4 MiB\..*members CLI/);
     const streamed = await call(roll, '/api/staff/roll', {
       cookie: staff.cookie,
       body: new Uint8Array(MAX_ROLL_UPLOAD_BYTES + 1),

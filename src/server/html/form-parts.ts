@@ -79,6 +79,10 @@ export interface Field {
   maxlength?: number;
   rows?: number;
   accept?: string;
+  /** A file input's largest file in bytes, checked in the browser (src/scripts/file-size.ts). */
+  maxBytes?: number;
+  /** The message for a file over `maxBytes`. */
+  tooLargeMessage?: string;
 }
 
 /** A field: wrapper, label, hint, error and control, with `aria-describedby` and `aria-invalid`. */
@@ -98,7 +102,7 @@ export function renderField(field: Field): SafeHtml {
 function renderControl(field: Field, describedBy: string): SafeHtml {
   const control = field.control ?? 'input';
   const value = field.value ?? '';
-  const attributes = html`id="${field.id}" name="${field.name}"${control === 'input' && html` type="${field.type ?? 'text'}"`} class="field__input${field.narrow ? ' field__input--narrow' : ''}"${field.autocomplete && html` autocomplete="${field.autocomplete}"`}${field.inputmode && html` inputmode="${field.inputmode}"`}${field.verbatim && html` spellcheck="false" autocapitalize="none"`}${describedBy && html` aria-describedby="${describedBy}"`}${field.error && html` aria-invalid="true"`}${field.required && html` required`}${field.maxlength !== undefined && html` maxlength="${field.maxlength}"`}${field.accept && html` accept="${field.accept}"`}`;
+  const attributes = html`id="${field.id}" name="${field.name}"${control === 'input' && html` type="${field.type ?? 'text'}"`} class="field__input${field.narrow ? ' field__input--narrow' : ''}"${field.autocomplete && html` autocomplete="${field.autocomplete}"`}${field.inputmode && html` inputmode="${field.inputmode}"`}${field.verbatim && html` spellcheck="false" autocapitalize="none"`}${describedBy && html` aria-describedby="${describedBy}"`}${field.error && html` aria-invalid="true"`}${field.required && html` required`}${field.maxlength !== undefined && html` maxlength="${field.maxlength}"`}${field.accept && html` accept="${field.accept}"`}${field.maxBytes !== undefined && html` data-max-bytes="${field.maxBytes}"`}${field.tooLargeMessage && html` data-too-large="${field.tooLargeMessage}"`}`;
   if (control === 'textarea') {
     return html`<textarea ${attributes} rows="${field.rows ?? 3}">${value}</textarea>`;
   }

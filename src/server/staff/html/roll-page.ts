@@ -7,7 +7,11 @@ import { html, type SafeHtml } from '../../html/safe-html.ts';
 import type { ReauthState } from '../reauth.ts';
 import { formatTime, hidden, renderTable, type Column } from './parts.ts';
 import { renderReauthForm } from './reauth-page.ts';
-import { ROLL_UPLOAD_LIMIT_TEXT } from '../http/upload.ts';
+import {
+  MAX_ROLL_UPLOAD_BYTES,
+  ROLL_TOO_LARGE_MESSAGE,
+  ROLL_UPLOAD_LIMIT_TEXT,
+} from '../http/upload.ts';
 
 /** A roll import as listed. */
 export interface ImportRow {
@@ -229,6 +233,8 @@ export function renderRollPage(data: RollPageData): SafeHtml {
           hint: `A header row naming warrant_number, surname and status (serving or retired); other columns are ignored. ${ROLL_UPLOAD_LIMIT_TEXT} You see what would change before anything is applied.`,
           error: fileError,
           required: true,
+          maxBytes: MAX_ROLL_UPLOAD_BYTES,
+          tooLargeMessage: ROLL_TOO_LARGE_MESSAGE,
         },
       )}<button type="submit" class="button">Upload and preview</button></form>`
     : renderReauthForm(

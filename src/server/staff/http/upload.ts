@@ -18,8 +18,11 @@ import { HttpError } from '../../http/errors.ts';
 export const MAX_ROLL_UPLOAD_BYTES = 4 * 1024 * 1024;
 
 /** The limit as the form and its messages state it. */
-export const ROLL_UPLOAD_LIMIT_TEXT =
-  'Up to 4 MiB: about 150,000 rows of the three columns (delete other columns from a larger file, or have it imported with the members CLI).';
+export const ROLL_UPLOAD_LIMIT_TEXT = 'Up to 4 MiB (about 150,000 rows of the three columns).';
+
+/** The answer to a file over the limit, from the server or, before uploading, the browser. */
+export const ROLL_TOO_LARGE_MESSAGE =
+  'The file is too large to upload: the limit is 4 MiB. Delete every column but warrant_number, surname and status, save it and upload it again, or have it imported with the members CLI.';
 
 /** The uploaded file's name and bytes. */
 export interface RollUpload {
@@ -37,7 +40,7 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
     );
   }
   const body = await readCappedBytes(req, MAX_ROLL_UPLOAD_BYTES, {
-    tooLarge: `The file is too large to upload. ${ROLL_UPLOAD_LIMIT_TEXT}`,
+    tooLarge: ROLL_TOO_LARGE_MESSAGE,
     unreadable: 'The upload could not be read. Try again.',
   });
   const parts = await parseMultipart(body, type).catch(() => {
