@@ -17,7 +17,7 @@ async function post(req: Request): Promise<Response> {
       text: REAUTH_MESSAGES.needed,
     });
   }
-  const { csv } = await exportMembersCsv(staff.user.username);
+  const csv = await exportMembersCsv(staff.user.username);
   const headers = baseHeaders();
   for (const cookie of staff.setCookies) headers.append('Set-Cookie', cookie);
   headers.set('Content-Type', 'text/csv; charset=utf-8');

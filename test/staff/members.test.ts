@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportMembersCsv } from '../../src/server/staff/export.ts';
 import audit from '../../functions/staff-audit.ts';
 import exportFn from '../../functions/staff-export.ts';
 import member from '../../functions/staff-member.ts';
@@ -167,6 +168,29 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     expect(csv).not.toContain('512345');
     expect(csv).not.toContain('$argon2');
     expect((await auditOf(store, 'members.export')).at(-1)?.actor).toBe('deskstaff');
+  });
+
+  it('streams the export a page at a time, every account once in surname order', async () => {
+    for (const [i, surname] of ['Zhou', "O'Neil", 'Adams', 'Baker', 'Adams', '=Formula'].entries())
+      await seedUser(store.db, { username: `paged_${i}`, surname, firstName: i % 2 ? 'Al' : 'Bo' });
+    const read = async (pageRows: number) => {
+      const stream = await exportMembersCsv('deskstaff', { pageRows });
+      return new Response(stream).text();
+    };
+    const whole = await read(100_000);
+    const lines = whole.trimEnd().split('\r\n');
+    const count = await store.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(lines).toHaveLength(Number(count.n) + 1);
+    // Pages of two and of one give the same file as one page, boundaries included.
+    expect(await read(2)).toBe(whole);
+    expect(await read(1)).toBe(whole);
+    const surnames = lines.slice(1).map((line) => line.split(',')[2]);
+    expect(surnames).toContain("'=Formula");
+    const audited = (await auditOf(store, 'members.export')).at(-1)!;
+    expect(JSON.parse(audited.detail)).toEqual({ rows: Number(count.n) });
   });
 
   it('invites a colleague who sets a password from the emailed link and can then sign in as staff', async () => {
