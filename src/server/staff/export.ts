@@ -9,19 +9,6 @@ import { getDb, type Db } from '../store/db.ts';
 import type { User } from '../store/schema.ts';
 import type { CallOptions } from '../users.ts';
 
-const COLUMNS = [
-  'username',
-  'first_name',
-  'surname',
-  'email',
-  'role',
-  'status',
-  'warrant_ends_in',
-  'registered_at',
-  'email_verified_at',
-  'confirmed_at',
-] as const;
-
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
 /**
@@ -36,57 +23,48 @@ export function csvCell(value: string): string {
 /** Accounts read per query while the export streams. */
 export const EXPORT_PAGE_ROWS = 1000;
 
-type ExportedUser = Pick<
-  User,
-  | 'id'
-  | 'username'
-  | 'first_name'
-  | 'surname'
-  | 'email'
-  | 'role'
-  | 'status'
-  | 'warrant_last2'
-  | 'created_at'
-  | 'verified_at'
-  | 'confirmed_at'
->;
+/** The stored columns the export reads. */
+const STORED_COLUMNS = [
+  'id',
+  'username',
+  'first_name',
+  'surname',
+  'email',
+  'role',
+  'status',
+  'warrant_last2',
+  'created_at',
+  'verified_at',
+  'confirmed_at',
+] as const;
+
+type ExportedUser = Pick<User, (typeof STORED_COLUMNS)[number]>;
+
+/** The export's columns: each header and how an account fills it. */
+const COLUMNS: readonly [header: string, cell: (u: ExportedUser) => string][] = [
+  ['username', (u) => u.username],
+  ['first_name', (u) => u.first_name],
+  ['surname', (u) => u.surname],
+  ['email', (u) => u.email],
+  ['role', (u) => u.role],
+  ['status', (u) => u.status],
+  ['warrant_ends_in', (u) => u.warrant_last2 ?? ''],
+  ['registered_at', (u) => iso(u.created_at)],
+  ['email_verified_at', (u) => iso(u.verified_at)],
+  ['confirmed_at', (u) => iso(u.confirmed_at)],
+];
+
+const HEADER_LINE = COLUMNS.map(([header]) => header).join(',') + '\r\n';
 
 function csvLine(u: ExportedUser): string {
-  return (
-    [
-      u.username,
-      u.first_name,
-      u.surname,
-      u.email,
-      u.role,
-      u.status,
-      u.warrant_last2 ?? '',
-      iso(u.created_at),
-      iso(u.verified_at),
-      iso(u.confirmed_at),
-    ]
-      .map(csvCell)
-      .join(',') + '\r\n'
-  );
+  return COLUMNS.map(([, cell]) => csvCell(cell(u))).join(',') + '\r\n';
 }
 
 /** One page of accounts in (surname, first_name, id) order, after `after` when given. */
 function readPage(db: Db, after: ExportedUser | undefined, rows: number) {
   return db
     .selectFrom('users')
-    .select([
-      'id',
-      'username',
-      'first_name',
-      'surname',
-      'email',
-      'role',
-      'status',
-      'warrant_last2',
-      'created_at',
-      'verified_at',
-      'confirmed_at',
-    ])
+    .select(STORED_COLUMNS)
     .$if(after !== undefined, (q) =>
       q.where((eb) =>
         eb(
@@ -130,7 +108,7 @@ export async function exportMembersCsv(
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(COLUMNS.join(',') + '\r\n'));
+        controller.enqueue(encoder.encode(HEADER_LINE));
         return;
       }
       if (page.length === 0) {
