@@ -254,10 +254,16 @@ describe.each(ENGINES)('roll import in the browser (%s)', (engine) => {
     expect(await big.text()).toMatch(/too large to upload: the limit is 4 MiB\..*members CLI/);
     const streamed = await call(roll, '/api/staff/roll', {
       cookie: staff.cookie,
-      body: new Uint8Array(MAX_ROLL_UPLOAD_BYTES + 1),
+      body: new Uint8Array(MAX_ROLL_UPLOAD_BYTES + 64 * 1024),
       type: 'multipart/form-data; boundary=abc',
     });
     expect(streamed.status).toBe(413);
+    // The limit is the file's, as the form states it: the form around it does not count.
+    const filler = (bytes: number) => `${HEADER}${'x'.repeat(bytes - HEADER.length)}`;
+    const atLimit = await upload(filler(MAX_ROLL_UPLOAD_BYTES));
+    expect(atLimit.status).toBe(422);
+    const overLimit = await upload(filler(MAX_ROLL_UPLOAD_BYTES + 1));
+    expect(overLimit.status).toBe(413);
     // 150,000 rows of the three columns fit, as the form says.
     const rows = Array.from(
       { length: 150_000 },

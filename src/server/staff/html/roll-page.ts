@@ -48,7 +48,7 @@ function renderErrors(errors: string[], fileFieldShown: boolean): SafeHtml | fal
   return renderErrorSummary({
     id: 'roll-errors',
     title: 'The file was not imported: nothing has changed',
-    intro: html`<p>Fix ${errors.length === 1 ? 'this line' : `these ${errors.length} problems`} and upload the file again.</p>`,
+    intro: html`<p>Fix ${errors.length === 1 ? 'this problem' : `these ${errors.length} problems`} and upload the file again.</p>`,
     errors: errors.slice(0, MAX_ERRORS_SHOWN).map((message) => ({ message, fieldId })),
     after:
       errors.length > MAX_ERRORS_SHOWN &&
@@ -218,10 +218,13 @@ export function renderRollPage(data: RollPageData): SafeHtml {
     data.imports,
     'No imports yet.',
   );
+  // One problem is said beside the field as it is; several are pointed to.
   const fileError =
-    data.errors.length > 0
-      ? `The file was not imported: fix the ${data.errors.length === 1 ? 'problem' : 'problems'} listed above`
-      : undefined;
+    data.errors.length === 1
+      ? data.errors[0]
+      : data.errors.length > 1
+        ? 'The file was not imported: fix the problems listed above'
+        : undefined;
   const upload = data.reauth.fresh
     ? html`<form method="post" action="/api/staff/roll" enctype="multipart/form-data" class="staff-upload">${renderField(
         {

@@ -1,7 +1,7 @@
 /**
- * Reading the roll upload: a multipart/form-data body of at most 4 MiB
- * (150,000 rows of the three columns), read as a stream that stops at the
- * limit whatever Content-Length claims. The file's bytes go to the
+ * Reading the roll upload: a multipart/form-data body holding a file of at
+ * most 4 MiB (150,000 rows of the three columns), read as a stream that stops
+ * at the limit whatever Content-Length claims. The file's bytes go to the
  * roll reader, which decodes them by the same rules as the members CLI.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -10,12 +10,15 @@ import { readCappedBytes } from '../../http/capped-body.ts';
 import { HttpError } from '../../http/errors.ts';
 
 /**
- * The largest upload accepted, form and all. Netlify buffers a function's request body up
- * to 6 MB, and a binary body such as a file upload travels Base64-encoded, which leaves
- * about 4.5 MB (docs.netlify.com/build/functions/configuration): a larger limit here
- * would only let Netlify refuse the file with its own page. The members CLI takes any size.
+ * The largest roll file accepted from the console, in bytes. Netlify buffers a function's
+ * request body up to 6 MB, and a binary body such as a file upload travels Base64-encoded,
+ * which leaves about 4.5 MB (docs.netlify.com/build/functions/configuration): a larger limit
+ * here would only let Netlify refuse the file with its own page. The members CLI takes any size.
  */
 export const MAX_ROLL_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+/** Room for the form around the file (boundaries, part headers, the file's name). */
+const FORM_ENVELOPE_BYTES = 16 * 1024;
 
 /** The limit as the form and its messages state it. */
 export const ROLL_UPLOAD_LIMIT_TEXT = 'Up to 4 MiB (about 150,000 rows of the three columns).';
@@ -39,7 +42,7 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
       'Upload the roll with the form on the roll page (multipart/form-data).',
     );
   }
-  const body = await readCappedBytes(req, MAX_ROLL_UPLOAD_BYTES, {
+  const body = await readCappedBytes(req, MAX_ROLL_UPLOAD_BYTES + FORM_ENVELOPE_BYTES, {
     tooLarge: ROLL_TOO_LARGE_MESSAGE,
     unreadable: 'The upload could not be read. Try again.',
   });
@@ -58,6 +61,8 @@ export async function readRollUpload(req: Request): Promise<RollUpload> {
   ) {
     throw new HttpError(422, 'Choose the roll file (CSV) to upload.');
   }
+  // The file itself is held to the limit the form states, whatever the envelope took.
+  if (file.bytes.length > MAX_ROLL_UPLOAD_BYTES) throw new HttpError(413, ROLL_TOO_LARGE_MESSAGE);
   return { fileName: file.fileName || 'roll.csv', bytes: file.bytes };
 }
 
