@@ -79,7 +79,7 @@ async function cachedBody(filePath: string, stats: Stats): Promise<Buffer | null
   const hit = cache.get(filePath);
   if (hit && hit.mtimeMs === stats.mtimeMs && hit.body.length === stats.size) return hit.body;
   const body = await readFile(filePath);
-  if (body.length !== stats.size) return null; // changed while read: serve it once, keep nothing
+  if (body.length !== stats.size) return body; // changed while read: serve what was read, keep nothing
   if (hit) cachedBytes -= hit.body.length;
   if (cachedBytes + body.length <= CACHE_LIMIT_BYTES) {
     cache.set(filePath, { mtimeMs: stats.mtimeMs, body });
@@ -143,8 +143,17 @@ async function readBody(
   const bytes = await cachedBody(file.filePath, file.stats);
   if (bytes) return { bytes };
   const handle = await open(file.filePath, 'r');
-  // The length of what the handle holds, should the path have been replaced since it was found.
-  return { file: handle, size: (await handle.stat()).size };
+  try {
+    // What the handle holds, should the path have been replaced since it was found.
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    if (stats.size > 0) return { file: handle, size: stats.size };
+    await handle.close();
+    return { bytes: Buffer.alloc(0) };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
 }
 
 /**
@@ -194,7 +203,9 @@ export async function sendStaticFile(
   else if ('bytes' in body) res.end(req.method === 'HEAD' ? undefined : body.bytes);
   else {
     try {
-      await pipeline(body.file.createReadStream({ autoClose: false }), res);
+      // No further than the length sent: a file growing meanwhile never overruns the answer.
+      const stream = body.file.createReadStream({ autoClose: false, start: 0, end: body.size - 1 });
+      await pipeline(stream, res);
     } finally {
       await body.file.close();
     }

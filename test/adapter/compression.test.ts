@@ -216,12 +216,12 @@ describe('the local server’s static answers', () => {
 });
 
 describe('a static file removed between finding and sending it', () => {
-  /** Finds `name`, removes it, then sends it: what the server answers, and whether it sent it. */
+  /** Finds `name`, removes it (leaving a folder in its place when asked), then sends it: what the server answers, and whether it sent it. */
   async function sendAfterRemoval(
     name: string,
     bytes: string | Buffer,
     headers: Record<string, string> = {},
-    method = 'GET',
+    replaceWithFolder = false,
   ) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gone-test-'));
     writeFileSync(path.join(dir, name), bytes);
@@ -231,6 +231,7 @@ describe('a static file removed between finding and sending it', () => {
         const found = await findStaticFile(dir, `/${name}`);
         if (found?.kind !== 'file') throw new Error('not found before removal');
         rmSync(found.filePath);
+        if (replaceWithFolder) mkdirSync(found.filePath);
         sent = await sendStaticFile(req, res, found);
         if (!sent) res.writeHead(404).end('gone');
       })();
@@ -238,7 +239,7 @@ describe('a static file removed between finding and sending it', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/${name}`, { method, headers });
+      const res = await fetch(`http://127.0.0.1:${port}/${name}`, { headers });
       return { status: res.status, body: await res.text(), sent };
     } finally {
       server.close();
@@ -256,10 +257,12 @@ describe('a static file removed between finding and sending it', () => {
     ],
     ['a large file that is streamed', 'large.bin', randomBytes(300 * 1024), {}],
   ])('answers %s as missing, having sent nothing of it', async (_name, file, bytes, headers) => {
-    expect(await sendAfterRemoval(file, bytes, headers)).toEqual({
-      status: 404,
-      body: 'gone',
-      sent: false,
-    });
+    for (const replaceWithFolder of [false, true]) {
+      expect(await sendAfterRemoval(file, bytes, headers, replaceWithFolder)).toEqual({
+        status: 404,
+        body: 'gone',
+        sent: false,
+      });
+    }
   });
 });
