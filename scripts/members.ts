@@ -19,7 +19,7 @@ import { reinstateMember } from '../src/server/membership/standing.ts';
 import { createPace } from '../src/server/roll/pace.ts';
 import { createProgressLine } from '../src/server/roll/progress-line.ts';
 import { readRollFile } from '../src/server/roll/read.ts';
-import { importRoll } from '../src/server/roll/replace.ts';
+import { importRoll, RollReplacementRefusal } from '../src/server/roll/replace.ts';
 import { createStaff } from '../src/server/staff/accounts.ts';
 import type { UserStatus } from '../src/server/store/schema.ts';
 import { readNewsletterArticle } from '../src/server/newsletter/articles.ts';
@@ -85,7 +85,12 @@ async function importRollFile(file: string | undefined): Promise<void> {
   const { preview: p, lapsed } = await importRoll(read.rows, actor(), {
     fileName: path.basename(file),
     onProgress: progress.listener,
-  }).finally(() => progress.end());
+  })
+    .catch((error: unknown) => {
+      if (error instanceof RollReplacementRefusal) throw new UsageError(error.message);
+      throw error;
+    })
+    .finally(() => progress.end());
   console.log(
     `Imported ${p.rows} roll entries (${p.serving} serving, ${p.retired} retired): ${p.added} added, ${p.removed} removed, ${p.changedStatus} changed status.`,
   );

@@ -9,6 +9,8 @@ import { readRollText } from '../../src/server/roll/read.ts';
 import {
   deleteStaged,
   importRoll,
+  listRollImports,
+  ROLL_REPLACEMENT_REFUSALS,
   stageEntries,
   sweepRollLeftovers,
   type RollEntry,
@@ -112,6 +114,34 @@ describe.each(ENGINES)('roll import in steps on %s', (engine) => {
     const done = counted.map((p) => p.done);
     expect(done).toEqual([...done].sort((a, b) => a - b));
     expect(done.at(-1)).toBe(2_000);
+  });
+
+  it('refuses to apply a comparison that another import overtook, and changes nothing', async () => {
+    await importRollText(rollText(10, 800000));
+    const read = await readRollText(rollText(20, 810000));
+    if (!read.ok) throw new Error('fixture');
+    let overtaken = false;
+    // Another import lands while this one stages its rows.
+    const pace: Pace = {
+      async step(phase) {
+        if (phase !== 'storing' || overtaken) return;
+        overtaken = true;
+        await importRollText(rollText(5, 820000));
+      },
+      async report() {},
+    };
+    await expect(importRoll(read.rows, 'staffer', { pace })).rejects.toThrow(
+      ROLL_REPLACEMENT_REFUSALS.changed,
+    );
+    expect(await rollHmacs()).toHaveLength(5);
+  });
+
+  it('dates an import after the one before it, whatever clock it started with', async () => {
+    await importRollText(rollText(3, 830000), 'first');
+    const late = await importRollText(rollText(4, 840000), 'second', Date.now() - 3_600_000);
+    const [latest, before] = await listRollImports({ limit: 2 });
+    expect(latest.id).toBe(late.importId);
+    expect(latest.at).toBeGreaterThan(before.at);
   });
 
   it('leaves the old roll, and no staged rows, when the apply fails part-way', async () => {

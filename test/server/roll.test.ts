@@ -1,7 +1,12 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/server/audit.ts';
 import { readRollFile, readRollText } from '../../src/server/roll/read.ts';
-import { importRoll, listRollImports } from '../../src/server/roll/replace.ts';
+import {
+  importRoll,
+  listRollImports,
+  ROLL_REPLACEMENT_REFUSALS,
+} from '../../src/server/roll/replace.ts';
 import { hmacWarrantNumber } from '../../src/server/warrant.ts';
 import { ROLL_FILE_CASES } from '../support/roll-files.ts';
 import { ENGINES, importRollText, seedUser, useTestStore } from './support.ts';
@@ -113,7 +118,14 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
         .concat(Array.from({ length: rows }, (_, i) => `${first + i},Name${i},serving`))
         .join('\n');
     const files = [rollFrom(400000, 3000), rollFrom(500000, 2000)];
-    await Promise.all(files.map((text, i) => importRollText(text, `staffer${i}`)));
+    const outcomes = await Promise.allSettled(
+      files.map((text, i) => importRollText(text, `staffer${i}`)),
+    );
+    // One lands; the other lands after it, or is refused for comparing with the roll it replaced.
+    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    for (const o of outcomes)
+      if (o.status === 'rejected')
+        expect(String(o.reason)).toContain(ROLL_REPLACEMENT_REFUSALS.changed);
     const hmacsOf = (text: string) =>
       text
         .split('\n')
@@ -122,5 +134,30 @@ describe.each(ENGINES)('roll import on %s', (engine) => {
         .sort();
     const stored = (await roll()).map((r) => r.warrant_hmac);
     expect(files.map(hmacsOf)).toContainEqual(stored);
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('a roll import kept waiting on postgres', () => {
+  const store = useTestStore('postgres', { DATABASE_LOCK_TIMEOUT_MS: '300' });
+
+  it('is refused as busy, in words, once the lock timeout passes, changing nothing', async () => {
+    await importRollText('warrant_number,surname,status\n111111,Old,serving\n');
+    // Another replacement holds the roll, as one taking long to apply would.
+    const holder = new pg.Client({ connectionString: store.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table roll_entries in exclusive mode');
+      await expect(
+        importRollText('warrant_number,surname,status\n222222,New,serving\n'),
+      ).rejects.toThrow(ROLL_REPLACEMENT_REFUSALS.busy);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const rows = await store.db.selectFrom('roll_entries').select('warrant_hmac').execute();
+    expect(rows.map((r) => r.warrant_hmac)).toEqual([
+      hmacWarrantNumber('111111', store.config.warrantKey),
+    ]);
   });
 });

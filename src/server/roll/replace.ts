@@ -20,6 +20,7 @@ import { generateId } from '../crypto.ts';
 import { recordLapses, type LapsedMember } from '../membership/lapse.ts';
 import { normaliseSurname } from '../rules/person-name.ts';
 import { engineOf, getDb, runLargeTransaction, type Db } from '../store/db.ts';
+import { classifyStoreError } from '../store/unavailable.ts';
 import type { RollStatus } from '../store/schema.ts';
 import { hmacWarrantNumber } from '../warrant.ts';
 import {
@@ -362,18 +363,38 @@ async function findLeaving(trx: Db, stagedId: string, pace: Pace): Promise<Lapse
   return leaving;
 }
 
+/** Why a replacement did not happen, in words for staff; nothing has changed. */
+export const ROLL_REPLACEMENT_REFUSALS = {
+  busy: 'Another roll import was being applied and did not finish in time. Nothing has changed: try again in a minute.',
+  changed:
+    'The roll was imported by someone else while this file was being compared. Nothing has changed: import the file again to compare it with the new roll.',
+} as const;
+
+/** Thrown when the roll is not replaced for one of `ROLL_REPLACEMENT_REFUSALS`; its message is for people. */
+export class RollReplacementRefusal extends Error {
+  constructor(readonly reason: keyof typeof ROLL_REPLACEMENT_REFUSALS) {
+    super(ROLL_REPLACEMENT_REFUSALS[reason]);
+    this.name = 'RollReplacementRefusal';
+  }
+}
+
 /**
  * Runs `fn` as the one transaction that replaces the roll, taking turns with any other
  * replacement. On PostgreSQL its first statement locks `roll_entries` against other writers
  * (EXCLUSIVE mode: plain reads go on), so a second replacement waits until the first commits
  * and then reads its import, instead of colliding with the rows it wrote; a wait longer than
- * the lock timeout fails as the store being busy (55P03). On SQLite the transaction holds the
- * store's write lock from its `begin immediate`.
+ * the lock timeout (55P03) is refused as `busy`. On SQLite the transaction holds the store's
+ * write lock from its `begin immediate`.
  */
 export function runRollReplacement<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return runLargeTransaction(db, async (trx) => {
-    if (engineOf(db) === 'postgres')
-      await sql`lock table roll_entries in exclusive mode`.execute(trx);
+    if (engineOf(db) === 'postgres') {
+      await sql`lock table roll_entries in exclusive mode`.execute(trx).catch((error: unknown) => {
+        if (classifyStoreError(error)?.reason === 'timeout')
+          throw new RollReplacementRefusal('busy');
+        throw error;
+      });
+    }
     return fn(trx);
   });
 }
@@ -438,12 +459,19 @@ export async function applyStagedRoll(
     .execute();
   if (copied !== preview.rows) throw new StagedRollIncompleteError(preview.rows, copied);
   const importId = generateId();
+  // After the one before it, whatever clock this replacement started with: the latest import
+  // (by time) is always the roll in place, which the stale-preview check relies on.
+  const previous = await trx
+    .selectFrom('roll_imports')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .executeTakeFirst();
+  const at = Math.max(now, Number(previous?.at ?? -Infinity) + 1);
   await trx
     .insertInto('roll_imports')
     .values({
       id: importId,
       actor,
-      at: now,
+      at,
       row_count: preview.rows,
       serving_count: preview.serving,
       retired_count: preview.retired,
@@ -500,10 +528,13 @@ export async function importRoll(
   let comparison: RollComparison;
   let applied: AppliedRoll;
   try {
+    // Read before comparing: an import landing meanwhile makes the comparison stale, and refused.
+    const baseImportId = await latestImportId(db);
     comparison = await compareWithRoll(db, rows, options.fileName ?? 'roll.csv', { pace });
     await stageEntries(db, stagedId, comparison.entries, pace);
     await pace.report('applying', 0, rows.length);
     applied = await runRollReplacement(db, async (trx) => {
+      if ((await latestImportId(trx)) !== baseImportId) throw new RollReplacementRefusal('changed');
       const result = await applyStagedRoll(
         trx,
         stagedId,

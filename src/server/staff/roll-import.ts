@@ -21,6 +21,7 @@ import {
   deleteStaged,
   latestImportId,
   parseStoredPreview,
+  RollReplacementRefusal,
   runRollReplacement,
   stageEntries,
   StagedRollIncompleteError,
@@ -206,7 +207,8 @@ export async function applyRollImport(
       await finishRollJob(trx, jobId, 'ok', done);
       return { ok: true, preview, importId };
     }).catch((error: unknown) => {
-      if (error instanceof Refusal) return { ok: false as const, message: error.message };
+      if (error instanceof Refusal || error instanceof RollReplacementRefusal)
+        return { ok: false as const, message: error.message };
       if (error instanceof StagedRollIncompleteError)
         return { ok: false as const, message: APPLY_MESSAGES.incomplete };
       throw error;
