@@ -83,8 +83,19 @@ describe('roll import progress in the CLI', () => {
       await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
       for (const text of out.written) expect(shown(text).length).toBeLessThan(columns);
       expect(shown(out.written[0])).toMatch(/^Reading {3}/);
+      // Whole words only: the count is shown in full or not at all.
+      expect(shown(out.written[0])).toMatch(/ 50%(  75,000 of about 150,000 rows)?$/);
       if (columns >= 60)
         expect(shown(out.written[0])).toContain('50%  75,000 of about 150,000 rows');
     },
   );
+
+  it('shows 100% only once every row is done', async () => {
+    const out = output(true);
+    const line = createProgressLine(out);
+    await line.listener({ phase: 'applying', done: 149_836, total: 150_000 });
+    await line.listener({ phase: 'applying', done: 150_000, total: 150_000 });
+    expect(shown(out.written[0])).toContain(' 99%  149,836 of 150,000 rows');
+    expect(shown(out.written[1])).toContain('100%  150,000 of 150,000 rows');
+  });
 });

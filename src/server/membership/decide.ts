@@ -159,7 +159,9 @@ export async function confirmRollMatches(
   const n = confirmed.length;
   const message =
     `Confirmed ${n} roll-matched registration${n === 1 ? '' : 's'}.` +
-    (skipped ? ` ${skipped} could not be (already decided or number claimed).` : '') +
+    (skipped
+      ? ` ${skipped} ${skipped === 1 ? 'was' : 'were'} not: decided by someone else meanwhile, or the number is held by another member.`
+      : '') +
     (remaining
       ? ` ${remaining} more ${remaining === 1 ? 'is' : 'are'} still waiting: confirm again to go on (each run stops after ${Math.round((options.budgetMs ?? 0) / 1000)} seconds, so the page never times out).`
       : '');

@@ -56,15 +56,24 @@ export function createProgressLine(
       if (total === 0 && phase === lastPhase) return;
       lastPhase = phase;
       const share = total > 0 ? Math.min(1, done / total) : 0;
-      const percent = `${String(Math.round(share * 100)).padStart(3)}%`;
-      // The bar shrinks to leave room for the words; the last column stays empty, since a
-      // line filling it wraps on some terminals.
+      // Rounded down: 100% only once every row is done.
+      const percent = `${String(Math.floor(share * 100)).padStart(3)}%`;
+      const label = LABELS[phase].padEnd(LABEL_WIDTH);
+      // The last column stays empty: a line filling it wraps on some terminals.
       const room = out.columns ? out.columns - 1 : Infinity;
-      const width = Math.min(BAR_WIDTH, room - (LABEL_WIDTH + 1 + 2 + 1 + 4 + 2 + rows.length));
-      const filled = Math.round(share * width);
-      const bar =
-        width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
-      const line = `${LABELS[phase].padEnd(LABEL_WIDTH)} ${bar}${percent}  ${rows}`.slice(0, room);
+      const width = Math.max(
+        0,
+        Math.min(BAR_WIDTH, room - (LABEL_WIDTH + 1 + 2 + 1 + 4 + 2 + rows.length)),
+      );
+      const filled = Math.floor(share * width);
+      const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
+      // The widest of these that fits: with the bar, without it, the percentage alone.
+      const line =
+        [
+          width >= MIN_BAR_WIDTH && `${label} ${bar}${percent}  ${rows}`,
+          `${label} ${percent}  ${rows}`,
+          `${label} ${percent}`,
+        ].find((text) => text && text.length <= room) || `${label} ${percent}`.slice(0, room);
       // \r returns to the line's start; \x1b[K clears what a longer line left.
       out.write(`\r${line}\x1b[K`);
       drawn = true;
