@@ -1,6 +1,7 @@
 /** GET /api/staff/audit: the audit log, filtered by `actor`, `action`, `from`, `to` (dates), paged. Staff only. */
 import type { Config } from '@netlify/functions';
 import { defineHandler } from '../src/server/http/handler.ts';
+import { readPageNumber } from '../src/server/http/page-number.ts';
 import { listAuditActions, listAuditEntries } from '../src/server/staff/audit-view.ts';
 import { renderAuditPage } from '../src/server/staff/html/audit-page.ts';
 import { answerStaffPage, siteUrl } from '../src/server/staff/http/answers.ts';
@@ -17,7 +18,7 @@ async function get(req: Request): Promise<Response> {
     to: read('to'),
   };
   const [page, actions] = await Promise.all([
-    listAuditEntries(filter, Number(params.get('page') ?? '1') || 1),
+    listAuditEntries(filter, readPageNumber(params.get('page'))),
     listAuditActions(),
   ]);
   return answerStaffPage(req, staff, {

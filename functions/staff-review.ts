@@ -7,6 +7,7 @@ import type { Config } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { HttpError } from '../src/server/http/errors.ts';
+import { readPageNumber } from '../src/server/http/page-number.ts';
 import {
   CONSOLE_BULK_CONFIRM_BUDGET_MS,
   confirmMember,
@@ -29,7 +30,7 @@ async function get(req: Request): Promise<Response> {
   const staff = await requireStaff(req);
   const url = new URL(req.url);
   const filter = FILTERS.find((f) => f === url.searchParams.get('filter')) ?? 'all';
-  const page = Number(url.searchParams.get('page') ?? '1') || 1;
+  const page = readPageNumber(url.searchParams.get('page'));
   const queue = await listReviewQueue({ filter, page });
   return answerStaffPage(req, staff, {
     title: 'Review queue',

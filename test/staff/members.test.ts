@@ -5,6 +5,7 @@ import exportFn from '../../functions/staff-export.ts';
 import member from '../../functions/staff-member.ts';
 import members from '../../functions/staff-members.ts';
 import reauth from '../../functions/staff-reauth.ts';
+import review from '../../functions/staff-review.ts';
 import team from '../../functions/staff-team.ts';
 import { MINUTE } from '../../src/server/clock.ts';
 import { resetPassword } from '../../src/server/password-reset.ts';
@@ -233,4 +234,19 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     ).text();
     expect(dated).toContain('No entries match these filters.');
   });
+
+  it.each(['1e400', '99999999999999999999', 'Infinity', '-3', '2.5', 'two', ''])(
+    'answers the audit log and the review queue for ?page=%s',
+    async (page) => {
+      for (const [fn, path] of [
+        [audit, '/api/staff/audit'],
+        [review, '/api/staff/review'],
+      ] as const) {
+        const res = await call(fn, `${path}?page=${encodeURIComponent(page)}`, {
+          cookie: staff.cookie,
+        });
+        expect(res.status, path).toBe(200);
+      }
+    },
+  );
 });

@@ -1,6 +1,7 @@
 /** Reading the audit log in the console: filtered by who, what and when, newest first. */
 import { parseAuditDetail, type AuditRecord } from '../audit.ts';
 import { DAY } from '../clock.ts';
+import { readPageNumber } from '../http/page-number.ts';
 import { getDb } from '../store/db.ts';
 
 /** Filters from the audit page's GET form; empty strings mean "any". */
@@ -48,7 +49,7 @@ export async function listAuditEntries(filter: AuditFilter, page = 1): Promise<A
   if (from !== null) q = q.where('at', '>=', from);
   const to = parseDay(filter.to);
   if (to !== null) q = q.where('at', '<', to + DAY);
-  const current = Math.max(1, Math.floor(page) || 1);
+  const current = readPageNumber(String(page));
   const rows = await q
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')

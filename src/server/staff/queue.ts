@@ -5,6 +5,7 @@
  */
 import { isFullRollMatch, rollMatchedSql } from '../roll/match.ts';
 import { getDb } from '../store/db.ts';
+import { readPageNumber } from '../http/page-number.ts';
 import type { RollStatus } from '../store/schema.ts';
 
 /** Which registrations a queue page shows. */
@@ -74,7 +75,7 @@ export async function listReviewQueue(
   const filter = options.filter ?? 'all';
   const [total, matchedTotal] = await Promise.all([countOf(filter), countOf('matched')]);
   const pageCount = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
+  const page = Math.min(readPageNumber(String(options.page ?? 1)), pageCount);
   const rows = await baseQuery(filter)
     .select([
       'u.id',
