@@ -72,6 +72,17 @@ describe('readFields', () => {
     }
   });
 
+  it('refuses a JSON escape of half a surrogate pair, and keeps a whole pair', async () => {
+    for (const escaped of ['\\ud800', '\\udfff', 'Ann\\ud83d', '\\ude00x', '\\ude00\\ud83d']) {
+      const body = `{"email":"${escaped}"}`;
+      const error = await refusal(readFields(post(body, 'application/json'), FIELDS));
+      expect(error.status, body).toBe(400);
+      expect(error.message).toContain('The field email holds an escape that is not a character');
+    }
+    const pair = await readFields(post('{"email":"\\ud83d\\ude00"}', 'application/json'), FIELDS);
+    expect(pair.email).toBe('😀');
+  });
+
   it('refuses unknown and repeated fields with 400, naming them', async () => {
     const unknown = await refusal(
       readFields(post('email=a&admin=1', 'application/x-www-form-urlencoded'), FIELDS),

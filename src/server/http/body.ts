@@ -118,6 +118,9 @@ function repeatedNameIn(node: AnyNode): string | null {
   return null;
 }
 
+/** Half of a surrogate pair without its other half. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 function collectFields<K extends string>(
   pairs: [string, unknown][],
   allowed: readonly K[],
@@ -131,6 +134,13 @@ function collectFields<K extends string>(
     if (!isAllowed(name)) throw new HttpError(400, `Unexpected field: ${printable(name)}.`);
     if (seen.has(name)) throw new HttpError(400, `The field ${name} was sent more than once.`);
     if (typeof value !== 'string') throw new HttpError(400, `The field ${name} must be text.`);
+    // A JSON escape can name half of a surrogate pair (\ud800), which is no character at all
+    // and stores as invalid UTF-8; I-JSON refuses it (RFC 7493 § 2.1). Form posts never carry one.
+    if (LONE_SURROGATE.test(value))
+      throw new HttpError(
+        400,
+        `The field ${name} holds an escape that is not a character (\\uD800–\\uDFFF alone).`,
+      );
     seen.add(name);
     fields[name] = value;
   }
