@@ -31,6 +31,10 @@ import { exportMemberSubscription, type SubscriptionExport } from './newsletter/
 /** Message when the current password given is wrong. */
 export const CURRENT_PASSWORD_MESSAGE = 'Your current password is not right';
 
+/** For a change that lost to another made at the same moment (another window or device). */
+export const PASSWORD_CHANGED_MEANWHILE_MESSAGE =
+  'Your password was changed a moment ago (perhaps in another window), so this change was not made. Enter the password you use now.';
+
 /** The message beside the password field for a failed check. */
 export function currentPasswordMessage(check: Exclude<AccountPasswordResult, 'ok'>): string {
   return check === 'locked' ? PASSWORD_LOCKED_MESSAGE : CURRENT_PASSWORD_MESSAGE;
@@ -61,21 +65,35 @@ export async function changePassword(
     return { ok: false, errors: { currentPassword: CURRENT_PASSWORD_MESSAGE } };
   }
   const check = await checkAccountPassword(user, current, { now, db });
-  if (check !== 'ok')
-    return { ok: false, errors: { currentPassword: currentPasswordMessage(check) } };
   const rules = checkPassword(newPassword, {
     siteName: config.siteName,
     username: user.username,
     email: user.email,
   });
-  if (!rules.ok) return { ok: false, errors: { newPassword: rules.message } };
+  // Both fields' problems at once, so one correction is enough.
+  if (check !== 'ok' || !rules.ok) {
+    return {
+      ok: false,
+      errors: {
+        ...(check !== 'ok' && { currentPassword: currentPasswordMessage(check) }),
+        ...(!rules.ok && { newPassword: rules.message }),
+      },
+    };
+  }
   const newHash = await hashPassword(rules.password);
   const result = await db.transaction().execute(async (trx) => {
-    await trx
+    // Only over the password just checked: of two changes at once, one lands and the other is told.
+    const { numUpdatedRows } = await trx
       .updateTable('users')
       .set({ password_hash: newHash, updated_at: now })
       .where('id', '=', user.id)
-      .execute();
+      .where('password_hash', '=', user.password_hash)
+      .executeTakeFirstOrThrow();
+    if (numUpdatedRows === 0n)
+      return {
+        ok: false as const,
+        errors: { currentPassword: PASSWORD_CHANGED_MEANWHILE_MESSAGE },
+      };
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     // The person who typed the current password keeps a fully signed-in session.
     const session = await createSession(user.id, user.role, {
@@ -86,7 +104,8 @@ export async function changePassword(
     });
     return { ok: true as const, token: session.token, maxAgeSeconds: session.maxAgeSeconds };
   });
-  await deliverMail(passwordChangedMessage(config, user.email, user.first_name), config);
+  if (result.ok)
+    await deliverMail(passwordChangedMessage(config, user.email, user.first_name), config);
   return result;
 }
 

@@ -3,6 +3,7 @@ import {
   changePassword,
   CURRENT_PASSWORD_MESSAGE,
   exportMemberData,
+  PASSWORD_CHANGED_MEANWHILE_MESSAGE,
   requestEmailChange,
 } from '../../src/server/account.ts';
 import { authenticateMember } from '../../src/server/authentication.ts';
@@ -58,6 +59,32 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
       // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
       errors: { newPassword: expect.any(String) },
     });
+  });
+
+  it('names both fields’ problems at once', async () => {
+    const { id } = await member();
+    const result = await changePassword(id, 'not it at all', 'password', { now: T0 });
+    expect(result).toMatchObject({
+      ok: false,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
+      errors: { currentPassword: CURRENT_PASSWORD_MESSAGE, newPassword: expect.any(String) },
+    });
+  });
+
+  it('lands one of two changes made at the same moment and tells the other', async () => {
+    const { id, username } = await member();
+    const results = await Promise.all(
+      ['first-new-kestrel', 'second-new-kestrel'].map((next) =>
+        changePassword(id, SEED_PASSWORD, next, { now: T0 }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toEqual({
+      ok: false,
+      errors: { currentPassword: PASSWORD_CHANGED_MEANWHILE_MESSAGE },
+    });
+    const landed = results[0].ok ? 'first-new-kestrel' : 'second-new-kestrel';
+    expect((await authenticateMember(username, landed, { now: T0 })).ok).toBe(true);
   });
 
   it('locks password checks after 10 wrong current passwords, sharing the sign-in lockout', async () => {
