@@ -13,8 +13,13 @@
  */
 import type { Config, Context } from '@netlify/functions';
 import { getConfig } from '../src/server/config.ts';
-import { requireSignedIn, type SignedIn } from '../src/server/http/account-forms.ts';
-import { ACCOUNT_PATH } from '../src/server/http/account-page.ts';
+import {
+  answerPasskeyProblem,
+  requireSignedIn,
+  type SignedIn,
+} from '../src/server/http/account-forms.ts';
+import { ACCOUNT_PATH, type PasskeyProblem } from '../src/server/http/account-page.ts';
+import { siteFiles } from '../src/server/http/site-files.ts';
 import { readFields } from '../src/server/http/body.ts';
 import { clientIp } from '../src/server/http/client-ip.ts';
 import { describeDevice } from '../src/server/device-names.ts';
@@ -22,7 +27,7 @@ import { HttpError } from '../src/server/http/errors.ts';
 import { defineHandler } from '../src/server/http/handler.ts';
 import { chooseNextPath } from '../src/server/http/next-path.ts';
 import { rateLimitedError } from '../src/server/http/retry-after.ts';
-import { formSuccess, jsonResponse, wantsJson } from '../src/server/http/responses.ts';
+import { formSuccess, jsonResponse } from '../src/server/http/responses.ts';
 import { cookieHeaders, isSecureRequest, readRequestSession } from '../src/server/http/session.ts';
 import { consumeTokenBucket, LOGIN_IP_BUCKET, rateLimitKey } from '../src/server/rate-limit.ts';
 import { buildSessionCookie } from '../src/server/session-cookie.ts';
@@ -57,17 +62,22 @@ async function signedInUser(signedIn: SignedIn) {
   return user;
 }
 
-/** A form action's answer: back to the account page, with the message for scripts. */
+/**
+ * A rename's or removal's answer: back to the account page, or the page again with
+ * the message beside the passkey (JSON for scripts).
+ */
 function backToAccount(
   req: Request,
   signedIn: SignedIn,
+  action: PasskeyProblem['action'],
+  id: string,
   result: { ok: boolean; message?: string },
 ) {
-  const headers = cookieHeaders(signedIn.setCookies);
-  if (!result.ok && wantsJson(req))
-    return jsonResponse({ ok: false, error: result.message }, 422, headers);
-  if (!result.ok) throw new HttpError(422, result.message ?? 'That did not work.');
-  return formSuccess(req, ACCOUNT_PATH, { headers });
+  if (!result.ok) {
+    const message = result.message ?? 'That did not work.';
+    return answerPasskeyProblem(req, siteFiles, signedIn, { id, action, message });
+  }
+  return formSuccess(req, ACCOUNT_PATH, { headers: cookieHeaders(signedIn.setCookies) });
 }
 
 async function post(req: Request, context: Context): Promise<Response> {
@@ -151,6 +161,8 @@ async function post(req: Request, context: Context): Promise<Response> {
       return backToAccount(
         req,
         signedIn,
+        'rename',
+        fields.id,
         await renamePasskey(signedIn.current.user.id, fields.id, fields.name),
       );
     }
@@ -158,7 +170,13 @@ async function post(req: Request, context: Context): Promise<Response> {
       const signedIn = await requireSignedIn(req);
       if (signedIn instanceof Response) return signedIn;
       const fields = await readFields(req, ['id']);
-      return backToAccount(req, signedIn, await removePasskey(signedIn.current.user.id, fields.id));
+      return backToAccount(
+        req,
+        signedIn,
+        'remove',
+        fields.id,
+        await removePasskey(signedIn.current.user.id, fields.id),
+      );
     }
     default:
       throw new HttpError(404, 'There is no such passkey action.');

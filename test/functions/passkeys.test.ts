@@ -138,6 +138,12 @@ describe('passkey functions', () => {
       false,
     );
     expect(stranger.status).toBe(422);
+    // Without JavaScript: the account page again, saying what went wrong.
+    const strangerPage = await stranger.text();
+    expect(strangerPage).toContain('<title>Error: Your account</title>');
+    expect(strangerPage).toMatch(
+      /class="field__error" id="passkey-problem">.*There is no such passkey/s,
+    );
     const renamed = await post(
       'rename',
       form({ id: 'owners-key', name: '  Work   laptop ' }),
@@ -151,6 +157,18 @@ describe('passkey functions', () => {
       ownerCookie,
     );
     expect(long.status).toBe(422);
+    const longNoScript = await post(
+      'rename',
+      form({ id: 'owners-key', name: 'x'.repeat(61) }),
+      ownerCookie,
+      false,
+    );
+    expect(longNoScript.status).toBe(422);
+    const longPage = await longNoScript.text();
+    // Beside that passkey's name field, which points to it.
+    expect(longPage).toMatch(
+      /id="passkey-name-owners-key-error">.*<input[^>]*id="passkey-name-owners-key"[^>]*aria-invalid="true" aria-describedby="passkey-name-owners-key-error"/s,
+    );
     const row = await getDb()
       .selectFrom('passkeys')
       .select('name')

@@ -1,6 +1,12 @@
 import type { SessionValidation } from '../sessions.ts';
-import { ACCOUNT_FILE, ACCOUNT_PATH, completeAccountPage } from './account-page.ts';
-import { renderFormInShell } from './forms/page.ts';
+import {
+  ACCOUNT_FILE,
+  ACCOUNT_PATH,
+  completeAccountPage,
+  type PasskeyProblem,
+} from './account-page.ts';
+import { HttpError } from './errors.ts';
+import { markTitleAsError, renderFormInShell } from './forms/page.ts';
 import type { FormSpec, FormState } from './forms/spec.ts';
 import { FORM_ERROR } from './forms/spec.ts';
 import { describeRateLimit } from './retry-after.ts';
@@ -93,4 +99,23 @@ export function answerAccountRefusal(
   if ('retryAfter' in refusal)
     return answerAccountRateLimited(req, files, signedIn, form, refusal.retryAfter);
   return answerAccountInvalid(req, files, signedIn, form, { errors: refusal.errors });
+}
+
+/**
+ * Answers a passkey rename or removal that did not go through: JSON for scripts, or
+ * (posted without JavaScript) the account page again, 422, with the message beside
+ * that passkey.
+ */
+export async function answerPasskeyProblem(
+  req: Request,
+  files: SealedFiles,
+  signedIn: SignedIn,
+  problem: PasskeyProblem,
+): Promise<Response> {
+  const headers = cookieHeaders(signedIn.setCookies);
+  if (wantsJson(req)) return jsonResponse({ ok: false, error: problem.message }, 422, headers);
+  const shell = files.read(ACCOUNT_FILE);
+  if (!shell) throw new HttpError(422, problem.message);
+  const page = markTitleAsError(await completeAccountPage(shell, signedIn.current, problem));
+  return htmlResponse(insertMemberBar(page, signedIn.current.user), 422, headers);
 }

@@ -34,23 +34,42 @@ function time(ms: number | null): SafeHtml {
   return html`<time datetime="${date.toISOString()}">${DATE_TIME.format(date)}</time>`;
 }
 
-function renderPasskey(p: TwoFactorStatus['passkeys'][number]): SafeHtml {
+/** A passkey rename or removal that did not go through, for the page that says so. */
+export interface PasskeyProblem {
+  id: string;
+  action: 'rename' | 'remove';
+  message: string;
+}
+
+function problemText(id: string, message: string): SafeHtml {
+  return html`<p class="field__error" id="${id}"><span class="visually-hidden">Error: </span>${message}</p>`;
+}
+
+function renderPasskey(
+  p: TwoFactorStatus['passkeys'][number],
+  problem: PasskeyProblem | undefined,
+): SafeHtml {
   const fieldId = `passkey-name-${p.id}`;
-  return html`<li class="passkey">
+  const renameError = problem?.id === p.id && problem.action === 'rename' ? problem.message : '';
+  const removeError = problem?.id === p.id && problem.action === 'remove' ? problem.message : '';
+  const errorId = `${fieldId}-error`;
+  return html`<li class="passkey${problem?.id === p.id ? ' field--error' : ''}">
     <p><strong>${p.name}</strong>: added ${time(p.createdAt)}, last used ${time(p.lastUsedAt)}</p>
     <form class="inline-form" method="post" action="/api/passkeys/rename">
       <input type="hidden" name="id" value="${p.id}" />
       <label class="field__label" for="${fieldId}">New name for ${p.name}</label>
+      ${renameError && problemText(errorId, renameError)}
       <input
         class="field__input"
         id="${fieldId}"
         name="name"
         type="text"
         maxlength="${PASSKEY_NAME_MAX}"
-        value="${p.name}"
+        value="${p.name}"${renameError && html` aria-invalid="true" aria-describedby="${errorId}"`}
       />
       <button type="submit" class="button button--secondary">Rename</button>
     </form>
+    ${removeError && problemText(`${fieldId}-remove-error`, removeError)}
     <form class="inline-form" method="post" action="/api/passkeys/remove">
       <input type="hidden" name="id" value="${p.id}" />
       <button type="submit" class="button button--warning">Remove ${p.name}</button>
@@ -58,11 +77,16 @@ function renderPasskey(p: TwoFactorStatus['passkeys'][number]): SafeHtml {
   </li>`;
 }
 
-function renderPasskeys(status: TwoFactorStatus): SafeHtml {
+function renderPasskeys(status: TwoFactorStatus, problem?: PasskeyProblem): SafeHtml {
+  // A problem with a passkey no longer listed (removed meanwhile) is said above the list.
+  const orphan =
+    problem &&
+    !status.passkeys.some((p) => p.id === problem.id) &&
+    problemText('passkey-problem', problem.message);
   const list =
     status.passkeys.length > 0
       ? html`<ul class="passkey-list">
-          ${status.passkeys.map(renderPasskey)}
+          ${status.passkeys.map((p) => renderPasskey(p, problem))}
         </ul>`
       : html`<p>You have no passkeys yet.</p>`;
   return html`<h3>Passkeys</h3>
@@ -70,7 +94,7 @@ function renderPasskeys(status: TwoFactorStatus): SafeHtml {
       A passkey signs you in with your device's fingerprint, face or PIN, with no password or code.
       Adding and using passkeys needs JavaScript; everything else on this page works without it.
     </p>
-    ${list}
+    ${orphan}${list}
     <form class="form" id="add-passkey" data-passkey-add>
       <div class="error-summary" id="add-passkey-errors" role="alert" tabindex="-1" hidden></div>
       <div class="field">
@@ -96,7 +120,11 @@ function renderPasskeys(status: TwoFactorStatus): SafeHtml {
 }
 
 /** The two-factor part of the account page. */
-export function renderTwoFactorSection(status: TwoFactorStatus, role: string): SafeHtml {
+export function renderTwoFactorSection(
+  status: TwoFactorStatus,
+  role: string,
+  problem?: PasskeyProblem,
+): SafeHtml {
   const left = status.recoveryCodesLeft;
   const totp = status.totp
     ? html`<p>
@@ -122,7 +150,7 @@ export function renderTwoFactorSection(status: TwoFactorStatus, role: string): S
     html`<h3>Turn two-factor sign-in off</h3>
       <p>This removes your authenticator app, passkeys and recovery codes from your account.</p>
       ${renderForm(disableTwoFactorForm)}`;
-  return html`${totp}${codes}${off}${renderPasskeys(status)}`;
+  return html`${totp}${codes}${off}${renderPasskeys(status, problem)}`;
 }
 
 function renderSession(s: SessionSummary, current: SessionValidation): SafeHtml {
@@ -167,11 +195,12 @@ export async function renderSessionsSection(current: SessionValidation): Promise
 export async function completeAccountPage(
   page: string,
   current: SessionValidation,
+  problem?: PasskeyProblem,
 ): Promise<string> {
   let html = page;
   if (html.includes(ACCOUNT_MARKERS.twoFactor)) {
     const status = await getTwoFactorStatus(current.user.id, getDb());
-    const part = toHtmlString(renderTwoFactorSection(status, current.user.role));
+    const part = toHtmlString(renderTwoFactorSection(status, current.user.role, problem));
     html = html.split(ACCOUNT_MARKERS.twoFactor).join(part);
   }
   if (html.includes(ACCOUNT_MARKERS.sessions)) {

@@ -24,7 +24,7 @@ export function replaceForm(page: string, formId: string, html: string): string 
 }
 
 /** Marks the page title as an error page, so screen readers hear it first. */
-function markTitleAsError(page: string): string {
+export function markTitleAsError(page: string): string {
   return page.replace(/<title>(?!Error: )/, '<title>Error: ');
 }
 
