@@ -20,6 +20,7 @@ import {
 import {
   checkTotpCode,
   resetStaffTwoFactor,
+  TWO_FACTOR_MESSAGES,
   verifySecondFactor,
 } from '../../src/server/two-factor/two-factor.ts';
 import { ENGINES, giveTotp, readOutbox, seedUser, useTestStore } from './support.ts';
@@ -115,6 +116,29 @@ describe.each(ENGINES)('second factors in the store (%s)', (engine) => {
     const codes = await replaceRecoveryCodes(store.db, a, T0);
     expect(await consumeRecoveryCode(store.db, b, codes[0], T0)).toBe(false);
     expect(await consumeRecoveryCode(store.db, a, codes[0], T0)).toBe(true);
+  });
+
+  it('reads a code typed with spaces, dashes or full-width digits, and says what is wrong with others', async () => {
+    const id = await account();
+    const key = await giveTotp(store.db, id);
+    const right = code(key, T0);
+    const fullWidth = [...right].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    expect(await checkTotpCode(id, fullWidth, { now: T0 })).toEqual({ ok: true });
+    const spaced = code(key, T0 + 30_000);
+    const typed = `${spaced.slice(0, 3)} - ${spaced.slice(3)}`;
+    expect(await checkTotpCode(id, typed, { now: T0 + 30_000 })).toEqual({ ok: true });
+    for (const [input, message] of [
+      ['1234567890123', TWO_FACTOR_MESSAGES.codeLength],
+      ['12345', TWO_FACTOR_MESSAGES.codeLength],
+      ['１２３４５', TWO_FACTOR_MESSAGES.codeLength],
+      ['12345a', TWO_FACTOR_MESSAGES.codeLetters],
+      ['', TWO_FACTOR_MESSAGES.codeMissing],
+    ] as const) {
+      expect(await checkTotpCode(id, input, { now: T0 }), input).toEqual({
+        ok: false,
+        errors: { code: message },
+      });
+    }
   });
 
   it('locks out after 10 wrong codes in 10 minutes and opens again after the window', async () => {

@@ -43,10 +43,18 @@ export function totpQrSvg(uri: string): string {
   return renderSVG(uri, { ecc: 'M', border: 2, pixelSize: 6 });
 }
 
-/** A typed code without spaces or dashes, or null when it is not six digits. */
+/**
+ * A typed code as ASCII digits, without spaces or dashes (full-width digits from a phone's
+ * keyboard read as digits, through NFKC), or null when it is not six digits.
+ */
 export function normaliseTotpCode(input: string): string | null {
-  const code = input.replace(/[\s-]/g, '');
+  const code = typedCodeCharacters(input);
   return /^[0-9]{6}$/.test(code) ? code : null;
+}
+
+/** What a code field holds once spaces and dashes are set aside, in NFKC form. */
+export function typedCodeCharacters(input: string): string {
+  return input.normalize('NFKC').replace(/[\s-]/g, '');
 }
 
 /**

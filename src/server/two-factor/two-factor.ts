@@ -25,6 +25,7 @@ import {
   generateTotpKey,
   matchTotpStep,
   normaliseTotpCode,
+  typedCodeCharacters,
   totpKeyUri,
   totpQrSvg,
 } from './totp.ts';
@@ -32,7 +33,8 @@ import {
 /** Messages shown beside the code fields. */
 export const TWO_FACTOR_MESSAGES = {
   codeMissing: 'Enter the 6-digit code from your authenticator app',
-  codeShape: 'Enter the 6 digits your authenticator app shows, without letters',
+  codeLetters: 'Enter the 6 digits your authenticator app shows, without letters',
+  codeLength: 'A code is 6 digits: enter the one your authenticator app shows now',
   codeWrong:
     'That code is not right or has already been used. Wait for the next code and try again.',
   recoveryWrong: 'That recovery code is not right or has already been used',
@@ -205,8 +207,12 @@ async function acceptTotpCode(
 
 function codeFieldError(field: string, input: string): Record<string, string> | null {
   if (input.trim() === '') return { [field]: TWO_FACTOR_MESSAGES.codeMissing };
-  if (!normaliseTotpCode(input)) return { [field]: TWO_FACTOR_MESSAGES.codeShape };
-  return null;
+  if (normaliseTotpCode(input)) return null;
+  const typed = typedCodeCharacters(input);
+  const message = /^[0-9]+$/.test(typed)
+    ? TWO_FACTOR_MESSAGES.codeLength
+    : TWO_FACTOR_MESSAGES.codeLetters;
+  return { [field]: message };
 }
 
 /** Replaces `oldSessionId` with a new, fully signed-in session in one transaction. */
