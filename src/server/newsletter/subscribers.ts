@@ -214,7 +214,20 @@ export async function confirmSubscription(
         .where('expires_at', '>', now)
         .returning('subscriber_id')
         .executeTakeFirst();
-      if (!used) return { ok: false, message: INVALID_CONFIRM_LINK };
+      if (!used) {
+        // A link clicked again (a mail client's preview, a second click) once it has done its
+        // work says so: the address is subscribed, as the person wanted.
+        const again = await trx
+          .selectFrom('newsletter_tokens as t')
+          .innerJoin('newsletter_subscribers as s', 's.id', 't.subscriber_id')
+          .select('s.status')
+          .where('t.token_hash', '=', hashSecret(token))
+          .where('t.used_at', 'is not', null)
+          .executeTakeFirst();
+        return again?.status === 'subscribed'
+          ? { ok: true }
+          : { ok: false, message: INVALID_CONFIRM_LINK };
+      }
       const subscriber = await trx
         .selectFrom('newsletter_subscribers')
         .selectAll()
