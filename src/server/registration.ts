@@ -218,6 +218,13 @@ export type VerifyEmailResult =
 export const INVALID_LINK_MESSAGE =
   'This link has expired or has already been used. Ask for a new one.';
 
+/**
+ * For an email-change link whose address another account took meanwhile. Said only to
+ * whoever opened the link, that is to the holder of that address's inbox.
+ */
+export const EMAIL_TAKEN_MESSAGE =
+  'Another account now uses this email address, so your address was not changed. Sign in and ask for the change again with a different address.';
+
 async function applyEmailChange(
   db: Db,
   userId: string,
@@ -315,7 +322,7 @@ async function useVerificationLink(
         return {
           result: changed
             ? { ok: true, kind: 'email-change' }
-            : { ok: false, message: INVALID_LINK_MESSAGE },
+            : { ok: false, message: used.newEmail ? EMAIL_TAKEN_MESSAGE : INVALID_LINK_MESSAGE },
           ...(changed && used.newEmail
             ? {
                 notices: emailChangedMessages(

@@ -9,7 +9,7 @@ import {
 import { authenticateMember } from '../../src/server/authentication.ts';
 import { eraseAccount } from '../../src/server/membership/erase.ts';
 import { PASSWORD_LOCKED_MESSAGE } from '../../src/server/password-check.ts';
-import { verifyEmail } from '../../src/server/registration.ts';
+import { EMAIL_TAKEN_MESSAGE, verifyEmail } from '../../src/server/registration.ts';
 import { requestPasswordReset } from '../../src/server/password-reset.ts';
 import { createSession, validateSessionToken } from '../../src/server/sessions.ts';
 import {
@@ -180,6 +180,19 @@ describe.each(ENGINES)('a member’s own account on %s', (engine) => {
     const last = readOutbox(store.dataDir).at(-1)!;
     expect(last.to).toContain(other.email);
     expect(last.text).not.toContain('token=');
+  });
+
+  it('says so when the new address was taken by another account before the link was used', async () => {
+    const { id, email } = await member();
+    const address = `taken${n}@example.org`;
+    await requestEmailChange(id, { email: address, password: SEED_PASSWORD }, { now: T0 });
+    const token = lastTokenFor(store.dataDir, address, '/verify-email/');
+    await seedUser(store.db, { username: `taker${n}`, email: address });
+    expect(await verifyEmail(token, { now: T0 })).toEqual({
+      ok: false,
+      message: EMAIL_TAKEN_MESSAGE,
+    });
+    expect(await emailOf(id)).toBe(email);
   });
 
   it('exports the member’s data without secrets', async () => {
