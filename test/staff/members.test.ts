@@ -218,6 +218,57 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     expect((await auditOf(store, 'staff.create')).at(-1)?.actor).toBe('deskstaff');
   });
 
+  it('writes no account for an invitation it refuses, whatever field is wrong', async () => {
+    const invite = (fields: Record<string, string>) =>
+      call(team, '/api/staff/team', {
+        cookie: staff.cookie,
+        form: {
+          firstName: 'Half',
+          surname: 'Written',
+          email: 'half@federation.example',
+          username: 'halfwritten',
+          ...fields,
+        },
+      });
+    for (const [fields, message] of [
+      [{ firstName: ' ' }, 'Enter their first name'],
+      [{ surname: '\u200b' }, 'Enter their surname'],
+      [{ firstName: 'Ann\u001b[31m' }, 'Remove the hidden control characters'],
+      [{ surname: 'x'.repeat(101) }, 'Use 100 characters or fewer'],
+    ] as const) {
+      const res = await invite(fields);
+      expect(res.status, JSON.stringify(fields)).toBe(422);
+      expect(await res.text()).toContain(message);
+    }
+    const rows = await store.db
+      .selectFrom('users')
+      .select('id')
+      .where('username_lower', '=', 'halfwritten')
+      .execute();
+    expect(rows).toHaveLength(0);
+    // Corrected, the same invitation goes through.
+    expect(flashOf(await invite({}))?.text).toMatch(/Invited Half Written \(halfwritten\)/);
+    // Each taken field is named beside itself.
+    const again = await (await invite({ username: 'someoneelse' })).text();
+    expect(again).toContain('An account with that email already exists');
+    expect(again).not.toContain('An account with that username already exists');
+  });
+
+  it('answers one of two invitations of one username at once, and refuses the other in words', async () => {
+    const answers = await Promise.all(
+      ['race.a@federation.example', 'race.b@federation.example'].map((email) =>
+        call(team, '/api/staff/team', {
+          cookie: staff.cookie,
+          form: { firstName: 'Rae', surname: 'Cer', email, username: 'racer' },
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 422]);
+    expect(await answers.find((r) => r.status === 422)!.text()).toContain(
+      'An account with that username already exists',
+    );
+  });
+
   it('shows the audit log filtered by action and person, with no warrant numbers or passwords in it', async () => {
     const res = await call(audit, '/api/staff/audit?action=member.reinstate&actor=deskstaff', {
       cookie: staff.cookie,

@@ -7,6 +7,7 @@ import { DAY, resolveNow } from '../clock.ts';
 import { getConfig, type ServerConfig } from '../config.ts';
 import { generateSecret, hashSecret } from '../crypto.ts';
 import { deliverMail, type MailMessage } from '../mail.ts';
+import { checkName } from '../rules/person-name.ts';
 import { createStaff } from './accounts.ts';
 import { getDb } from '../store/db.ts';
 import type { CallOptions } from '../users.ts';
@@ -36,6 +37,12 @@ export function staffInvitationMessage(
 export type InviteResult =
   { ok: true; message: string } | { ok: false; errors: Record<string, string> };
 
+/** The name fields' messages when left empty (the form speaks of a colleague). */
+const INVITE_NAME_MESSAGES = {
+  firstName: 'Enter their first name',
+  surname: 'Enter their surname',
+} as const;
+
 /** Creates the staff account and emails its set-password link. */
 export async function inviteStaff(
   input: { email: string; username: string; firstName: string; surname: string },
@@ -44,8 +51,13 @@ export async function inviteStaff(
 ): Promise<InviteResult> {
   const now = resolveNow(options.now);
   const errors: Record<string, string> = {};
-  if (!input.firstName.trim()) errors.firstName = 'Enter their first name';
-  if (!input.surname.trim()) errors.surname = 'Enter their surname';
+  for (const which of ['firstName', 'surname'] as const) {
+    const name = checkName(input[which], which);
+    if (!name.ok)
+      errors[which] = name.problem === 'missing' ? INVITE_NAME_MESSAGES[which] : name.message;
+  }
+  const token = generateSecret();
+  // The account and its link are written together, and only once every field is right.
   const created = await createStaff(
     {
       email: input.email,
@@ -54,30 +66,31 @@ export async function inviteStaff(
       surname: input.surname,
     },
     actor,
-    { now },
+    {
+      now,
+      otherErrors: errors,
+      alsoWrite: (trx, userId) =>
+        trx
+          .insertInto('email_tokens')
+          .values({
+            token_hash: hashSecret(token),
+            user_id: userId,
+            purpose: 'reset',
+            new_email: null,
+            created_at: now,
+            expires_at: now + INVITATION_LIFETIME_MS,
+            used_at: null,
+          })
+          .execute()
+          .then(() => undefined),
+    },
   );
-  if (!created.ok || Object.keys(errors).length > 0) {
-    return { ok: false, errors: { ...errors, ...(created.ok ? {} : created.errors) } };
-  }
-  const db = getDb();
-  const user = await db
+  if (!created.ok) return { ok: false, errors: created.errors };
+  const user = await getDb()
     .selectFrom('users')
     .selectAll()
     .where('username_lower', '=', input.username.trim().toLowerCase())
     .executeTakeFirstOrThrow();
-  const token = generateSecret();
-  await db
-    .insertInto('email_tokens')
-    .values({
-      token_hash: hashSecret(token),
-      user_id: user.id,
-      purpose: 'reset',
-      new_email: null,
-      created_at: now,
-      expires_at: now + INVITATION_LIFETIME_MS,
-      used_at: null,
-    })
-    .execute();
   const config = getConfig();
   await deliverMail(
     staffInvitationMessage(config, user.email, user.first_name, actor, user.username, token),
