@@ -123,6 +123,26 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     expect((await auditOf(store, 'member.reinstate')).at(-1)?.actor).toBe('deskstaff');
   });
 
+  it('suspends confirmed members only, and never reinstates an email nobody confirmed', async () => {
+    for (const status of ['pending', 'unverified'] as const) {
+      const id = await seedUser(store.db, { username: `not_yet_${status}`, status });
+      const res = await act(id, { action: 'suspend', reason: 'Checking' });
+      expect(flashOf(res)?.kind).toBe('error');
+      expect(flashOf(res)?.text).toContain(`is ${status}, not a confirmed member`);
+      expect(await statusOf(id)).toBe(status);
+    }
+    // An account suspended before this rule, its email never confirmed, stays suspended.
+    const legacy = await seedUser(store.db, { username: 'legacy_suspended', status: 'unverified' });
+    await store.db
+      .updateTable('users')
+      .set({ status: 'suspended', verified_at: null })
+      .where('id', '=', legacy)
+      .execute();
+    const res = await act(legacy, { action: 'reinstate' });
+    expect(flashOf(res)?.text).toContain('never confirmed their email address');
+    expect(await statusOf(legacy)).toBe('suspended');
+  });
+
   it('erases only when the username is typed, as the member could themselves', async () => {
     const id = await seedUser(store.db, {
       username: 'erase_me',

@@ -22,7 +22,7 @@ import {
 } from './change.ts';
 import { checkReason, MEMBERSHIP_MESSAGES } from './rules.ts';
 
-/** Suspends `user` inside `trx` with a checked reason. False when already suspended or changed meanwhile. */
+/** Suspends a confirmed `user` inside `trx` with a checked reason. False when not confirmed (any more). */
 export function suspendInTransaction(
   trx: Db,
   user: User,
@@ -30,8 +30,8 @@ export function suspendInTransaction(
   actor: string,
   now: number,
 ): Promise<boolean> {
-  if (user.status === 'suspended') return Promise.resolve(false);
-  return writeEnded(trx, user, user.status, 'suspended', reason, { actor, now });
+  if (user.status !== 'confirmed') return Promise.resolve(false);
+  return writeEnded(trx, user, 'confirmed', 'suspended', reason, { actor, now });
 }
 
 const ENDINGS = {
@@ -42,8 +42,13 @@ const ENDINGS = {
   },
   suspended: {
     find: (ref: string) => findMember(ref),
+    // Only a membership can be suspended: a registration is rejected, or left to expire.
     refuse: (user: User) =>
-      user.status === 'suspended' ? `${describeMember(user)} is already suspended.` : null,
+      user.status === 'suspended'
+        ? `${describeMember(user)} is already suspended.`
+        : user.status !== 'confirmed'
+          ? `${describeMember(user)} is ${user.status}, not a confirmed member: ${user.status === 'pending' ? 'reject the registration instead' : 'there is no membership to suspend'}.`
+          : null,
     done: (user: User) => `Suspended ${describeMember(user)}.`,
   },
 } as const;

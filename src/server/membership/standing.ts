@@ -28,6 +28,13 @@ export async function reinstateMember(
       message: `${describeMember(user)} is ${user.status}, so there is nothing to reinstate.`,
     };
   }
+  // Reinstating gives a membership back; it never stands in for confirming an email address.
+  if (user.verified_at === null) {
+    return {
+      ok: false,
+      message: `${describeMember(user)} never confirmed their email address, so there is no membership to give back.`,
+    };
+  }
   const now = resolveNow(options.now);
   return runChange(async (trx) =>
     (await writeConfirmed(

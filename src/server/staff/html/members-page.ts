@@ -104,9 +104,10 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
   const actions: SafeHtml[] = [];
   if (m.role === 'member') {
     if (m.activeSessions > 0) actions.push(action(m.id, 'revoke', 'Sign out everywhere'));
-    if (m.status === 'suspended' || m.status === 'rejected')
+    if ((m.status === 'suspended' || m.status === 'rejected') && m.verifiedAt !== null)
       actions.push(action(m.id, 'reinstate', 'Reinstate as a confirmed member'));
-    if (m.status !== 'suspended') {
+    // Only a membership can be suspended; a registration is decided in the review queue.
+    if (m.status === 'confirmed') {
       actions.push(
         action(
           m.id,
