@@ -2,7 +2,8 @@
  * GET /api/staff/members/:id: one account, its status and history.
  * POST /api/staff/members/:id: `action` revoke | suspend (`reason`) | reinstate |
  * erase (`confirm` = the username) | reset-two-factor (another staff account
- * that lost every second factor), then 303 with a status message. Staff only.
+ * that lost every second factor; password and second factor re-entered within
+ * 10 minutes), then 303 with a status message. Staff only.
  */
 import type { Config, Context } from '@netlify/functions';
 import { readFields } from '../src/server/http/body.ts';
@@ -11,6 +12,7 @@ import { defineHandler } from '../src/server/http/handler.ts';
 import { renderMemberPage } from '../src/server/staff/html/members-page.ts';
 import { answerStaffPage, redirectWithFlash, siteUrl } from '../src/server/staff/http/answers.ts';
 import { requireStaff } from '../src/server/staff/http/guard.ts';
+import { hasRecentReauth, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { eraseMember } from '../src/server/membership/erase.ts';
 import { suspendMember } from '../src/server/membership/end.ts';
 import { reinstateMember } from '../src/server/membership/standing.ts';
@@ -52,6 +54,13 @@ async function post(req: Request, context: Context): Promise<Response> {
       result = await reinstateMember(id, actor);
       break;
     case 'reset-two-factor':
+      // It leaves a colleague with a password alone: a stolen session must not be enough.
+      if (!(await hasRecentReauth(staff.session.id))) {
+        return redirectWithFlash(staff, `/api/staff/reauth?next=${encodeURIComponent(here)}`, {
+          kind: 'error',
+          text: REAUTH_MESSAGES.neededForReset,
+        });
+      }
       result = await resetStaffTwoFactor({ id: staff.user.id, username: actor }, id);
       break;
     case 'erase':

@@ -57,7 +57,7 @@ async function post(req: Request): Promise<Response> {
   }
   return redirectWithFlash(staff, next, {
     kind: 'ok',
-    text: 'Password and second factor confirmed: you can import or export for the next 10 minutes.',
+    text: 'Password and second factor confirmed for the next 10 minutes: go on with what you were doing.',
   });
 }
 

@@ -12,7 +12,16 @@ import team from '../../functions/staff-team.ts';
 import sealed from '../../functions/members.ts';
 import { STAFF_NEEDS_TWO_FACTOR_MESSAGE } from '../../src/server/staff/http/guard.ts';
 import { ENGINES } from '../server/support.ts';
-import { auditOf, call, flashOf, signIn, type SignedIn, useStaffStore } from './support.ts';
+import {
+  auditOf,
+  call,
+  flashOf,
+  reauthFields,
+  signIn,
+  type SignedIn,
+  useStaffStore,
+} from './support.ts';
+import { MINUTE } from '../../src/server/clock.ts';
 
 /** Every staff function, with a GET and a POST each would take. */
 const FUNCTIONS = [
@@ -106,6 +115,40 @@ describe.each(ENGINES)('staff and two-factor sign-in (%s)', (engine) => {
     expect(sessions).toHaveLength(0);
     const entry = (await auditOf(store, 'staff.two-factor-reset')).at(-1);
     expect(entry).toMatchObject({ actor: 'teamlead', target: deputy.id });
+  });
+
+  it('asks for the password and a second factor again before resetting a colleague’s', async () => {
+    // Signed in 20 minutes ago: the sign-in no longer counts as a recent password.
+    const earlier = await signIn(store, 'earlylead', 'staff', Date.now() - 20 * MINUTE);
+    const target = await signIn(store, 'keptlead');
+    const at = `/api/staff/members/${target.id}`;
+    const refused = await call(member, at, {
+      cookie: earlier.cookie,
+      params: { id: target.id },
+      form: { action: 'reset-two-factor' },
+    });
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe(
+      `/api/staff/reauth?next=${encodeURIComponent(at)}`,
+    );
+    expect(flashOf(refused)?.text).toMatch(/resetting a colleague's two-factor sign-in needs them/);
+    const kept = await store.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    expect(kept.totp_secret).not.toBeNull();
+    const confirmed = await call(reauth, '/api/staff/reauth', {
+      cookie: earlier.cookie,
+      form: await reauthFields(store, earlier, at),
+    });
+    expect(confirmed.headers.get('location')).toBe(at);
+    const done = await call(member, at, {
+      cookie: earlier.cookie,
+      params: { id: target.id },
+      form: { action: 'reset-two-factor' },
+    });
+    expect(flashOf(done)?.kind).toBe('ok');
   });
 
   it('never lets staff reset their own second factor, nor a member’s from here', async () => {

@@ -22,6 +22,8 @@ export const REAUTH_MESSAGES = {
   locked: PASSWORD_LOCKED_MESSAGE,
   needed:
     'Confirm your password and a second factor first: importing or exporting needs them within the last 10 minutes.',
+  neededForReset:
+    "Confirm your password and a second factor first: resetting a colleague's two-factor sign-in needs them within the last 10 minutes.",
   codeWrong:
     'That code is not right or has already been used. Wait for the next code and try again.',
   noSecondFactor:
