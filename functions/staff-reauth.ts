@@ -49,7 +49,7 @@ async function post(req: Request): Promise<Response> {
       {
         title: 'Error: Confirm your password and second factor',
         section: '',
-        body: renderReauthPage(next, await loadReauthState(staff.session), result.message),
+        body: renderReauthPage(next, await loadReauthState(staff.session), result),
         flash: null,
       },
       422,

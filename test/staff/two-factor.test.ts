@@ -179,6 +179,17 @@ describe.each(ENGINES)('staff and two-factor sign-in (%s)', (engine) => {
       form: { password: 'tangerine-bicycle-gravel', code: '', next: '/api/staff/roll' },
     });
     expect(noCode.status).toBe(422);
-    expect(await noCode.text()).toContain('Enter the 6-digit code');
+    const page = await noCode.text();
+    expect(page).toContain('Enter the 6-digit code');
+    // Beside the code field, which it concerns, and linked from the summary.
+    expect(page).toMatch(/id="reauth-code-error">.*Enter the 6-digit code/s);
+    expect(page).not.toContain('id="reauth-password-error"');
+    expect(page).toContain('href="#reauth-code"');
+    const empty = await call(reauth, '/api/staff/reauth', {
+      cookie: boss.cookie,
+      form: { password: '', code: '', next: '/api/staff/roll' },
+    });
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toMatch(/id="reauth-password-error">.*Enter your password/s);
   });
 });

@@ -18,6 +18,7 @@ export const REAUTH_WINDOW_MS = 10 * MINUTE;
 
 /** Messages for the re-authentication form. */
 export const REAUTH_MESSAGES = {
+  passwordMissing: 'Enter your password',
   wrong: 'That password is not right. Try again.',
   locked: PASSWORD_LOCKED_MESSAGE,
   needed:
@@ -81,21 +82,28 @@ export async function hasRecentReauth(
   return at !== null && resolveNow(options.now) - at < REAUTH_WINDOW_MS;
 }
 
-/** Checks the second factor given; a message when it does not hold. */
+/**
+ * Why a re-authentication did not go through, and which field it concerns: the password,
+ * the authenticator code, or neither (a passkey's answer, or the account itself).
+ */
+export type ReauthRefusal = { ok: false; message: string; field: 'password' | 'code' | null };
+
+/** Checks the second factor given; a refusal when it does not hold. */
 async function checkSecondFactor(
   user: { id: string; totp_secret: string | null },
   second: ReauthSecondFactor,
   now: number,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | ReauthRefusal> {
   if ('passkeyProof' in second)
     return (await spendPasskeyProof(getDb(), user.id, second.passkeyProof, now))
       ? { ok: true }
-      : { ok: false, message: REAUTH_MESSAGES.passkeyAgain };
-  if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.usePasskey };
+      : { ok: false, message: REAUTH_MESSAGES.passkeyAgain, field: null };
+  if (!user.totp_secret) return { ok: false, message: REAUTH_MESSAGES.usePasskey, field: null };
   const checked = await checkTotpCode(user.id, second.code, { now });
   if (checked.ok) return checked;
-  if ('locked' in checked) return { ok: false, message: REAUTH_MESSAGES.locked };
-  return { ok: false, message: Object.values(checked.errors)[0] ?? REAUTH_MESSAGES.codeWrong };
+  if ('locked' in checked) return { ok: false, message: REAUTH_MESSAGES.locked, field: null };
+  const message = Object.values(checked.errors)[0] ?? REAUTH_MESSAGES.codeWrong;
+  return { ok: false, message, field: 'code' };
 }
 
 /**
@@ -107,7 +115,9 @@ export async function reauthenticateStaff(
   password: string,
   secondFactor: ReauthSecondFactor,
   options: Pick<CallOptions, 'now'> = {},
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | ReauthRefusal> {
+  if (password === '')
+    return { ok: false, message: REAUTH_MESSAGES.passwordMissing, field: 'password' };
   const now = resolveNow(options.now);
   const db = getDb();
   const user = await db
@@ -115,14 +125,14 @@ export async function reauthenticateStaff(
     .select(['id', 'username', 'password_hash', 'totp_secret'])
     .where('id', '=', session.userId)
     .executeTakeFirst();
-  if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong };
+  if (!user) return { ok: false, message: REAUTH_MESSAGES.wrong, field: 'password' };
   if (!(await hasSecondFactor(db, user.id)))
-    return { ok: false, message: REAUTH_MESSAGES.noSecondFactor };
+    return { ok: false, message: REAUTH_MESSAGES.noSecondFactor, field: null };
   const check = await checkAccountPassword(user, password, { now });
-  if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked };
+  if (check === 'locked') return { ok: false, message: REAUTH_MESSAGES.locked, field: null };
   if (check === 'wrong') {
     await recordAudit(getDb(), { actor: user.username, action: 'staff.reauth-failed', now });
-    return { ok: false, message: REAUTH_MESSAGES.wrong };
+    return { ok: false, message: REAUTH_MESSAGES.wrong, field: 'password' };
   }
   const second = await checkSecondFactor(user, secondFactor, now);
   if (!second.ok) {

@@ -4,11 +4,14 @@
  */
 import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type SafeHtml } from '../../html/safe-html.ts';
-import type { ReauthState } from '../reauth.ts';
+import type { ReauthRefusal, ReauthState } from '../reauth.ts';
 import { hidden } from './parts.ts';
 
 /** The id of the re-authentication form's password field, for error links. */
 export const REAUTH_PASSWORD_ID = 'reauth-password';
+
+/** The authenticator code field's id. */
+const REAUTH_CODE_ID = 'reauth-code';
 
 /** The second factors the form offers. */
 export type ReauthFactors = Pick<ReauthState, 'totp' | 'passkey'>;
@@ -33,7 +36,7 @@ export function renderReauthForm(
   next: string,
   intro: string,
   factors: ReauthFactors,
-  error?: string,
+  refusal?: Pick<ReauthRefusal, 'message' | 'field'>,
 ): SafeHtml {
   const password = renderField({
     id: REAUTH_PASSWORD_ID,
@@ -42,12 +45,12 @@ export function renderReauthForm(
     type: 'password',
     autocomplete: 'current-password',
     required: true,
-    error,
+    error: refusal?.field === 'password' ? refusal.message : undefined,
   });
   const code =
     factors.totp &&
     html`${renderField({
-      id: 'reauth-code',
+      id: REAUTH_CODE_ID,
       name: 'code',
       label: '6-digit code from your authenticator app',
       inputmode: 'numeric',
@@ -55,22 +58,33 @@ export function renderReauthForm(
       verbatim: true,
       narrow: true,
       required: !factors.passkey,
+      error: refusal?.field === 'code' ? refusal.message : undefined,
     })}<button type="submit" class="button">Confirm password and code</button>`;
   return html`<form method="post" action="/api/staff/reauth" class="staff-reauth">${hidden('next', next)}<p>${intro}</p>${password}${code}${factors.passkey && renderPasskeyChoice(factors.totp)}</form>`;
 }
 
 /** The re-authentication page's main block, with an error when the password or factor was wrong. */
-export function renderReauthPage(next: string, factors: ReauthFactors, error?: string): SafeHtml {
+export function renderReauthPage(
+  next: string,
+  factors: ReauthFactors,
+  refusal?: Pick<ReauthRefusal, 'message' | 'field'>,
+): SafeHtml {
+  const fieldId =
+    refusal?.field === 'password'
+      ? REAUTH_PASSWORD_ID
+      : refusal?.field === 'code' && factors.totp
+        ? REAUTH_CODE_ID
+        : undefined;
   return html`<h1>Confirm your password and second factor</h1>${
-    error &&
+    refusal &&
     renderErrorSummary({
       id: 'reauth-errors',
-      errors: [{ message: error, fieldId: REAUTH_PASSWORD_ID }],
+      errors: [{ message: refusal.message, fieldId }],
     })
   }${renderReauthForm(
     next,
-    'Importing the roll and exporting members need your password and a second factor (a code from your authenticator app, or your passkey) within the last 10 minutes.',
+    "Importing the roll, exporting members and resetting a colleague's two-factor sign-in need your password and a second factor (a code from your authenticator app, or your passkey) within the last 10 minutes.",
     factors,
-    error,
+    refusal,
   )}`;
 }
