@@ -15,6 +15,7 @@ import { requireStaff } from '../src/server/staff/http/guard.ts';
 import { hasRecentReauth, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { eraseMember } from '../src/server/membership/erase.ts';
 import { suspendMember } from '../src/server/membership/end.ts';
+import { checkReason } from '../src/server/membership/rules.ts';
 import { reinstateMember } from '../src/server/membership/standing.ts';
 import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
 import { resetStaffTwoFactor } from '../src/server/two-factor/two-factor.ts';
@@ -47,9 +48,26 @@ async function post(req: Request, context: Context): Promise<Response> {
     case 'revoke':
       result = await revokeMemberSessions(id, actor);
       break;
-    case 'suspend':
+    case 'suspend': {
+      // A reason to correct is shown beside its box, as typed; nothing was changed.
+      const reason = checkReason(fields.reason);
+      const detail = reason.ok ? null : await getMemberDetail(id);
+      if (!reason.ok && detail) {
+        return answerStaffPage(
+          req,
+          staff,
+          {
+            title: `Error: ${detail.name}`,
+            section: '/api/staff/members',
+            body: renderMemberPage(detail, { reason: fields.reason, message: reason.message }),
+            flash: null,
+          },
+          422,
+        );
+      }
       result = await suspendMember(id, actor, fields.reason);
       break;
+    }
     case 'reinstate':
       result = await reinstateMember(id, actor);
       break;

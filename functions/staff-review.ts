@@ -14,14 +14,15 @@ import {
   confirmRollMatches,
 } from '../src/server/membership/decide.ts';
 import { rejectMember } from '../src/server/membership/end.ts';
-import { renderReviewPage } from '../src/server/staff/html/review-page.ts';
+import { checkReason } from '../src/server/membership/rules.ts';
+import { renderReviewPage, type ReasonProblem } from '../src/server/staff/html/review-page.ts';
 import {
   answerStaffPage,
   consolePath,
   redirectWithFlash,
   siteUrl,
 } from '../src/server/staff/http/answers.ts';
-import { requireStaff } from '../src/server/staff/http/guard.ts';
+import { requireStaff, type StaffRequest } from '../src/server/staff/http/guard.ts';
 import { listReviewQueue, type QueueFilter } from '../src/server/staff/queue.ts';
 
 const FILTERS: QueueFilter[] = ['all', 'matched', 'unmatched'];
@@ -39,6 +40,32 @@ async function get(req: Request): Promise<Response> {
   });
 }
 
+/** The queue as `back` (a console path) shows it, with a rejection's reason to correct. */
+async function reasonRefused(
+  req: Request,
+  staff: StaffRequest,
+  back: string,
+  problem: ReasonProblem,
+): Promise<Response> {
+  const url = new URL(back, 'http://console');
+  const filter = FILTERS.find((f) => f === url.searchParams.get('filter')) ?? 'all';
+  const queue = await listReviewQueue({
+    filter,
+    page: readPageNumber(url.searchParams.get('page')),
+  });
+  return answerStaffPage(
+    req,
+    staff,
+    {
+      title: 'Error: Review queue',
+      section: '/api/staff/review',
+      body: renderReviewPage(queue, problem),
+      flash: null,
+    },
+    422,
+  );
+}
+
 async function post(req: Request): Promise<Response> {
   const staff = await requireStaff(req);
   const fields = await readFields(req, ['action', 'id', 'reason', 'back']);
@@ -53,8 +80,17 @@ async function post(req: Request): Promise<Response> {
   if (!fields.id) throw new HttpError(400, 'Say which registration to decide.');
   let result;
   if (fields.action === 'confirm') result = await confirmMember(fields.id, actor);
-  else if (fields.action === 'reject') result = await rejectMember(fields.id, actor, fields.reason);
-  else throw new HttpError(400, 'Unknown action: choose confirm or reject.');
+  else if (fields.action === 'reject') {
+    // A reason to correct is shown beside its box, as typed; nothing was decided.
+    const reason = checkReason(fields.reason);
+    if (!reason.ok)
+      return reasonRefused(req, staff, back, {
+        id: fields.id,
+        reason: fields.reason,
+        message: reason.message,
+      });
+    result = await rejectMember(fields.id, actor, fields.reason);
+  } else throw new HttpError(400, 'Unknown action: choose confirm or reject.');
   return redirectWithFlash(staff, back, { kind: result.ok ? 'ok' : 'error', text: result.message });
 }
 

@@ -109,7 +109,13 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
   });
 
   it('suspends with a reason (ending sign-in) and reinstates', async () => {
-    expect(flashOf(await act(memberId, { action: 'suspend', reason: '' }))?.kind).toBe('error');
+    // A reason to correct comes back beside its box, as typed.
+    const refused = await act(memberId, { action: 'suspend', reason: 'See 512399' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(
+      /id="suspend-reason-error">.*Leave warrant numbers out of the reason.*>See 512399<\/textarea>/s,
+    );
+    expect(await statusOf(memberId)).toBe('confirmed');
     expect(
       flashOf(await act(memberId, { action: 'suspend', reason: 'Left the service' }))?.text,
     ).toBe('Suspended Olivia Wright (olivia_w).');

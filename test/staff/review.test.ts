@@ -133,12 +133,23 @@ describe.each(ENGINES)('review queue (%s)', (engine) => {
       cookie: staff.cookie,
       form: { action: 'reject', id, reason: '  ' },
     });
-    expect(flashOf(missing)?.kind).toBe('error');
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('Give a reason');
     const withNumber = await call(review, '/api/staff/review', {
       cookie: staff.cookie,
       form: { action: 'reject', id, reason: 'Number 440001 is not ours' },
     });
-    expect(flashOf(withNumber)?.text).toMatch(/^Leave warrant numbers out of the reason/);
+    // The queue again: the reason as typed, in its open box, with what to change beside it.
+    expect(withNumber.status).toBe(422);
+    const page = await withNumber.text();
+    expect(page).toContain('<title>Error: Review queue');
+    expect(page).toMatch(/<details class="staff-reject" open>/);
+    expect(page).toMatch(
+      new RegExp(
+        `id="reason-${id}-error">.*Leave warrant numbers out of the reason.*>Number 440001 is not ours</textarea>`,
+        's',
+      ),
+    );
     expect((await statusOf(id)).status).toBe('pending');
     const res = await call(review, '/api/staff/review', {
       cookie: staff.cookie,

@@ -5,7 +5,7 @@ import type { MemberDetail, MemberRow } from '../members.ts';
 import { describeAudit } from './audit-page.ts';
 import type { ReauthState } from '../reauth.ts';
 import { renderReauthForm } from './reauth-page.ts';
-import { renderField } from '../../html/form-parts.ts';
+import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type HtmlValue, type SafeHtml } from '../../html/safe-html.ts';
 import { formatTime, hidden, renderTable, type Column } from './parts.ts';
 
@@ -85,8 +85,14 @@ function action(
   return html`<form method="post" action="/api/staff/members/${encodeURIComponent(id)}" class="staff-action">${hidden('action', name)}${extra}<button type="submit" class="${cls}">${label}</button></form>`;
 }
 
-/** One member's page. */
-export function renderMemberPage(m: MemberDetail): SafeHtml {
+/** A suspension whose reason was refused: the reason as typed, and why. */
+export interface SuspendProblem {
+  reason: string;
+  message: string;
+}
+
+/** One member's page; with `problem`, the suspension form shows it beside its reason. */
+export function renderMemberPage(m: MemberDetail, problem?: SuspendProblem): SafeHtml {
   const facts: [string, HtmlValue][] = [
     ['Name', m.name],
     ['Username', m.username],
@@ -121,6 +127,8 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
             rows: 2,
             maxlength: MAX_REASON_LENGTH,
             required: true,
+            value: problem?.reason,
+            error: problem?.message,
           }),
           'button button--warning',
         ),
@@ -171,7 +179,13 @@ export function renderMemberPage(m: MemberDetail): SafeHtml {
     m.history,
     'No staff action has touched this account yet.',
   );
-  return html`<p><a href="/api/staff/members">Back to members</a></p><h1>${m.name}</h1>${dl}${
+  const summary =
+    problem &&
+    renderErrorSummary({
+      id: 'member-errors',
+      errors: [{ message: problem.message, fieldId: 'suspend-reason' }],
+    });
+  return html`<p><a href="/api/staff/members">Back to members</a></p><h1>${m.name}</h1>${summary}${dl}${
     actions.length > 0 &&
     html`<section aria-labelledby="actions-title"><h2 id="actions-title">Actions</h2>${actions}</section>`
   }<section aria-labelledby="history-title"><h2 id="history-title">History</h2>${history}</section>`;

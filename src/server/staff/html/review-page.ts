@@ -1,7 +1,7 @@
 /** The review queue page: pending registrations with what the roll says, and the decisions. */
 import { MAX_REASON_LENGTH } from '../../membership/rules.ts';
 import type { QueueEntry, QueueFilter, QueuePage } from '../queue.ts';
-import { renderField } from '../../html/form-parts.ts';
+import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type HtmlValue, type SafeHtml } from '../../html/safe-html.ts';
 import { formatTime, hidden, query, renderTable, yesNo, type Column } from './parts.ts';
 
@@ -22,13 +22,21 @@ function claimCell(e: QueueEntry): HtmlValue {
   return 'No';
 }
 
-function actionsCell(e: QueueEntry, back: string): SafeHtml {
+/** A rejection whose reason was refused: which registration, the reason as typed, and why. */
+export interface ReasonProblem {
+  id: string;
+  reason: string;
+  message: string;
+}
+
+function actionsCell(e: QueueEntry, back: string, problem?: ReasonProblem): SafeHtml {
   const name = `${e.firstName} ${e.surname}`;
-  return html`<form method="post" action="/api/staff/review" class="staff-inline">${hidden('action', 'confirm')}${hidden('id', e.id)}${hidden('back', back)}<button type="submit" class="button">Confirm <span class="visually-hidden">${name}</span></button></form><details class="staff-reject"><summary>Reject <span class="visually-hidden">${name}</span></summary><form method="post" action="/api/staff/review">${hidden('action', 'reject')}${hidden('id', e.id)}${hidden('back', back)}${renderField({ id: `reason-${e.id}`, name: 'reason', label: `Reason, emailed to ${name}`, control: 'textarea', rows: 3, maxlength: MAX_REASON_LENGTH, required: true })}<button type="submit" class="button button--warning">Reject ${name}</button></form></details>`;
+  const mine = problem?.id === e.id ? problem : undefined;
+  return html`<form method="post" action="/api/staff/review" class="staff-inline">${hidden('action', 'confirm')}${hidden('id', e.id)}${hidden('back', back)}<button type="submit" class="button">Confirm <span class="visually-hidden">${name}</span></button></form><details class="staff-reject"${mine && html` open`}><summary>Reject <span class="visually-hidden">${name}</span></summary><form method="post" action="/api/staff/review">${hidden('action', 'reject')}${hidden('id', e.id)}${hidden('back', back)}${renderField({ id: `reason-${e.id}`, name: 'reason', label: `Reason, emailed to ${name}`, control: 'textarea', rows: 3, maxlength: MAX_REASON_LENGTH, required: true, value: mine?.reason, error: mine?.message })}<button type="submit" class="button button--warning">Reject ${name}</button></form></details>`;
 }
 
 /** The queue page's main block. */
-export function renderReviewPage(queue: QueuePage): SafeHtml {
+export function renderReviewPage(queue: QueuePage, problem?: ReasonProblem): SafeHtml {
   const filter = queue.filter === 'all' ? undefined : queue.filter;
   const back = `/api/staff/review${query({ filter, page: queue.page > 1 ? queue.page : undefined })}`;
   const columns: Column<QueueEntry>[] = [
@@ -44,7 +52,7 @@ export function renderReviewPage(queue: QueuePage): SafeHtml {
     { header: 'Roll', cell: rollCell },
     { header: 'Number claimed', cell: claimCell },
     { header: 'Registered', cell: (e) => formatTime(e.registeredAt) },
-    { header: 'Decision', cell: (e) => actionsCell(e, back) },
+    { header: 'Decision', cell: (e) => actionsCell(e, back, problem) },
   ];
   const filterLinks = FILTERS.map((f) => {
     const href = `/api/staff/review${query({ filter: f.value === 'all' ? undefined : f.value })}`;
@@ -61,7 +69,13 @@ export function renderReviewPage(queue: QueuePage): SafeHtml {
     html`<nav class="staff-pager" aria-label="Queue pages"><p>Page ${queue.page} of ${queue.pageCount}</p><ul>${queue.page > 1 && pageLink(queue.page - 1, 'Previous page')}${queue.page < queue.pageCount && pageLink(queue.page + 1, 'Next page')}</ul></nav>`;
   const filterLabel = (FILTERS.find((f) => f.value === queue.filter) ?? FILTERS[0]).label;
   const caption = `${queue.total} registration${queue.total === 1 ? '' : 's'} waiting (${filterLabel.toLowerCase()}), oldest first`;
-  return html`<h1>Review queue</h1><p class="lede">People who registered and verified their email, waiting for a decision. Confirming emails them that they can sign in; rejecting emails them your reason.</p>${bulk}<nav aria-label="Filter the queue"><ul class="staff-filters">${filterLinks}</ul></nav>${renderTable('queue', caption, columns, queue.entries, 'Nobody is waiting for review.')}${pager}`;
+  const summary =
+    problem &&
+    renderErrorSummary({
+      id: 'review-errors',
+      errors: [{ message: problem.message, fieldId: `reason-${problem.id}` }],
+    });
+  return html`<h1>Review queue</h1>${summary}<p class="lede">People who registered and verified their email, waiting for a decision. Confirming emails them that they can sign in; rejecting emails them your reason.</p>${bulk}<nav aria-label="Filter the queue"><ul class="staff-filters">${filterLinks}</ul></nav>${renderTable('queue', caption, columns, queue.entries, 'Nobody is waiting for review.')}${pager}`;
 }
 
 /** "1 pending registration matches…" / "3 pending registrations match…". */
