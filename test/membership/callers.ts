@@ -115,19 +115,26 @@ function fromFlash(res: Response): Answer {
   return { ok: flash?.kind === 'ok', text: flash?.text ?? `(no message, status ${res.status})` };
 }
 
+/** A console answer: the status line after a 303, or the page answered again (422) with its error. */
+async function answerOf(res: Response): Promise<Answer> {
+  if (res.status !== 422) return fromFlash(res);
+  const item = /class="error-summary__list"><li>(.*?)<\/li>/s.exec(await res.text())?.[1] ?? '';
+  return { ok: false, text: pageText(item).trim() };
+}
+
 /** The staff console as a caller, signed in as `username` with a fresh password entry. */
 export async function consoleCaller(store: TestStore, username: string): Promise<Caller> {
   const staff: SignedIn = await signIn(store, username);
   const post = (handler: typeof review, url: string, form: Record<string, string>, id?: string) =>
     call(handler, url, { cookie: staff.cookie, form, ...(id ? { params: { id } } : {}) });
   const onMember = (who: MemberRef, form: Record<string, string>) =>
-    post(member, `/api/staff/members/${who.id}`, form, who.id).then(fromFlash);
+    post(member, `/api/staff/members/${who.id}`, form, who.id).then(answerOf);
   return {
     name: 'staff console',
     confirm: (who) =>
       post(review, '/api/staff/review', { action: 'confirm', id: who.id }).then(fromFlash),
     reject: (who, reason) =>
-      post(review, '/api/staff/review', { action: 'reject', id: who.id, reason }).then(fromFlash),
+      post(review, '/api/staff/review', { action: 'reject', id: who.id, reason }).then(answerOf),
     suspend: (who, reason) => onMember(who, { action: 'suspend', reason }),
     reinstate: (who) => onMember(who, { action: 'reinstate' }),
     confirmMatched: () =>
