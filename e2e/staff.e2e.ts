@@ -177,6 +177,17 @@ describe('the staff console in Chromium', () => {
     await page.setViewportSize({ width: 1024, height: 768 });
 
     await page.click('summary:has-text("Reject")');
+    // A reason naming a warrant number comes back in its open box, as typed, to correct.
+    await page.fill('textarea[name="reason"]', 'Number 710009 is not on our roll');
+    await submitVia('button:has-text("Reject Lin Ng")');
+    expect(await page.title()).toMatch(/^Error: Review queue/);
+    expect(await page.inputValue('textarea[name="reason"]')).toBe(
+      'Number 710009 is not on our roll',
+    );
+    expect(await page.textContent('.staff-reject .field__error')).toContain(
+      'Leave warrant numbers out of the reason',
+    );
+    await expectAxeClean(page);
     await page.fill('textarea[name="reason"]', 'Your warrant number is not on the federation roll');
     await submitVia('button:has-text("Reject Lin Ng")');
     expect(await flash()).toMatch(/Rejected Lin Ng \(lng\)/);
