@@ -312,6 +312,20 @@ describe.each(ENGINES)('members, audit log, export and invitations (%s)', (engin
     expect(dated).toContain('No entries match these filters.');
   });
 
+  it.each([
+    ['from=2026-02-30', 'audit-from-error', 'Enter the start date as a real day'],
+    ['from=99999-01-01', 'audit-from-error', 'Enter the start date as a real day'],
+    ['to=yesterday', 'audit-to-error', 'Enter the end date as a real day'],
+    ['from=2026-03-02&to=2026-03-01', 'audit-to-error', 'The end date is before the start date'],
+  ])(
+    'says beside the field when the audit filter %s is not a range of days',
+    async (q, id, message) => {
+      const res = await call(audit, `/api/staff/audit?${q}`, { cookie: staff.cookie });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(new RegExp(`id="${id}">.*${message}`, 's'));
+    },
+  );
+
   it.each(['1e400', '99999999999999999999', 'Infinity', '-3', '2.5', 'two', ''])(
     'answers the audit log and the review queue for ?page=%s',
     async (page) => {

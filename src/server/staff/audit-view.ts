@@ -23,10 +23,25 @@ export interface AuditPage {
 /** Entries per page. */
 export const AUDIT_PAGE_SIZE = 100;
 
+/** A calendar day `YYYY-MM-DD` (UTC midnight, ms), or null for anything else, 30 February included. */
 function parseDay(value: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
   const ms = Date.parse(`${value}T00:00:00Z`);
-  return Number.isNaN(ms) ? null : ms;
+  // Date.parse rolls 2026-02-30 over to 2 March: only a day that reads back the same is one.
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value ? null : ms;
+}
+
+/** The date filters' problems, beside their fields: a value that is not a day, or an end before the start. */
+export function auditFilterErrors(filter: AuditFilter): Partial<Record<'from' | 'to', string>> {
+  const errors: Partial<Record<'from' | 'to', string>> = {};
+  const from = parseDay(filter.from);
+  const to = parseDay(filter.to);
+  if (filter.from && from === null)
+    errors.from = 'Enter the start date as a real day, like 2026-03-31';
+  if (filter.to && to === null) errors.to = 'Enter the end date as a real day, like 2026-03-31';
+  if (from !== null && to !== null && to < from)
+    errors.to = 'The end date is before the start date';
+  return errors;
 }
 
 /** The distinct actions in the log, for the filter's choices. */

@@ -1,7 +1,7 @@
 /** The audit log page: filters as a GET form, entries in a table, newest first. */
 import type { AuditRecord } from '../../audit.ts';
-import type { AuditFilter, AuditPage } from '../audit-view.ts';
-import { renderField } from '../../html/form-parts.ts';
+import { auditFilterErrors, type AuditFilter, type AuditPage } from '../audit-view.ts';
+import { renderErrorSummary, renderField } from '../../html/form-parts.ts';
 import { html, type SafeHtml } from '../../html/safe-html.ts';
 import { formatTime, query, renderTable, type Column } from './parts.ts';
 
@@ -21,6 +21,17 @@ export function renderAuditPage(data: {
   page: AuditPage;
 }): SafeHtml {
   const f = data.filter;
+  const errors = auditFilterErrors(f);
+  const summary =
+    (errors.from || errors.to) &&
+    renderErrorSummary({
+      id: 'audit-errors',
+      title: 'These dates were left out of the filter',
+      errors: [
+        ...(errors.from ? [{ message: errors.from, fieldId: 'audit-from' }] : []),
+        ...(errors.to ? [{ message: errors.to, fieldId: 'audit-to' }] : []),
+      ],
+    });
   const form = html`<form method="get" action="/api/staff/audit" class="staff-search">${renderField(
     {
       id: 'audit-actor',
@@ -36,8 +47,8 @@ export function renderAuditPage(data: {
     control: 'select',
     value: f.action,
     options: ['', ...data.actions].map((a) => ({ value: a, label: a === '' ? 'Any action' : a })),
-  })}${renderField({ id: 'audit-from', name: 'from', label: 'From', type: 'date', value: f.from })}${renderField(
-    { id: 'audit-to', name: 'to', label: 'To', type: 'date', value: f.to },
+  })}${renderField({ id: 'audit-from', name: 'from', label: 'From', type: 'date', value: f.from, error: errors.from })}${renderField(
+    { id: 'audit-to', name: 'to', label: 'To', type: 'date', value: f.to, error: errors.to },
   )}<button type="submit" class="button">Filter</button></form>`;
   const columns: Column<AuditRecord>[] = [
     { header: 'When', rowHeader: true, cell: (e) => formatTime(e.at) },
@@ -57,7 +68,7 @@ export function renderAuditPage(data: {
   const pager =
     (data.page.page > 1 || data.page.hasNext) &&
     html`<nav class="staff-pager" aria-label="Audit pages"><ul>${data.page.page > 1 && pageLink(data.page.page - 1, 'Newer entries')}${data.page.hasNext && pageLink(data.page.page + 1, 'Older entries')}</ul></nav>`;
-  return html`<h1>Audit log</h1><p class="lede">Every staff action and roll import: who, what and when. No passwords or warrant numbers are recorded.</p>${form}${renderTable(
+  return html`<h1>Audit log</h1><p class="lede">Every staff action and roll import: who, what and when. No passwords or warrant numbers are recorded.</p>${summary}${form}${renderTable(
     'audit',
     `Audit entries, newest first (page ${data.page.page})`,
     columns,
