@@ -15,7 +15,6 @@ import { requireStaff } from '../src/server/staff/http/guard.ts';
 import { hasRecentReauth, REAUTH_MESSAGES } from '../src/server/staff/reauth.ts';
 import { eraseMember } from '../src/server/membership/erase.ts';
 import { suspendMember } from '../src/server/membership/end.ts';
-import { checkReason } from '../src/server/membership/rules.ts';
 import { reinstateMember } from '../src/server/membership/standing.ts';
 import { getMemberDetail, revokeMemberSessions } from '../src/server/staff/members.ts';
 import { resetStaffTwoFactor } from '../src/server/two-factor/two-factor.ts';
@@ -49,23 +48,22 @@ async function post(req: Request, context: Context): Promise<Response> {
       result = await revokeMemberSessions(id, actor);
       break;
     case 'suspend': {
+      result = await suspendMember(id, actor, fields.reason);
       // A reason to correct is shown beside its box, as typed; nothing was changed.
-      const reason = checkReason(fields.reason);
-      const detail = reason.ok ? null : await getMemberDetail(id);
-      if (!reason.ok && detail) {
+      const detail = !result.ok && result.field === 'reason' && (await getMemberDetail(id));
+      if (detail) {
         return answerStaffPage(
           req,
           staff,
           {
             title: `Error: ${detail.name}`,
             section: '/api/staff/members',
-            body: renderMemberPage(detail, { reason: fields.reason, message: reason.message }),
+            body: renderMemberPage(detail, { reason: fields.reason, message: result.message }),
             flash: null,
           },
           422,
         );
       }
-      result = await suspendMember(id, actor, fields.reason);
       break;
     }
     case 'reinstate':

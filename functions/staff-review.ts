@@ -14,7 +14,6 @@ import {
   confirmRollMatches,
 } from '../src/server/membership/decide.ts';
 import { rejectMember } from '../src/server/membership/end.ts';
-import { checkReason } from '../src/server/membership/rules.ts';
 import { renderReviewPage, type ReasonProblem } from '../src/server/staff/html/review-page.ts';
 import {
   answerStaffPage,
@@ -81,15 +80,14 @@ async function post(req: Request): Promise<Response> {
   let result;
   if (fields.action === 'confirm') result = await confirmMember(fields.id, actor);
   else if (fields.action === 'reject') {
+    result = await rejectMember(fields.id, actor, fields.reason);
     // A reason to correct is shown beside its box, as typed; nothing was decided.
-    const reason = checkReason(fields.reason);
-    if (!reason.ok)
+    if (!result.ok && result.field === 'reason')
       return reasonRefused(req, staff, back, {
         id: fields.id,
         reason: fields.reason,
-        message: reason.message,
+        message: result.message,
       });
-    result = await rejectMember(fields.id, actor, fields.reason);
   } else throw new HttpError(400, 'Unknown action: choose confirm or reject.');
   return redirectWithFlash(staff, back, { kind: result.ok ? 'ok' : 'error', text: result.message });
 }

@@ -12,7 +12,10 @@ import { findUserById, findUserByRef } from '../users.ts';
 import { MEMBERSHIP_MESSAGES } from './rules.ts';
 
 /** A membership change's outcome; `message` is for the staff member or operator who asked. */
-export type MembershipResult = { ok: true; message: string } | { ok: false; message: string };
+export type MembershipResult =
+  | { ok: true; message: string }
+  /** `field` names the input at fault when one is (the reason), for a page that shows it there. */
+  | { ok: false; message: string; field?: 'reason' };
 
 /** Who acts and when. `actor` is a staff username, `cli:<name>` or `auto`. */
 export interface Actor {

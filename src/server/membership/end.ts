@@ -61,7 +61,7 @@ async function endMembership(
   options: CallOptions,
 ): Promise<{ result: MembershipResult; user?: User; reason?: string }> {
   const checked = checkReason(reason);
-  if (!checked.ok) return { result: checked };
+  if (!checked.ok) return { result: { ...checked, field: 'reason' } };
   const ending = ENDINGS[to];
   const found = await ending.find(ref);
   if (!found.ok) return { result: found };
