@@ -59,21 +59,19 @@ export function createProgressLine(
       // Rounded down: 100% only once every row is done.
       const percent = `${String(Math.floor(share * 100)).padStart(3)}%`;
       const label = LABELS[phase].padEnd(LABEL_WIDTH);
+      const words = `${label} ${percent}  ${rows}`;
       // The last column stays empty: a line filling it wraps on some terminals.
       const room = out.columns ? out.columns - 1 : Infinity;
-      const width = Math.max(
-        0,
-        Math.min(BAR_WIDTH, room - (LABEL_WIDTH + 1 + 2 + 1 + 4 + 2 + rows.length)),
-      );
-      const filled = Math.floor(share * width);
-      const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
-      // The widest of these that fits: with the bar, without it, the percentage alone.
+      // The bar takes what the words leave, less its brackets and the space after it.
+      const width = Math.min(BAR_WIDTH, room - words.length - 3);
+      const bar = (filled: number) => `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
+      // The widest that fits: with the bar, without it, the percentage alone.
       const line =
-        [
-          width >= MIN_BAR_WIDTH && `${label} ${bar}${percent}  ${rows}`,
-          `${label} ${percent}  ${rows}`,
-          `${label} ${percent}`,
-        ].find((text) => text && text.length <= room) || `${label} ${percent}`.slice(0, room);
+        width >= MIN_BAR_WIDTH
+          ? `${label} ${bar(Math.floor(share * width))}${percent}  ${rows}`
+          : words.length <= room
+            ? words
+            : `${label} ${percent}`.slice(0, room);
       // \r returns to the line's start; \x1b[K clears what a longer line left.
       out.write(`\r${line}\x1b[K`);
       drawn = true;

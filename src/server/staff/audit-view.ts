@@ -64,7 +64,7 @@ export async function listAuditEntries(filter: AuditFilter, page = 1): Promise<A
   if (from !== null) q = q.where('at', '>=', from);
   const to = parseDay(filter.to);
   if (to !== null) q = q.where('at', '<', to + DAY);
-  const current = readPageNumber(String(page));
+  const current = readPageNumber(page);
   const rows = await q
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')

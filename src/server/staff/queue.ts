@@ -75,7 +75,7 @@ export async function listReviewQueue(
   const filter = options.filter ?? 'all';
   const [total, matchedTotal] = await Promise.all([countOf(filter), countOf('matched')]);
   const pageCount = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  const page = Math.min(readPageNumber(String(options.page ?? 1)), pageCount);
+  const page = Math.min(readPageNumber(options.page), pageCount);
   const rows = await baseQuery(filter)
     .select([
       'u.id',
